@@ -1,0 +1,58 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { requestIdFor } from './common/request-id';
+import { AppConfigModule } from './config/config.module';
+import { APP_CONFIG, AppConfig } from './config/configuration';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { JwtAuthGuard, RolesGuard, UserThrottlerGuard } from './identity/guards';
+import { IdentityModule } from './identity/identity.module';
+import { JobsModule } from './jobs/jobs.module';
+import { QueuesBoardModule } from './jobs/queues-board.module';
+import { RegionsModule } from './regions/regions.module';
+
+/** Every module, for every role: APP_ROLE decides what runs (HTTP listener, workers, schedulers). */
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => ({
+        pinoHttp: {
+          level: c.logLevel,
+          genReqId: requestIdFor,
+          customProps: (req) => ({ requestId: (req as { id?: unknown }).id }),
+          redact: ['req.headers.authorization', 'req.headers.cookie'],
+          autoLogging: { ignore: (req) => req.url === '/health' },
+          serializers: {
+            req: (req: { id: string; method: string; url: string }) => ({
+              id: req.id,
+              method: req.method,
+              url: req.url,
+            }),
+          },
+        },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (c: AppConfig) => ({
+        throttlers: [{ name: 'default', ttl: 60_000, limit: c.rateLimitPerMinute }],
+      }),
+    }),
+    DatabaseModule,
+    JobsModule,
+    QueuesBoardModule,
+    RegionsModule,
+    IdentityModule,
+    HealthModule,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: JwtAuthGuard },
+    { provide: APP_GUARD, useClass: RolesGuard },
+    { provide: APP_GUARD, useClass: UserThrottlerGuard },
+  ],
+})
+export class AppModule {}

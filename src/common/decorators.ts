@@ -1,0 +1,61 @@
+import { createParamDecorator, ExecutionContext, Param, ParseUUIDPipe, SetMetadata } from '@nestjs/common';
+import { ApiHeader } from '@nestjs/swagger';
+import { Actor, Role } from './actor';
+import { DomainError } from './domain-error';
+
+export const IS_PUBLIC = 'isPublic';
+export const ROLES_KEY = 'roles';
+
+/** The route needs no token. */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** The route needs one of these roles (any authenticated user when absent). */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/** The authenticated caller. */
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  return ctx.switchToHttp().getRequest().user as Actor;
+});
+
+const KEY_RE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The `Idempotency-Key` header, if any; a malformed one is a 400. */
+export const IdempotencyKey = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): string | undefined => {
+    const v = ctx.switchToHttp().getRequest().headers['idempotency-key'];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !KEY_RE.test(v)) {
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        {
+          fields: [
+            { field: 'Idempotency-Key', problems: ['must be 1-128 characters of A-Z a-z 0-9 . _ : -'] },
+          ],
+        },
+        'Idempotency-Key: malformed',
+      );
+    }
+    return v;
+  },
+);
+
+export const ApiIdempotencyKey = () =>
+  ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'same key + same body returns the first response',
+  });
+
+/** A UUID path parameter; anything else is a 400 naming the parameter. */
+export const IdParam = (name = 'id') =>
+  Param(
+    name,
+    new ParseUUIDPipe({
+      exceptionFactory: () =>
+        new DomainError(
+          'VALIDATION_FAILED',
+          { fields: [{ field: name, problems: ['must be a UUID'] }] },
+          `${name}: must be a UUID`,
+        ),
+    }),
+  );

@@ -1,0 +1,77 @@
+/**
+ * Expected outcomes, each with a stable code that clients branch on. The HTTP status of every code
+ * lives here and nowhere else.
+ */
+export const ERROR_STATUS = {
+  // 400
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  INVALID_CODE: 400,
+  BAD_REQUEST: 400,
+  // 401
+  UNAUTHORIZED: 401,
+  INVALID_CREDENTIALS: 401,
+  // 403
+  FORBIDDEN: 403,
+  SELF_REVIEW_FORBIDDEN: 403,
+  NOT_ELIGIBLE: 403,
+  WRONG_ORGANIZATION: 403,
+  // 404
+  NOT_FOUND: 404,
+  LISTING_NOT_FOUND: 404,
+  // 409
+  CONFLICT: 409,
+  ALREADY_EXISTS: 409,
+  ALREADY_REVIEWED: 409,
+  ALREADY_REDEEMED: 409,
+  INSUFFICIENT_POINTS: 409,
+  INSUFFICIENT_FUNDS: 409,
+  OUT_OF_STOCK: 409,
+  LIMIT_REACHED: 409,
+  QUOTA_EXHAUSTED: 409,
+  VOUCHER_NOT_READY: 409,
+  INVALID_STATE: 409,
+  TRANSFER_EXISTS_WITH_DIFFERENT_FIELDS: 409,
+  PENDING_TRANSFER_ALREADY_RESOLVED: 409,
+  // 410
+  VOUCHER_EXPIRED: 410,
+  VOUCHER_CANCELLED: 410,
+  PASS_EXPIRED: 410,
+  // 413
+  PAYLOAD_TOO_LARGE: 413,
+  // 415
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  // 422
+  UNPROCESSABLE: 422,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  LISTING_NOT_AVAILABLE: 422,
+  IMPORT_INVALID: 422,
+  RULE_NOT_USABLE: 422,
+  // 429
+  TOO_MANY_ATTEMPTS: 429,
+  TOO_MANY_REQUESTS: 429,
+  // 500, 503
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly details: Record<string, unknown> = {},
+    message?: string,
+  ) {
+    super(message ?? code.toLowerCase().replace(/_/g, ' '));
+    this.name = 'DomainError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+/** An object the caller may not see answers the same as one that does not exist. */
+export const notFound = (what: string, id?: string) =>
+  new DomainError('NOT_FOUND', id ? { [what]: id } : {}, `${what} not found`);

@@ -1,0 +1,129 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { DomainError, ErrorCode } from './domain-error';
+
+interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+  requestId?: string;
+}
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  422: 'UNPROCESSABLE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+/** Maps every error to `{statusCode, code, message, details}`; faults answer 500 without internals. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly log = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const body = this.toBody(exception, req);
+    if (body.statusCode >= 500) {
+      this.log.error({ err: exception, requestId: req.id }, `unhandled error on ${req.method} ${req.url}`);
+    }
+    if (res.headersSent) return;
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown, req: Request & { id?: string }): ErrorBody {
+    const requestId = req.id ? String(req.id) : undefined;
+    if (exception instanceof DomainError) {
+      return {
+        statusCode: exception.status,
+        code: exception.code,
+        message: exception.message,
+        details: exception.details,
+        requestId,
+      };
+    }
+    if (exception instanceof ThrottlerException) {
+      return {
+        statusCode: 429,
+        code: 'TOO_MANY_REQUESTS',
+        message: 'too many requests',
+        details: {},
+        requestId,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const resp = exception.getResponse() as
+        string | { message?: unknown; code?: string; details?: Record<string, unknown> };
+      if (typeof resp === 'object' && resp.code) {
+        return {
+          statusCode: status,
+          code: resp.code,
+          message: String(resp.message ?? resp.code),
+          details: resp.details ?? {},
+          requestId,
+        };
+      }
+      const message =
+        typeof resp === 'string'
+          ? resp
+          : Array.isArray(resp.message)
+            ? resp.message.join('; ')
+            : String(resp.message ?? exception.message);
+      return {
+        statusCode: status,
+        code: STATUS_CODES[status] ?? 'BAD_REQUEST',
+        message,
+        details: {},
+        requestId,
+      };
+    }
+    // Errors raised by Express's body parser before Nest sees the request.
+    const e = exception as { type?: string; status?: number; statusCode?: number; message?: string };
+    if (e?.type === 'entity.parse.failed') {
+      return {
+        statusCode: 400,
+        code: 'MALFORMED_JSON',
+        message: 'the request body is not valid JSON',
+        details: {},
+        requestId,
+      };
+    }
+    if (e?.type === 'entity.too.large') {
+      return {
+        statusCode: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'the request body is too large',
+        details: {},
+        requestId,
+      };
+    }
+    if (e?.type && (e.status ?? e.statusCode) && (e.status ?? e.statusCode)! < 500) {
+      const status = (e.status ?? e.statusCode)!;
+      return {
+        statusCode: status,
+        code: STATUS_CODES[status] ?? 'BAD_REQUEST',
+        message: e.message ?? 'bad request',
+        details: {},
+        requestId,
+      };
+    }
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      code: 'INTERNAL_ERROR',
+      message: 'internal error; quote the request id when reporting it',
+      details: {},
+      requestId,
+    };
+  }
+}

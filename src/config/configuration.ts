@@ -1,0 +1,172 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+export const APP_ROLES = ['all', 'api', 'worker'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+export const DEV_JWT_SECRET = 'jifen-dev-secret-change-me';
+export const DEV_ADMIN_USERNAME = 'admin';
+export const DEV_ADMIN_PASSWORD = 'admin12345';
+export const DEV_KEY_SECRET = 'jifen-dev-key-encryption-secret';
+
+/** The environment, as read and checked at start-up. Every value has a documented default except in production. */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Matches(/^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_]+(\?.*)?$/, {
+    message: 'DATABASE_URL must look like mysql://user:password@host:3306/database (or mariadb://...)',
+  })
+  DATABASE_URL = 'mysql://root@127.0.0.1:3306/jifen';
+
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:6379' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsIn(APP_ROLES, { message: `APP_ROLE must be one of ${APP_ROLES.join(', ')}` })
+  APP_ROLE: AppRole = 'all';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
+  JWT_SECRET?: string;
+
+  @IsString()
+  JWT_EXPIRES_IN = '12h';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
+  ADMIN_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'ADMIN_PASSWORD must be at least 8 characters' })
+  ADMIN_PASSWORD?: string;
+
+  /** Secret that encrypts the signing keys stored in the database. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'KEY_ENCRYPTION_SECRET must be at least 16 characters' })
+  KEY_ENCRYPTION_SECRET?: string;
+
+  @Matches(/^[A-Za-z0-9:{}_-]+$/, { message: 'QUEUE_PREFIX may hold letters, digits, : { } _ -' })
+  QUEUE_PREFIX = 'jifen';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @IsString()
+  BODY_LIMIT = '1mb';
+
+  /** Failed logins allowed per username within LOGIN_WINDOW_SECONDS before 429. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 900 : Number(value)))
+  @IsInt()
+  @Min(1)
+  LOGIN_WINDOW_SECONDS = 900;
+
+  /** Requests per minute per authenticated user (per address for anonymous calls). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 600 : Number(value)))
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 600;
+
+  /** How often the outbox relay polls, in milliseconds. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 250 : Number(value)))
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_MS = 250;
+}
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  databaseUrl: string;
+  redisUrl: string;
+  port: number;
+  role: AppRole;
+  jwtSecret: string;
+  jwtExpiresIn: string;
+  adminUsername: string;
+  adminPassword: string;
+  keyEncryptionSecret: string;
+  queuePrefix: string;
+  logLevel: string;
+  bodyLimit: string;
+  loginMaxFailures: number;
+  loginWindowSeconds: number;
+  rateLimitPerMinute: number;
+  outboxPollMs: number;
+  warnings: string[];
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the raw environment and returns the typed configuration, or throws naming every bad variable. */
+export function loadConfig(raw: Record<string, unknown> = process.env): AppConfig {
+  const cleaned: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) if (v !== '' && v !== undefined) cleaned[k] = v;
+  const env = plainToInstance(EnvironmentVariables, cleaned, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  const problems = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
+  );
+  const prod = env.NODE_ENV === 'production';
+  const warnings: string[] = [];
+  const required = (name: keyof EnvironmentVariables, dev: string): string => {
+    const v = env[name] as string | undefined;
+    if (v) return v;
+    if (prod) problems.push(`${name}: required when NODE_ENV=production`);
+    else warnings.push(`${name} is not set; using the development default (never use it in production)`);
+    return dev;
+  };
+  const jwtSecret = required('JWT_SECRET', DEV_JWT_SECRET);
+  const adminUsername = env.ADMIN_USERNAME ?? (prod ? '' : DEV_ADMIN_USERNAME);
+  if (!env.ADMIN_USERNAME && prod) problems.push('ADMIN_USERNAME: required when NODE_ENV=production');
+  const adminPassword = required('ADMIN_PASSWORD', DEV_ADMIN_PASSWORD);
+  const keyEncryptionSecret = required('KEY_ENCRYPTION_SECRET', DEV_KEY_SECRET);
+  if (problems.length) {
+    throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return {
+    nodeEnv: env.NODE_ENV,
+    databaseUrl: env.DATABASE_URL,
+    redisUrl: env.REDIS_URL,
+    port: env.PORT,
+    role: env.APP_ROLE,
+    jwtSecret,
+    jwtExpiresIn: env.JWT_EXPIRES_IN,
+    adminUsername,
+    adminPassword,
+    keyEncryptionSecret,
+    queuePrefix: env.QUEUE_PREFIX,
+    logLevel: env.LOG_LEVEL,
+    bodyLimit: env.BODY_LIMIT,
+    loginMaxFailures: env.LOGIN_MAX_FAILURES,
+    loginWindowSeconds: env.LOGIN_WINDOW_SECONDS,
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    outboxPollMs: env.OUTBOX_POLL_MS,
+    warnings,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,93 @@
+import { createConnection } from 'mysql2/promise';
+import { DataSourceOptions } from 'typeorm';
+import { ALL_MIGRATIONS } from '../../migrations';
+
+export type SqlEngine = 'mysql' | 'mariadb';
+
+export interface ParsedDatabaseUrl {
+  scheme: string;
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  database: string;
+}
+
+export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
+  const u = new URL(url);
+  return {
+    scheme: u.protocol.replace(':', ''),
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 3306,
+    username: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password || ''),
+    database: u.pathname.replace(/^\//, ''),
+  };
+}
+
+/**
+ * TypeORM branches on `mysql` vs `mariadb` (FOR SHARE, JSON columns), so the engine must match the
+ * server. A `mariadb://` URL says so; otherwise the server's VERSION() decides.
+ */
+export async function detectEngine(url: string): Promise<SqlEngine> {
+  const p = parseDatabaseUrl(url);
+  if (p.scheme === 'mariadb') return 'mariadb';
+  const conn = await createConnection({ host: p.host, port: p.port, user: p.username, password: p.password });
+  try {
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    return /mariadb/i.test(String((rows as Array<{ v: string }>)[0].v)) ? 'mariadb' : 'mysql';
+  } finally {
+    await conn.end();
+  }
+}
+
+/** Creates the database (utf8mb4) if it does not exist. */
+export async function ensureDatabase(url: string): Promise<void> {
+  const p = parseDatabaseUrl(url);
+  const conn = await createConnection({ host: p.host, port: p.port, user: p.username, password: p.password });
+  try {
+    await conn.query(
+      `CREATE DATABASE IF NOT EXISTS \`${p.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await conn.end();
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const p = parseDatabaseUrl(url);
+  const conn = await createConnection({ host: p.host, port: p.port, user: p.username, password: p.password });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${p.database}\``);
+  } finally {
+    await conn.end();
+  }
+}
+
+export function buildDataSourceOptions(
+  url: string,
+  engine: SqlEngine,
+  extra: { entities?: DataSourceOptions['entities']; poolSize?: number } = {},
+): DataSourceOptions {
+  const p = parseDatabaseUrl(url);
+  return {
+    type: engine,
+    host: p.host,
+    port: p.port,
+    username: p.username,
+    password: p.password,
+    database: p.database,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    dateStrings: false,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: ALL_MIGRATIONS,
+    migrationsTableName: 'migrations',
+    entities: extra.entities ?? [],
+    poolSize: extra.poolSize ?? 20,
+    extra: { connectionLimit: extra.poolSize ?? 20, supportBigNumbers: true, bigNumberStrings: false },
+    bigNumberStrings: false,
+    supportBigNumbers: true,
+  } as DataSourceOptions;
+}

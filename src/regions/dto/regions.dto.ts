@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { ORGANIZATION_TYPES, type OrganizationType } from '../entities/organization.entity';
+import { REGION_KINDS, type RegionKind } from '../entities/region.entity';
+
+export class CreateRegionDto {
+  @ApiProperty({ example: '桃花园社区' })
+  @IsString()
+  @Length(1, 100)
+  name: string;
+
+  @ApiProperty({ enum: REGION_KINDS })
+  @IsIn(REGION_KINDS)
+  kind: RegionKind;
+
+  @ApiPropertyOptional({ description: 'required for every kind but city' })
+  @IsOptional()
+  @IsUUID()
+  parentId?: string;
+}
+
+export class CreateOrganizationDto {
+  @ApiProperty({ example: '惠民超市' })
+  @IsString()
+  @Length(1, 150)
+  name: string;
+
+  @ApiProperty({ enum: ORGANIZATION_TYPES })
+  @IsIn(ORGANIZATION_TYPES)
+  type: OrganizationType;
+
+  @ApiProperty()
+  @IsUUID()
+  regionId: string;
+}
+
+export class UpdateCommunityProfileDto {
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000_000) population?: number;
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000_000) households?: number;
+  @ApiPropertyOptional({ description: 'yearly collective income in fen' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  collectiveIncomeFen?: number;
+  @ApiPropertyOptional({ default: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  baseGrantPoints?: number;
+}
+
+export interface RegionNode {
+  id: string;
+  name: string;
+  kind: RegionKind;
+  parentId: string | null;
+  children: RegionNode[];
+}

@@ -1,0 +1,24 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintNumber, UpdatedAt } from '../../database/columns';
+
+/** A community's or village's figures, used by base grants and funding reports. */
+@Entity('community_profiles')
+export class CommunityProfileEntity {
+  @PrimaryColumn({ name: 'region_id', type: 'char', length: 36 })
+  regionId: string;
+
+  @Column({ type: 'int', nullable: true })
+  population: number | null;
+
+  @Column({ type: 'int', nullable: true })
+  households: number | null;
+
+  @Column({ name: 'collective_income_fen', type: 'bigint', nullable: true, transformer: bigintNumber })
+  collectiveIncomeFen: number | null;
+
+  @Column({ name: 'base_grant_points', type: 'int', default: 100 })
+  baseGrantPoints: number;
+
+  @UpdatedAt()
+  updatedAt: Date;
+}
