@@ -10,6 +10,7 @@ import { HealthModule } from './health/health.module';
 import { JwtAuthGuard, RolesGuard, UserThrottlerGuard } from './identity/guards';
 import { IdentityModule } from './identity/identity.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LedgerModule } from './ledger/ledger.module';
 import { QueuesBoardModule } from './jobs/queues-board.module';
 import { RegionsModule } from './regions/regions.module';
 
@@ -47,6 +48,7 @@ import { RegionsModule } from './regions/regions.module';
     QueuesBoardModule,
     RegionsModule,
     IdentityModule,
+    LedgerModule,
     HealthModule,
   ],
   providers: [

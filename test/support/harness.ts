@@ -7,6 +7,7 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { AppConfig, loadConfig } from '../../src/config/configuration';
+import { LedgerAuditService } from '../../src/ledger/ledger-audit.service';
 import {
   buildDataSourceOptions,
   detectEngine,
@@ -88,7 +89,13 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     close: async () => {
       if (closed) return;
       closed = true;
+      // Every test file ends with a ledger audit: any violated invariant fails the file.
+      const report = await app.get(LedgerAuditService).run();
       await app.close();
+      if (!report.ok) {
+        await dropDatabase(databaseUrl);
+        throw new Error(`ledger audit failed: ${JSON.stringify(report.violations, null, 2)}`);
+      }
       await dropDatabase(databaseUrl);
       await deleteRedisKeys(env.REDIS_URL, queuePrefix);
     },

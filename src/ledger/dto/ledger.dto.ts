@@ -1,0 +1,24 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQuery } from '../../common/pagination';
+
+export class TransactionsQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description: 'only lines of this code (award, deduction, base_grant, order_hold, ...)',
+  })
+  @IsOptional()
+  @IsIn(['award', 'deduction', 'base_grant', 'order_hold', 'redeem', 'release'])
+  code?: string;
+}
+
+export interface TransactionLine {
+  id: string;
+  code: string;
+  phase: string;
+  /** Signed from the wallet's point of view: credits positive, debits negative. */
+  amount: number;
+  pendingId: string | null;
+  refType: string | null;
+  refId: string | null;
+  createdAt: Date;
+}
