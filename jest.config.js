@@ -26,7 +26,7 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/setup.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
     },
   ],

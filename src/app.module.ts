@@ -3,14 +3,22 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
 import { requestIdFor } from './common/request-id';
+import { CatalogModule } from './catalog/catalog.module';
 import { AppConfigModule } from './config/config.module';
 import { APP_CONFIG, AppConfig } from './config/configuration';
 import { DatabaseModule } from './database/database.module';
+import { EarningModule } from './earning/earning.module';
+import { EntitlementsModule } from './entitlements/entitlements.module';
+import { FundingModule } from './funding/funding.module';
 import { HealthModule } from './health/health.module';
 import { JwtAuthGuard, RolesGuard, UserThrottlerGuard } from './identity/guards';
 import { IdentityModule } from './identity/identity.module';
 import { JobsModule } from './jobs/jobs.module';
 import { LedgerModule } from './ledger/ledger.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { OrdersModule } from './orders/orders.module';
+import { RedemptionModule } from './redemption/redemption.module';
+import { SigningModule } from './signing/signing.module';
 import { QueuesBoardModule } from './jobs/queues-board.module';
 import { RegionsModule } from './regions/regions.module';
 
@@ -49,6 +57,14 @@ import { RegionsModule } from './regions/regions.module';
     RegionsModule,
     IdentityModule,
     LedgerModule,
+    EarningModule,
+    CatalogModule,
+    SigningModule,
+    NotificationsModule,
+    OrdersModule,
+    RedemptionModule,
+    EntitlementsModule,
+    FundingModule,
     HealthModule,
   ],
   providers: [

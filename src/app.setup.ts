@@ -24,7 +24,8 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   ex.use(express.json({ limit: config.bodyLimit }));
   ex.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
   ex.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  // Health and Bull Board live outside /api/v1 (the board's UI loads its assets from /admin/queues/static).
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'admin/queues', 'admin/queues/*path'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.enableShutdownHooks();

@@ -38,7 +38,42 @@ export class AllExceptionsFilter implements ExceptionFilter {
       this.log.error({ err: exception, requestId: req.id }, `unhandled error on ${req.method} ${req.url}`);
     }
     if (res.headersSent) return;
+    const retryAfter = body.details.retryAfterSeconds;
+    if (body.statusCode === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(body.statusCode).json(body);
+  }
+
+  private bodyParserError(exception: unknown, requestId: string | undefined): ErrorBody | null {
+    const raw = exception instanceof HttpException ? exception.cause : exception;
+    const e = raw as { type?: string; limit?: number } | undefined;
+    if (e?.type === 'entity.parse.failed') {
+      return {
+        statusCode: 400,
+        code: 'MALFORMED_JSON',
+        message: 'the request body is not valid JSON',
+        details: {},
+        requestId,
+      };
+    }
+    if (e?.type === 'entity.too.large') {
+      return {
+        statusCode: 413,
+        code: 'PAYLOAD_TOO_LARGE',
+        message: 'the request body is too large',
+        details: e.limit ? { limitBytes: e.limit } : {},
+        requestId,
+      };
+    }
+    if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
+      return {
+        statusCode: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'the request body uses an unsupported charset or encoding',
+        details: {},
+        requestId,
+      };
+    }
+    return null;
   }
 
   private toBody(exception: unknown, req: Request & { id?: string }): ErrorBody {
@@ -61,6 +96,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         requestId,
       };
     }
+    // Express's body parser fails before Nest sees the request; Nest's adapter wraps its errors in
+    // an HttpException (cause = the parser's error), older adapters pass them on as they are.
+    const parserError = this.bodyParserError(exception, requestId);
+    if (parserError) return parserError;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const resp = exception.getResponse() as
@@ -88,26 +127,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
         requestId,
       };
     }
-    // Errors raised by Express's body parser before Nest sees the request.
     const e = exception as { type?: string; status?: number; statusCode?: number; message?: string };
-    if (e?.type === 'entity.parse.failed') {
-      return {
-        statusCode: 400,
-        code: 'MALFORMED_JSON',
-        message: 'the request body is not valid JSON',
-        details: {},
-        requestId,
-      };
-    }
-    if (e?.type === 'entity.too.large') {
-      return {
-        statusCode: 413,
-        code: 'PAYLOAD_TOO_LARGE',
-        message: 'the request body is too large',
-        details: {},
-        requestId,
-      };
-    }
     if (e?.type && (e.status ?? e.statusCode) && (e.status ?? e.statusCode)! < 500) {
       const status = (e.status ?? e.statusCode)!;
       return {

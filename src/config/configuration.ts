@@ -96,6 +96,70 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(10)
   OUTBOX_POLL_MS = 250;
+
+  /** How often the worker expires due orders, in milliseconds. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 2000 : Number(value)))
+  @IsInt()
+  @Min(50)
+  ORDER_SWEEP_MS = 2000;
+
+  /**
+   * Overrides every listing's `redeemWithinDays` with this many seconds (demos and tests of expiry);
+   * unset in production.
+   */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  ORDER_REDEEM_WINDOW_SECONDS?: number;
+
+  /** A pending order older than this is handed to the fulfilment queue again. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  @IsInt()
+  @Min(1)
+  ORDER_RECONCILE_AFTER_SECONDS = 60;
+
+  /** How long a worker's job lock lasts and how often stalled jobs (a worker that died) are re-queued. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 30_000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  WORKER_LOCK_MS = 30_000;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 30_000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  WORKER_STALLED_INTERVAL_MS = 30_000;
+
+  /** How long a resident pass (GET /me/pass) stays valid, in seconds. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 300 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  PASS_TTL_SECONDS = 300;
+
+  /**
+   * Overrides every policy's `overdueAfterDays`: an unpaid deferred bill becomes overdue after this
+   * many seconds (demos and tests); unset in production.
+   */
+  @IsOptional()
+  @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt()
+  @Min(1)
+  ENTITLEMENT_OVERDUE_SECONDS?: number;
+
+  /** How often the worker marks unpaid deferred bills overdue, in milliseconds. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 60_000 : Number(value)))
+  @IsInt()
+  @Min(50)
+  ENTITLEMENT_SWEEP_MS = 60_000;
+
+  /**
+   * The CJK font for funding report charts and PDFs: a .ttf/.otf, or `file.ttc#PostScriptName` for
+   * one face of a collection. Unset: the first of the Debian CJK fonts found (src/funding/report-font.ts).
+   */
+  @IsOptional()
+  @IsString()
+  REPORT_FONT_PATH?: string;
 }
 
 export interface AppConfig {
@@ -116,6 +180,15 @@ export interface AppConfig {
   loginWindowSeconds: number;
   rateLimitPerMinute: number;
   outboxPollMs: number;
+  orderSweepMs: number;
+  orderRedeemWindowSeconds: number | null;
+  orderReconcileAfterSeconds: number;
+  workerLockMs: number;
+  workerStalledIntervalMs: number;
+  passTtlSeconds: number;
+  entitlementOverdueSeconds: number | null;
+  entitlementSweepMs: number;
+  reportFontPath: string | null;
   warnings: string[];
 }
 
@@ -165,6 +238,15 @@ export function loadConfig(raw: Record<string, unknown> = process.env): AppConfi
     loginWindowSeconds: env.LOGIN_WINDOW_SECONDS,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     outboxPollMs: env.OUTBOX_POLL_MS,
+    orderSweepMs: env.ORDER_SWEEP_MS,
+    orderRedeemWindowSeconds: env.ORDER_REDEEM_WINDOW_SECONDS ?? null,
+    orderReconcileAfterSeconds: env.ORDER_RECONCILE_AFTER_SECONDS,
+    workerLockMs: env.WORKER_LOCK_MS,
+    workerStalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    passTtlSeconds: env.PASS_TTL_SECONDS,
+    entitlementOverdueSeconds: env.ENTITLEMENT_OVERDUE_SECONDS ?? null,
+    entitlementSweepMs: env.ENTITLEMENT_SWEEP_MS,
+    reportFontPath: env.REPORT_FONT_PATH ?? null,
     warnings,
   };
 }

@@ -37,15 +37,8 @@ export class AuthService {
   ) {}
 
   async login(dto: LoginDto) {
-    const username = dto.username.trim().toLowerCase();
-    await this.assertNotLocked(username);
-    const user = await this.users.findOneBy({ username });
-    const ok = await this.passwords.verify(user?.active ? user.passwordHash : null, dto.password);
-    if (!ok || !user) {
-      await this.recordFailure(username);
-      throw new DomainError('INVALID_CREDENTIALS', {}, 'wrong username or password');
-    }
-    await this.tx.run((em) => em.query('DELETE FROM login_failures WHERE username = ?', [username]));
+    const user = await this.checkPassword(dto.username, dto.password);
+    if (!user) throw new DomainError('INVALID_CREDENTIALS', {}, 'wrong username or password');
     const actor = await this.actorOf(user);
     const accessToken = await this.jwt.signAsync(this.claimsOf(actor));
     const decoded = this.jwt.decode(accessToken) as { exp: number; iat: number };
@@ -112,41 +105,51 @@ export class AuthService {
 
   /** Verifies username and password without issuing a token (Bull Board's basic auth). */
   async verifyPassword(username: string, password: string): Promise<Actor | null> {
-    const name = username.trim().toLowerCase();
-    await this.assertNotLocked(name);
-    const user = await this.users.findOneBy({ username: name });
-    if (!(await this.passwords.verify(user?.active ? user.passwordHash : null, password)) || !user) {
-      await this.recordFailure(name);
-      return null;
-    }
-    return this.actorOf(user);
+    const user = await this.checkPassword(username, password);
+    return user ? this.actorOf(user) : null;
   }
 
-  private async assertNotLocked(username: string): Promise<void> {
-    const rows: Array<{ failures: number; retry_after: number }> = await this.users.query(
-      `SELECT failures, GREATEST(0, ? - TIMESTAMPDIFF(SECOND, window_started_at, CURRENT_TIMESTAMP(3))) AS retry_after
-         FROM login_failures WHERE username = ?`,
-      [this.config.loginWindowSeconds, username],
-    );
-    const row = rows[0];
-    if (row && Number(row.retry_after) > 0 && row.failures >= this.config.loginMaxFailures) {
+  /**
+   * The user when the password is right, null when it is wrong; 429 while the username is locked.
+   * The attempt is counted *before* the password is checked, in one atomic upsert, so that a burst
+   * of concurrent guesses cannot all slip past the limit; a right password clears the count.
+   */
+  private async checkPassword(rawUsername: string, password: string): Promise<UserEntity | null> {
+    const username = rawUsername.trim().toLowerCase();
+    await this.countAttempt(username);
+    const user = await this.users.findOneBy({ username });
+    const ok = await this.passwords.verify(user?.active ? user.passwordHash : null, password);
+    if (!ok || !user) return null;
+    await this.tx.run((em) => em.query('DELETE FROM login_failures WHERE username = ?', [username.slice(0, 64)]));
+    return user;
+  }
+
+  /** Counts one attempt for the username within the window; throws 429 past the limit. */
+  private async countAttempt(username: string): Promise<void> {
+    const key = username.slice(0, 64);
+    const windowSeconds = this.config.loginWindowSeconds;
+    const row = await this.tx.run(async (em) => {
+      await em.query(
+        `INSERT INTO login_failures (username, failures, window_started_at) VALUES (?, 1, CURRENT_TIMESTAMP(3))
+         ON DUPLICATE KEY UPDATE
+           failures = IF(window_started_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND), 1, failures + 1),
+           window_started_at = IF(window_started_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND), CURRENT_TIMESTAMP(3), window_started_at)`,
+        [key, windowSeconds, windowSeconds],
+      );
+      // The upsert holds the row lock until commit, so this reads this attempt's own count.
+      const rows: Array<{ failures: number | string; retry_after: number | string }> = await em.query(
+        `SELECT failures, GREATEST(1, ? - TIMESTAMPDIFF(SECOND, window_started_at, CURRENT_TIMESTAMP(3))) AS retry_after
+           FROM login_failures WHERE username = ?`,
+        [windowSeconds, key],
+      );
+      return rows[0];
+    });
+    if (Number(row.failures) > this.config.loginMaxFailures) {
       throw new DomainError(
         'TOO_MANY_ATTEMPTS',
         { retryAfterSeconds: Number(row.retry_after) },
         'too many failed logins; try again later',
       );
     }
-  }
-
-  private async recordFailure(username: string): Promise<void> {
-    await this.tx.run((em) =>
-      em.query(
-        `INSERT INTO login_failures (username, failures, window_started_at) VALUES (?, 1, CURRENT_TIMESTAMP(3))
-         ON DUPLICATE KEY UPDATE
-           failures = IF(window_started_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND), 1, failures + 1),
-           window_started_at = IF(window_started_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND), CURRENT_TIMESTAMP(3), window_started_at)`,
-        [username.slice(0, 64), this.config.loginWindowSeconds, this.config.loginWindowSeconds],
-      ),
-    );
   }
 }

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
-import { TransactionService } from '../database/transaction.service';
+import { isDuplicateKey, TransactionService } from '../database/transaction.service';
 import { RegionsService } from '../regions/regions.service';
 import { USERNAME_RE } from './dto/identity.dto';
 
@@ -25,6 +25,10 @@ export interface ImportRowError {
 
 interface ParsedRow {
   id: string;
+  /** Line of the file where the row starts (1 = the header). */
+  line: number;
+  /** Data row number (1 = the first row after the header). */
+  row: number;
   username: string;
   displayName: string;
   householdNo: string;
@@ -33,6 +37,12 @@ interface ParsedRow {
 }
 
 const MAX_ROWS = 50_000;
+
+const invalid = (details: Record<string, unknown>, message: string) =>
+  new DomainError('IMPORT_INVALID', details, message);
+
+/** Line breaks inside a record's quoted cells (to report the line where the record starts). */
+const breaksIn = (cells: string[]) => cells.reduce((n, c) => n + (c.match(/\r\n|\n|\r/g)?.length ?? 0), 0);
 
 /**
  * Imports a household register (CSV, UTF-8, optional BOM) into a community: every row or none.
@@ -52,43 +62,60 @@ export class ResidentImportService {
     csv: unknown,
   ): Promise<{ imported: number; residents: Array<{ id: string; username: string; line: number }> }> {
     await this.regions.getCommunityInScope(actor, communityId);
-    if (typeof csv !== 'string' || !csv.trim()) {
+    if (typeof csv !== 'string') {
+      // A JSON or form body (or none): the register must come as CSV text.
       throw new DomainError(
-        'IMPORT_INVALID',
-        { rows: [], problems: ['send the register as text/csv with a header line'] },
-        'empty or missing CSV body',
+        'UNSUPPORTED_MEDIA_TYPE',
+        { expected: 'text/csv; charset=utf-8' },
+        'send the register as text/csv (UTF-8) with a header line',
       );
     }
-    let records: string[][];
+    if (!csv.trim()) throw invalid({ rows: [], problems: ['the file is empty'] }, 'empty CSV body');
+    const bad = csv.indexOf('\uFFFD');
+    if (bad >= 0) {
+      // Bytes that are not UTF-8 (a register saved as GBK): refuse rather than store garbled names.
+      const line = csv.slice(0, bad).split(/\r\n|\n|\r/).length;
+      throw invalid(
+        {
+          rows: [{ line, row: line - 1, problems: ['not UTF-8 text'] }],
+          problems: ['save the file as CSV UTF-8'],
+        },
+        `line ${line} is not UTF-8 text; save the register as CSV UTF-8`,
+      );
+    }
+    let records: Array<{ cells: string[]; line: number }>;
     try {
-      records = parse(csv, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+      records = (
+        parse(csv, {
+          bom: true,
+          skip_empty_lines: true,
+          skip_records_with_empty_values: true,
+          relax_column_count: true,
+          trim: true,
+          info: true,
+        }) as unknown as Array<{ record: string[]; info: { lines: number } }>
+      ).map((r) => ({ cells: r.record, line: r.info.lines - breaksIn(r.record) }));
     } catch (err) {
-      throw new DomainError(
-        'IMPORT_INVALID',
-        { rows: [], problems: [(err as Error).message] },
+      const line = (err as { lines?: number }).lines;
+      throw invalid(
+        {
+          rows: line ? [{ line, row: line - 1, problems: [(err as Error).message] }] : [],
+          problems: [(err as Error).message],
+        },
         'the file is not valid CSV',
       );
     }
-    const [header, ...data] = records;
-    const columns = this.mapHeader(header ?? []);
-    if (data.length === 0)
-      throw new DomainError(
-        'IMPORT_INVALID',
-        { rows: [], problems: ['the file has no data rows'] },
-        'no rows',
-      );
+    const [headerRecord, ...data] = records;
+    const header = headerRecord?.cells ?? [];
+    const columns = this.mapHeader(header, headerRecord?.line ?? 1);
+    if (data.length === 0) throw invalid({ rows: [], problems: ['the file has no data rows'] }, 'no rows');
     if (data.length > MAX_ROWS)
-      throw new DomainError(
-        'IMPORT_INVALID',
-        { rows: [], problems: [`at most ${MAX_ROWS} rows per file`] },
-        'too many rows',
-      );
+      throw invalid({ rows: [], problems: [`at most ${MAX_ROWS} rows per file`] }, 'too many rows');
 
     const errors: ImportRowError[] = [];
     const rows: ParsedRow[] = [];
     const seen = new Map<string, number>();
-    data.forEach((rec, i) => {
-      const line = i + 2;
+    data.forEach(({ cells: rec, line }, i) => {
       const get = (f: string) => (columns[f] === undefined ? '' : (rec[columns[f]] ?? '').trim());
       const problem = (field: string, p: string) => errors.push({ line, row: i + 1, field, problems: [p] });
       const displayName = get('displayName');
@@ -98,7 +125,7 @@ export class ResidentImportService {
       const username = (get('username') || phone || '').toLowerCase();
       if (rec.length !== header.length) problem('*', `expected ${header.length} cells, found ${rec.length}`);
       if (!displayName) problem('name', 'name is required');
-      else if (displayName.length > 100) problem('name', 'name is longer than 100 characters');
+      else if ([...displayName].length > 100) problem('name', 'name is longer than 100 characters');
       if (!householdNo) problem('householdNo', 'household number is required');
       else if (householdNo.length > 64)
         problem('householdNo', 'household number is longer than 64 characters');
@@ -110,53 +137,65 @@ export class ResidentImportService {
       else if (seen.has(username))
         problem('username', `username ${username} repeats line ${seen.get(username)}`);
       else seen.set(username, line);
-      rows.push({ id: newId(), username, displayName, householdNo, phone, birthDate });
+      rows.push({ id: newId(), line, row: i + 1, username, displayName, householdNo, phone, birthDate });
     });
-    if (!errors.length) {
-      const taken = await this.existingUsernames(rows.map((r) => r.username));
-      rows.forEach((r, i) => {
-        if (taken.has(r.username))
-          errors.push({
-            line: i + 2,
-            row: i + 1,
-            field: 'username',
-            problems: [`username ${r.username} is taken`],
-          });
+    if (!errors.length) errors.push(...(await this.takenErrors(rows)));
+    if (errors.length) throw this.rowErrors(errors, data.length);
+    try {
+      await this.tx.run(async (em) => {
+        for (let i = 0; i < rows.length; i += 500) {
+          const chunk = rows.slice(i, i + 500);
+          await em.query(
+            `INSERT INTO users (id, username, password_hash, display_name, roles, region_id, organization_id, household_no, birth_date, phone, active)
+             VALUES ${chunk.map(() => '(?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, 1)').join(', ')}`,
+            chunk.flatMap((r) => [
+              r.id,
+              r.username,
+              r.displayName,
+              'resident',
+              communityId,
+              r.householdNo,
+              r.birthDate,
+              r.phone,
+            ]),
+          );
+        }
       });
-    }
-    if (errors.length) {
-      throw new DomainError(
-        'IMPORT_INVALID',
-        { rows: errors, badRows: new Set(errors.map((e) => e.row)).size, totalRows: data.length },
-        `${errors.length} problem(s); nothing was imported`,
+    } catch (err) {
+      // Someone took one of the usernames after the check (a concurrent import or POST /users).
+      if (!isDuplicateKey(err)) throw err;
+      const taken = await this.takenErrors(rows);
+      throw this.rowErrors(
+        taken.length ? taken : [{ line: 0, row: 0, field: 'username', problems: [(err as Error).message] }],
+        data.length,
       );
     }
-    await this.tx.run(async (em) => {
-      for (let i = 0; i < rows.length; i += 500) {
-        const chunk = rows.slice(i, i + 500);
-        await em.query(
-          `INSERT INTO users (id, username, password_hash, display_name, roles, region_id, organization_id, household_no, birth_date, phone, active)
-           VALUES ${chunk.map(() => '(?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, 1)').join(', ')}`,
-          chunk.flatMap((r) => [
-            r.id,
-            r.username,
-            r.displayName,
-            'resident',
-            communityId,
-            r.householdNo,
-            r.birthDate,
-            r.phone,
-          ]),
-        );
-      }
-    });
     return {
       imported: rows.length,
-      residents: rows.map((r, i) => ({ id: r.id, username: r.username, line: i + 2 })),
+      residents: rows.map((r) => ({ id: r.id, username: r.username, line: r.line })),
     };
   }
 
-  private mapHeader(header: string[]): Record<string, number> {
+  private rowErrors(errors: ImportRowError[], totalRows: number): DomainError {
+    return invalid(
+      { rows: errors, badRows: new Set(errors.map((e) => e.row)).size, totalRows },
+      `${errors.length} problem(s), first on line ${errors[0].line}; nothing was imported`,
+    );
+  }
+
+  private async takenErrors(rows: ParsedRow[]): Promise<ImportRowError[]> {
+    const taken = await this.existingUsernames(rows.map((r) => r.username));
+    return rows
+      .filter((r) => taken.has(r.username))
+      .map((r) => ({
+        line: r.line,
+        row: r.row,
+        field: 'username',
+        problems: [`username ${r.username} is taken`],
+      }));
+  }
+
+  private mapHeader(header: string[], line: number): Record<string, number> {
     const out: Record<string, number> = {};
     header.forEach((h, i) => {
       const key = h.replace(/[\s_-]/g, '').toLowerCase();
@@ -164,9 +203,18 @@ export class ResidentImportService {
     });
     const missing = ['displayName', 'householdNo'].filter((f) => out[f] === undefined);
     if (missing.length) {
-      throw new DomainError(
-        'IMPORT_INVALID',
-        { rows: [], problems: missing.map((f) => `missing column ${HEADERS[f].join(' / ')}`) },
+      throw invalid(
+        {
+          rows: [
+            {
+              line,
+              row: 0,
+              field: missing[0] === 'displayName' ? 'name' : missing[0],
+              problems: missing.map((f) => `missing column ${HEADERS[f].join(' / ')}`),
+            },
+          ],
+          problems: missing.map((f) => `missing column ${HEADERS[f].join(' / ')}`),
+        },
         `the header lacks ${missing.join(', ')}`,
       );
     }
@@ -179,7 +227,7 @@ export class ResidentImportService {
       const rows: Array<{ username: string }> = await this.tx.run((em) =>
         em.query('SELECT username FROM users WHERE username IN (?)', [names.slice(i, i + 1000)]),
       );
-      rows.forEach((r) => taken.add(r.username));
+      rows.forEach((r) => taken.add(r.username.toLowerCase()));
     }
     return taken;
   }

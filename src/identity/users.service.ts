@@ -212,8 +212,13 @@ export class UsersService {
 
   async setPassword(actor: Actor, id: string, password: string): Promise<void> {
     const user = await this.getEntityInScope(actor, id);
-    if (user.id !== actor.id && !hasRole(actor, 'city_admin', 'street_officer', 'community_admin'))
-      throw new DomainError('FORBIDDEN');
+    if (user.id !== actor.id) {
+      // Setting someone's password is taking over their account: only for roles the caller could grant.
+      const grantable = actor.roles.flatMap((r) => GRANTABLE[r] ?? []);
+      const above = user.roles.filter((r) => !grantable.includes(r));
+      if (above.length)
+        throw new DomainError('FORBIDDEN', { roles: above }, `you may not set the password of a ${above[0]}`);
+    }
     await this.users.update({ id: user.id }, { passwordHash: await this.passwords.hash(password) });
   }
 

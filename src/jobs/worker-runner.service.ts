@@ -23,6 +23,9 @@ export class WorkerRunner implements OnApplicationBootstrap, OnApplicationShutdo
       .filter((i): i is WorkerHost => i instanceof WorkerHost);
     if (this.config.role === 'api') return;
     for (const h of this.hosts) {
+      // A worker that dies loses its lock after WORKER_LOCK_MS; its job is re-queued by the stalled check.
+      h.worker.opts.lockDuration = this.config.workerLockMs;
+      h.worker.opts.stalledInterval = this.config.workerStalledIntervalMs;
       h.worker.on('error', (err) => this.log.warn(`${h.worker.name}: ${err.message}`));
       h.worker.run().catch((err) => this.log.error(`${h.worker.name} stopped: ${(err as Error).message}`));
     }

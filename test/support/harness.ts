@@ -32,6 +32,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Boot without starting workers and schedulers (APP_ROLE=api). */
   role?: 'all' | 'api' | 'worker';
+  /** A second process of the same deployment: same database and queue prefix (not dropped on close). */
+  attachTo?: TestApp;
 }
 
 /** Runs the migrations on a fresh database; returns its URL. */
@@ -56,8 +58,8 @@ export async function freshDatabase(tag = 't'): Promise<string> {
  * so test files run in parallel. `close()` stops it, drops the database and deletes its Redis keys.
  */
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const databaseUrl = await freshDatabase();
-  const queuePrefix = `jt${process.pid}${randomBytes(3).toString('hex')}`;
+  const databaseUrl = opts.attachTo ? opts.attachTo.config.databaseUrl : await freshDatabase();
+  const queuePrefix = opts.attachTo ? opts.attachTo.config.queuePrefix : `jt${process.pid}${randomBytes(3).toString('hex')}`;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
@@ -89,6 +91,10 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     close: async () => {
       if (closed) return;
       closed = true;
+      if (opts.attachTo) {
+        await app.close();
+        return;
+      }
       // Every test file ends with a ledger audit: any violated invariant fails the file.
       const report = await app.get(LedgerAuditService).run();
       await app.close();

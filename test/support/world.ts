@@ -126,4 +126,34 @@ export class World {
   gridWorker(communityId: string): Promise<User> {
     return this.user(['grid_worker'], communityId);
   }
+
+  /** Rows in a table, optionally filtered (for "nothing was written" checks). */
+  async count(table: string, where = '1 = 1', params: unknown[] = []): Promise<number> {
+    const [row] = await this.t.sql<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM \`${table}\` WHERE ${where}`,
+      params,
+    );
+    return Number(row.n);
+  }
+
+  /** POST /communities/:id/residents/import with a CSV register (a string or raw bytes). */
+  importResidents(communityId: string, csv: string | Buffer, token: string) {
+    return this.t
+      .http()
+      .post(`/api/v1/communities/${communityId}/residents/import`)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'text/csv; charset=utf-8')
+      .send(csv);
+  }
+
+  /** The residents of a community as stored (username, display name, household). */
+  residentsOf(
+    communityId: string,
+  ): Promise<Array<{ id: string; username: string; display_name: string; household_no: string | null }>> {
+    return this.t.sql(
+      `SELECT id, username, display_name, household_no FROM users
+        WHERE region_id = ? AND FIND_IN_SET('resident', roles) ORDER BY username`,
+      [communityId],
+    );
+  }
 }

@@ -1,0 +1,962 @@
+// Order placement benchmark: `POST /api/v1/orders` (the real app, a separate process) against a raw
+// mysql2 script that runs the same SQL as the order path, one transaction per order. See
+// bench/README.md for what it measures and the numbers on the reference machine.
+//
+//   npm run bench:orders
+//
+// Knobs (environment): BENCH_ORDERS (per measured phase, default 6000), BENCH_CONCURRENCY (64),
+// BENCH_RESIDENTS (10000), BENCH_LISTINGS (200), BENCH_PROVIDERS (20), BENCH_WARMUP (500),
+// BENCH_TIME_CAP_S (60, per phase), BENCH_DATABASE_URL (server to use; the database name is
+// replaced by a fresh one that is dropped at the end), REDIS_URL.
+import 'reflect-metadata';
+import { ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { NestFactory } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import Redis from 'ioredis';
+import { createPool, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../src/app.module';
+import { Actor } from '../src/common/actor';
+import { newId } from '../src/common/ids';
+import {
+  buildDataSourceOptions,
+  detectEngine,
+  dropDatabase,
+  ensureDatabase,
+  parseDatabaseUrl,
+} from '../src/database/database-options';
+import { TransactionService } from '../src/database/transaction.service';
+import { AuthService } from '../src/identity/auth.service';
+import { QUEUES } from '../src/jobs/queues';
+import { LedgerAuditService } from '../src/ledger/ledger-audit.service';
+import { LedgerService } from '../src/ledger/ledger.service';
+import { FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS } from '../src/ledger/ledger.types';
+import { ORDER_PLACED_JOB } from '../src/orders/orders.service';
+
+// ---- parameters ----------------------------------------------------------------------------------
+
+const int = (name: string, dflt: number): number => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
+  return n;
+};
+
+const P = {
+  residents: int('BENCH_RESIDENTS', 10_000),
+  communities: 10,
+  listings: int('BENCH_LISTINGS', 200),
+  providers: int('BENCH_PROVIDERS', 20),
+  concurrency: int('BENCH_CONCURRENCY', 64),
+  orders: int('BENCH_ORDERS', 6_000),
+  warmup: int('BENCH_WARMUP', 500),
+  timeCapMs: int('BENCH_TIME_CAP_S', 60) * 1000,
+  pointsEach: 100_000,
+  price: 10,
+  stock: 1_000_000,
+  hotStock: 10_000_000,
+};
+
+const JWT_SECRET = `bench-${randomBytes(12).toString('hex')}`;
+const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/jifen_bench_orders';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const MAIN_JS = path.resolve(__dirname, '../src/main.js');
+
+// ---- small helpers -------------------------------------------------------------------------------
+
+/** Deterministic PRNG (mulberry32) so that two runs pick the same residents and listings. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const pick = <T>(xs: T[], r: () => number): T => xs[Math.floor(r() * xs.length)];
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const CLK_TCK_MS = 10; // Linux USER_HZ is 100 on every mainstream kernel
+
+/** CPU time (user + system, ms) a process has used so far, from /proc; null when unreadable. */
+function procCpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * CLK_TCK_MS;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total CPU time of the whole machine (all cores, ms), from /proc/stat. */
+function machineCpuMs(): { busy: number; total: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: (total - f[3] - f[4]) * CLK_TCK_MS, total: total * CLK_TCK_MS };
+  } catch {
+    return null;
+  }
+}
+
+function findPid(names: string[]): number | undefined {
+  try {
+    for (const d of readdirSync('/proc')) {
+      if (!/^\d+$/.test(d)) continue;
+      try {
+        if (names.includes(readFileSync(`/proc/${d}/comm`, 'utf8').trim())) return Number(d);
+      } catch {
+        /* gone meanwhile */
+      }
+    }
+  } catch {
+    /* no /proc */
+  }
+  return undefined;
+}
+
+// ---- the data set --------------------------------------------------------------------------------
+
+interface Resident {
+  id: string;
+  communityId: string;
+  walletId: string;
+  token: string;
+}
+
+interface World {
+  residents: Resident[];
+  listings: string[];
+  hotListing: string;
+}
+
+async function migrate(url: string): Promise<void> {
+  await ensureDatabase(url);
+  const ds = new DataSource(buildDataSourceOptions(url, await detectEngine(url), { poolSize: 2 }));
+  await ds.initialize();
+  try {
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/**
+ * Regions, providers and listings by SQL; wallets as account rows and points through
+ * LedgerService.transferBatch (issuance → wallet, so the ledger audit holds); tokens signed by the
+ * app's JwtService with AuthService.claimsOf. The Nest application lives only for this setup.
+ */
+async function seed(env: Record<string, string>): Promise<World> {
+  Object.assign(process.env, env);
+  const app = await NestFactory.create(AppModule, { logger: ['error', 'warn'], bodyParser: false });
+  await app.init();
+  try {
+    const db = app.get(DataSource);
+    const ledger = app.get(LedgerService);
+    const tx = app.get(TransactionService);
+    const auth = app.get(AuthService);
+    const jwt = app.get(JwtService);
+    const insertRows = async (table: string, cols: string[], rows: unknown[][]) => {
+      for (let i = 0; i < rows.length; i += 1000) {
+        const chunk = rows.slice(i, i + 1000);
+        const ph = `(${cols.map(() => '?').join(', ')})`;
+        await db.query(
+          `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${chunk.map(() => ph).join(', ')}`,
+          chunk.flat(),
+        );
+      }
+    };
+
+    // Regions: city → district → street → communities.
+    const city = newId();
+    const district = newId();
+    const street = newId();
+    const cityPath = `/${city}/`;
+    const streetPath = `${cityPath}${district}/${street}/`;
+    const communities = Array.from({ length: P.communities }, (_, i) => ({
+      id: newId(),
+      name: `压测社区${i + 1}`,
+    }));
+    const pathOf = new Map(communities.map((c) => [c.id, `${streetPath}${c.id}/`]));
+    await insertRows(
+      'regions',
+      ['id', 'name', 'kind', 'parent_id', 'path'],
+      [
+        [city, '压测市', 'city', null, cityPath],
+        [district, '压测区', 'district', city, `${cityPath}${district}/`],
+        [street, '压测街道', 'street', district, streetPath],
+        ...communities.map((c) => [c.id, c.name, 'community', street, pathOf.get(c.id)]),
+      ],
+    );
+
+    // Providers (merchants) and listings scoped to the whole city; one extra provider owns the hot listing.
+    const providers = Array.from({ length: P.providers + 1 }, () => newId());
+    await insertRows(
+      'organizations',
+      ['id', 'name', 'type', 'region_id'],
+      providers.map((id, i) => [id, `压测商户${i + 1}`, 'merchant', communities[i % P.communities].id]),
+    );
+    const listings = Array.from({ length: P.listings }, () => newId());
+    const hotListing = newId();
+    const creator = newId();
+    const listingRow = (id: string, i: number, provider: string, stock: number) => [
+      id,
+      'goods',
+      `压测商品${i + 1}`,
+      '基准测试用商品',
+      P.price,
+      stock,
+      30,
+      'published',
+      provider,
+      city,
+      cityPath,
+      creator,
+    ];
+    await insertRows(
+      'listings',
+      [
+        'id',
+        'kind',
+        'title',
+        'description',
+        'points_price',
+        'stock',
+        'redeem_within_days',
+        'status',
+        'provider_organization_id',
+        'scope_region_id',
+        'scope_path',
+        'created_by',
+      ],
+      [
+        ...listings.map((id, i) => listingRow(id, i, providers[i % P.providers], P.stock)),
+        listingRow(hotListing, P.listings, providers[P.providers], P.hotStock),
+      ],
+    );
+
+    // Residents (users rows) and their wallets (accounts rows).
+    const users = Array.from({ length: P.residents }, (_, i) => ({
+      id: newId(),
+      username: `bench_r${i}`,
+      communityId: communities[i % P.communities].id,
+      walletId: newId(),
+    }));
+    await insertRows(
+      'users',
+      ['id', 'username', 'password_hash', 'display_name', 'roles', 'region_id', 'active'],
+      users.map((u) => [u.id, u.username, null, '李桂英', 'resident', u.communityId, 1]),
+    );
+    await insertRows(
+      'accounts',
+      ['id', 'ledger', 'kind', 'owner_type', 'owner_id', 'sub', 'flags'],
+      users.map((u) => [
+        u.walletId,
+        'POINTS',
+        'wallet',
+        'user',
+        u.id,
+        '',
+        FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS,
+      ]),
+    );
+
+    // Points through the ledger: one issuance account per community, one batch per community.
+    for (const c of communities) {
+      const mine = users.filter((u) => u.communityId === c.id);
+      await tx.run(async (em) => {
+        const issuance = await ledger.issuanceOf(em, c.id);
+        await ledger.transferBatch(
+          em,
+          mine.map((u) => ({
+            id: newId(),
+            debitAccountId: issuance,
+            creditAccountId: u.walletId,
+            amount: P.pointsEach,
+            code: 'award',
+            refType: 'bench',
+            refId: u.id,
+          })),
+        );
+      });
+    }
+    // The providers' redemption accounts exist before the first order (as they would in production).
+    await tx.run(async (em) => {
+      for (const p of providers) await ledger.redemptionOf(em, p);
+    });
+
+    // Tokens: the claims of AuthService.claimsOf, rp = the community's path from the regions table.
+    const paths = new Map<string, string>(
+      (await db.query('SELECT id, path FROM regions')).map((r: { id: string; path: string }) => [
+        r.id,
+        r.path,
+      ]),
+    );
+    const residents = users.map((u) => {
+      const actor: Actor = {
+        id: u.id,
+        username: u.username,
+        displayName: '李桂英',
+        roles: ['resident'],
+        regionId: u.communityId,
+        regionPath: paths.get(u.communityId) ?? null,
+        organizationId: null,
+      };
+      return {
+        id: u.id,
+        communityId: u.communityId,
+        walletId: u.walletId,
+        token: jwt.sign(auth.claimsOf(actor)),
+      };
+    });
+    return { residents, listings, hotListing };
+  } finally {
+    await app.close();
+  }
+}
+
+// ---- the API process -----------------------------------------------------------------------------
+
+async function startApi(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [MAIN_JS], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  let exited: number | null = null;
+  child.once('exit', (code) => (exited = code ?? -1));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited !== null) throw new Error(`the API process exited during start-up (code ${exited})`);
+    const status = await new Promise<number>((resolve) => {
+      const req = http.get({ host: '127.0.0.1', port, path: '/health' }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', () => resolve(0));
+    });
+    if (status === 200) return child;
+    if (Date.now() > deadline) throw new Error('the API did not answer /health within 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function stopApi(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await gone;
+  clearTimeout(timer);
+}
+
+// ---- load generation -----------------------------------------------------------------------------
+
+interface Job {
+  resident: Resident;
+  listingId: string;
+}
+
+interface PhaseResult {
+  scenario: string;
+  path: 'HTTP' | 'raw SQL';
+  requests: number;
+  ok: number;
+  statuses: Map<string, number>;
+  samples: Map<string, string>;
+  latencies: Float64Array;
+  elapsedMs: number;
+  cpu: { api: number | null; db: number | null; client: number; busyPct: number | null };
+  retries: number;
+  checks: string[];
+}
+
+type Attempt = { outcome: string; body?: string; retries?: number };
+
+/**
+ * Runs `total` orders (or until the time cap) with `concurrency` loops, each sending its next order
+ * when the previous one answered. Latency is measured per order from send to full answer.
+ */
+async function drive(
+  total: number,
+  next: () => Job,
+  once: (job: Job) => Promise<Attempt>,
+): Promise<Omit<PhaseResult, 'scenario' | 'path' | 'cpu' | 'checks'>> {
+  const latencies = new Float64Array(total);
+  const statuses = new Map<string, number>();
+  const samples = new Map<string, string>();
+  let issued = 0;
+  let done = 0;
+  let ok = 0;
+  let retries = 0;
+  const start = performance.now();
+  const deadline = start + P.timeCapMs;
+  const loop = async () => {
+    while (issued < total && performance.now() < deadline && !stopping) {
+      issued++;
+      const job = next();
+      const t0 = performance.now();
+      const r = await once(job);
+      latencies[done++] = performance.now() - t0;
+      statuses.set(r.outcome, (statuses.get(r.outcome) ?? 0) + 1);
+      if (r.outcome === '201' || r.outcome === 'ok') ok++;
+      else if (r.body && !samples.has(r.outcome)) samples.set(r.outcome, r.body.slice(0, 300));
+      retries += r.retries ?? 0;
+    }
+  };
+  await Promise.all(Array.from({ length: P.concurrency }, loop));
+  const elapsedMs = performance.now() - start;
+  return {
+    requests: issued,
+    ok,
+    statuses,
+    samples,
+    latencies: latencies.slice(0, done).sort(),
+    elapsedMs,
+    retries,
+  };
+}
+
+function httpOrder(agent: http.Agent, port: number, job: Job): Promise<Attempt> {
+  const body = JSON.stringify({ listingId: job.listingId, quantity: 1 });
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/v1/orders',
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          Authorization: `Bearer ${job.resident.token}`,
+          'Idempotency-Key': randomUUID(),
+        },
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        if (status !== 201) res.on('data', (c: Buffer) => chunks.push(c));
+        else res.resume();
+        res.on('end', () => resolve({ outcome: String(status), body: Buffer.concat(chunks).toString() }));
+        res.on('error', (e) => resolve({ outcome: 'network error', body: e.message }));
+      },
+    );
+    req.setTimeout(30_000, () => req.destroy(new Error('timeout after 30 s')));
+    req.on('error', (e) => resolve({ outcome: 'network error', body: e.message }));
+    req.end(body);
+  });
+}
+
+const RETRYABLE = new Set([1213, 1205]);
+let stopping = false;
+
+interface ListingRow extends RowDataPacket {
+  id: string;
+  title: string;
+  points_price: number;
+  stock: number | null;
+  limit_count: number | null;
+  min_credit_level: string | null;
+  min_age: number | null;
+  valid_from: Date | null;
+  valid_until: Date | null;
+  redeem_within_days: number;
+  status: string;
+  provider_organization_id: string;
+  scope_path: string;
+}
+
+/**
+ * The order path's SQL, one transaction per order, in the app's order and with the app's statements:
+ * idempotency key, listing read, hold (transfer row + wallet debit + redemption credit, both
+ * conditional), stock (conditional, last), order row, outbox row, stored response, commit. What the
+ * app looks up each time (wallet and redemption account ids, resident facts) is known here up front.
+ */
+async function rawOrder(
+  pool: Pool,
+  redemptionOf: Map<string, string>,
+  pathOf: Map<string, string>,
+  job: Job,
+): Promise<Attempt> {
+  const body = { listingId: job.listingId, quantity: 1 };
+  const key = randomUUID();
+  const scope = `orders:${job.resident.id}`;
+  const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
+  for (let attempt = 1; ; attempt++) {
+    let conn: PoolConnection | undefined;
+    try {
+      conn = await pool.getConnection();
+      await conn.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+      await conn.query('START TRANSACTION');
+      const outcome = await rawOrderTx(conn, redemptionOf, pathOf, job, { key, scope, hash });
+      await conn.query(outcome === 'ok' ? 'COMMIT' : 'ROLLBACK');
+      return { outcome, retries: attempt - 1 };
+    } catch (err) {
+      if (conn) await conn.query('ROLLBACK').catch(() => undefined);
+      const errno = (err as { errno?: number }).errno ?? -1;
+      if (RETRYABLE.has(errno) && attempt < 5) {
+        conn?.release();
+        conn = undefined;
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 20 * attempt) + 5 * attempt));
+        continue;
+      }
+      return { outcome: `error ${errno}`, body: (err as Error).message, retries: attempt - 1 };
+    } finally {
+      conn?.release();
+    }
+  }
+}
+
+async function rawOrderTx(
+  conn: PoolConnection,
+  redemptionOf: Map<string, string>,
+  pathOf: Map<string, string>,
+  job: Job,
+  idem: { key: string; scope: string; hash: string },
+): Promise<string> {
+  const now = new Date();
+  await conn.query(
+    'INSERT INTO idempotency_keys (scope, idem_key, request_hash, created_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP(3))',
+    [idem.scope, idem.key, idem.hash],
+  );
+  const [rows] = await conn.query<ListingRow[]>(
+    `SELECT id, kind, title, description, points_price, stock, limit_count, limit_period, min_credit_level,
+            min_age, valid_from, valid_until, redeem_within_days, image_url, unit_cost_fen, donation_id, status,
+            provider_organization_id, scope_region_id, scope_path, created_by, version, created_at, updated_at
+       FROM listings WHERE id = ? LIMIT 1`,
+    [job.listingId],
+  );
+  const l = rows[0];
+  if (!l) return 'LISTING_NOT_FOUND';
+  const regionPath = pathOf.get(job.resident.communityId) ?? '';
+  if (!regionPath.startsWith(l.scope_path) || l.status !== 'published') return 'LISTING_NOT_AVAILABLE';
+  if ((l.valid_from && l.valid_from > now) || (l.valid_until && l.valid_until <= now))
+    return 'LISTING_NOT_AVAILABLE';
+  if (l.limit_count || l.min_credit_level || l.min_age) return 'UNSUPPORTED_IN_RAW_BENCH';
+  const id = randomUUID();
+  const holdId = randomUUID();
+  const total = l.points_price;
+  const redemption = redemptionOf.get(l.provider_organization_id)!;
+  await conn.query(
+    `INSERT INTO transfers (id, ledger, debit_account_id, credit_account_id, amount, phase, pending_id, code, ref_type, ref_id, exempt, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))`,
+    [holdId, 'POINTS', job.resident.walletId, redemption, total, 'pending', 'order_hold', 'order', id, 0],
+  );
+  const [debited] = await conn.query<ResultSetHeader>(
+    `UPDATE accounts SET debits_pending = debits_pending + ?
+      WHERE id = ? AND (? OR flags & 1 = 0 OR credits_posted - debits_posted - debits_pending >= ?)`,
+    [total, job.resident.walletId, 0, total],
+  );
+  if (!debited.affectedRows) return 'INSUFFICIENT_POINTS';
+  const [credited] = await conn.query<ResultSetHeader>(
+    `UPDATE accounts SET credits_pending = credits_pending + ?
+      WHERE id = ? AND (flags & 2 = 0 OR debits_posted - credits_posted - credits_pending >= ?)`,
+    [total, redemption, total],
+  );
+  if (!credited.affectedRows) return 'CONFLICT';
+  const [taken] = await conn.query<ResultSetHeader>(
+    'UPDATE listings SET stock = stock - ? WHERE id = ? AND stock >= ?',
+    [1, l.id, 1],
+  );
+  if (!taken.affectedRows && l.stock !== null) return 'OUT_OF_STOCK';
+  const expiresAt = new Date(now.getTime() + l.redeem_within_days * 86_400_000);
+  await conn.query(
+    `INSERT INTO orders (id, resident_id, community_id, listing_id, provider_organization_id, quantity, unit_points,
+                         total_points, status, hold_transfer_id, limit_period_key, expires_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      id,
+      job.resident.id,
+      job.resident.communityId,
+      l.id,
+      l.provider_organization_id,
+      1,
+      l.points_price,
+      total,
+      'pending',
+      holdId,
+      null,
+      expiresAt,
+    ],
+  );
+  await conn.query(
+    `INSERT INTO outbox (id, queue, name, payload, available_at, created_at)
+     VALUES (?, ?, ?, ?, DATE_ADD(CURRENT_TIMESTAMP(3), INTERVAL ? MICROSECOND), CURRENT_TIMESTAMP(3))`,
+    [randomUUID(), QUEUES.orders, ORDER_PLACED_JOB, JSON.stringify({ orderId: id }), 0],
+  );
+  const view = {
+    id,
+    status: 'pending',
+    residentId: job.resident.id,
+    listingId: l.id,
+    listingTitle: l.title,
+    providerOrganizationId: l.provider_organization_id,
+    quantity: 1,
+    unitPoints: l.points_price,
+    totalPoints: total,
+    expiresAt,
+    createdAt: now,
+    readyAt: null,
+    redeemedAt: null,
+    cancelledAt: null,
+    cancelReason: null,
+    expiredAt: null,
+  };
+  await conn.query(
+    'UPDATE idempotency_keys SET response_status = 200, response_body = ? WHERE scope = ? AND idem_key = ?',
+    [JSON.stringify(view), idem.scope, idem.key],
+  );
+  return 'ok';
+}
+
+// ---- phases and checks ---------------------------------------------------------------------------
+
+interface Snapshot {
+  orders: number;
+  holds: number;
+  holdPoints: number;
+  keys: number;
+  outbox: number;
+  stock: number;
+  walletPending: number;
+}
+
+async function snapshot(pool: Pool): Promise<Snapshot> {
+  const [[r]] = await pool.query<RowDataPacket[]>(
+    `SELECT (SELECT COUNT(*) FROM orders) AS orders,
+            (SELECT COUNT(*) FROM transfers WHERE phase = 'pending') AS holds,
+            (SELECT COALESCE(SUM(amount), 0) FROM transfers WHERE phase = 'pending') AS holdPoints,
+            (SELECT COUNT(*) FROM idempotency_keys WHERE scope LIKE 'orders:%') AS \`keys\`,
+            (SELECT COUNT(*) FROM outbox) AS outbox,
+            (SELECT COALESCE(SUM(stock), 0) FROM listings) AS stock,
+            (SELECT COALESCE(SUM(debits_pending), 0) FROM accounts WHERE kind = 'wallet') AS walletPending`,
+  );
+  const n = (k: string) => Number(r[k]);
+  return {
+    orders: n('orders'),
+    holds: n('holds'),
+    holdPoints: n('holdPoints'),
+    keys: n('keys'),
+    outbox: n('outbox'),
+    stock: n('stock'),
+    walletPending: n('walletPending'),
+  };
+}
+
+/** Everything one order leaves behind moved by exactly the number of successful answers; no 5xx. */
+function verify(before: Snapshot, after: Snapshot, r: Omit<PhaseResult, 'checks'>): string[] {
+  const problems: string[] = [];
+  const expect = (what: string, got: number, want: number) => {
+    if (got !== want) problems.push(`${what}: ${got}, expected ${want}`);
+  };
+  expect('new orders', after.orders - before.orders, r.ok);
+  expect('new pending holds', after.holds - before.holds, r.ok);
+  expect('new idempotency keys', after.keys - before.keys, r.ok);
+  expect('new outbox rows', after.outbox - before.outbox, r.ok);
+  expect('stock taken', before.stock - after.stock, r.ok);
+  expect('points held in wallets', after.walletPending - before.walletPending, r.ok * P.price);
+  expect('wallet holds vs pending transfers', after.walletPending, after.holdPoints);
+  const fivexx = [...r.statuses].filter(([s]) => /^5\d\d$/.test(s)).reduce((a, [, n]) => a + n, 0);
+  if (fivexx) problems.push(`${fivexx} answers with a 5xx status`);
+  const errors = [...r.statuses].filter(([s]) => /error/.test(s)).reduce((a, [, n]) => a + n, 0);
+  if (errors) problems.push(`${errors} requests failed without an answer`);
+  return problems;
+}
+
+interface Ctx {
+  pool: Pool;
+  port: number;
+  api: ChildProcess;
+  dbPid?: number;
+  redemptionOf: Map<string, string>;
+  pathOf: Map<string, string>;
+}
+
+async function phase(
+  ctx: Ctx,
+  scenario: string,
+  via: 'HTTP' | 'raw SQL',
+  total: number,
+  next: () => Job,
+): Promise<PhaseResult> {
+  if (stopping) throw new Error('interrupted');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: P.concurrency });
+  const before = await snapshot(ctx.pool);
+  const cpu0 = {
+    api: procCpuMs(ctx.api.pid),
+    db: procCpuMs(ctx.dbPid),
+    client: process.cpuUsage(),
+    machine: machineCpuMs(),
+  };
+  const run =
+    via === 'HTTP'
+      ? await drive(total, next, (job) => httpOrder(agent, ctx.port, job))
+      : await drive(total, next, (job) => rawOrder(ctx.pool, ctx.redemptionOf, ctx.pathOf, job));
+  const api1 = procCpuMs(ctx.api.pid);
+  const db1 = procCpuMs(ctx.dbPid);
+  const client = process.cpuUsage(cpu0.client);
+  const machine1 = machineCpuMs();
+  agent.destroy();
+  const after = await snapshot(ctx.pool);
+  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+  const m =
+    cpu0.machine && machine1
+      ? { busy: machine1.busy - cpu0.machine.busy, total: machine1.total - cpu0.machine.total }
+      : null;
+  const result = {
+    scenario,
+    path: via,
+    ...run,
+    cpu: {
+      api: via === 'HTTP' ? diff(cpu0.api, api1) : null,
+      db: diff(cpu0.db, db1),
+      client: (client.user + client.system) / 1000,
+      busyPct: m && m.total ? (100 * m.busy) / m.total : null,
+    },
+  };
+  const checks = verify(before, after, result);
+  const statusText = [...result.statuses].map(([s, n]) => `${s}×${n}`).join(', ');
+  console.log(
+    `  ${scenario} / ${via}: ${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s (${statusText})` +
+      (result.retries ? `, ${result.retries} deadlock retries` : '') +
+      (checks.length ? `\n    CHECK FAILED: ${checks.join('; ')}` : ', checks passed'),
+  );
+  for (const [s, b] of result.samples) console.log(`    sample ${s}: ${b}`);
+  return { ...result, checks };
+}
+
+// ---- report --------------------------------------------------------------------------------------
+
+function table(results: PhaseResult[]): string {
+  const rows: string[][] = [
+    ['scenario', 'path', 'requests', 'orders/s', 'p50 ms', 'p99 ms', 'HTTP/raw orders/s', 'HTTP/raw p50'],
+  ];
+  for (const r of results) {
+    const tput = (r.ok / r.elapsedMs) * 1000;
+    const raw = results.find((x) => x.scenario === r.scenario && x.path === 'raw SQL');
+    const rawTput = raw ? (raw.ok / raw.elapsedMs) * 1000 : NaN;
+    const http = r.path === 'HTTP' && raw;
+    rows.push([
+      r.scenario,
+      r.path,
+      String(r.requests),
+      tput.toFixed(0),
+      percentile(r.latencies, 0.5).toFixed(1),
+      percentile(r.latencies, 0.99).toFixed(1),
+      http ? `${(tput / rawTput).toFixed(2)}x` : '',
+      http ? `${(percentile(r.latencies, 0.5) / percentile(raw.latencies, 0.5)).toFixed(1)}x` : '',
+    ]);
+  }
+  return format(rows);
+}
+
+function cpuTable(results: PhaseResult[]): string {
+  const ms = (v: number | null, n: number) => (v === null || !n ? 'n/a' : (v / n).toFixed(2));
+  const rows: string[][] = [
+    [
+      'scenario',
+      'path',
+      'api CPU ms/order',
+      'load-gen CPU ms/order',
+      'mariadbd CPU ms/order',
+      'machine busy',
+    ],
+  ];
+  for (const r of results) {
+    rows.push([
+      r.scenario,
+      r.path,
+      r.path === 'HTTP' ? ms(r.cpu.api, r.ok) : '-',
+      ms(r.cpu.client, r.ok),
+      ms(r.cpu.db, r.ok),
+      r.cpu.busyPct === null ? 'n/a' : `${r.cpu.busyPct.toFixed(0)}%`,
+    ]);
+  }
+  return format(rows);
+}
+
+function format(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+}
+
+// ---- main ----------------------------------------------------------------------------------------
+
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const server = parseDatabaseUrl(SERVER_URL);
+  const dbName = `jifen_bench_orders_${process.pid}`;
+  const auth = server.password
+    ? `${encodeURIComponent(server.username)}:${encodeURIComponent(server.password)}`
+    : encodeURIComponent(server.username);
+  const databaseUrl = `${server.scheme}://${auth}@${server.host}:${server.port}/${dbName}`;
+  const queuePrefix = `jbench${process.pid}${randomBytes(3).toString('hex')}`;
+  const env: Record<string, string> = {
+    NODE_ENV: 'production',
+    APP_ROLE: 'api',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: queuePrefix,
+    LOG_LEVEL: 'warn',
+    JWT_SECRET,
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: randomBytes(12).toString('hex'),
+    KEY_ENCRYPTION_SECRET: randomBytes(16).toString('hex'),
+  };
+  console.log(
+    `orders benchmark: ${P.residents} residents, ${P.listings} listings (${P.providers} providers) + 1 hot listing, ` +
+      `${P.concurrency} connections, ${P.orders} orders per phase (cap ${P.timeCapMs / 1000} s), database ${dbName}`,
+  );
+  let api: ChildProcess | undefined;
+  let pool: Pool | undefined;
+  let failed = false;
+  const stop = () => {
+    console.error('interrupted: finishing the orders in flight, then cleaning up');
+    stopping = true;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    let t = performance.now();
+    await migrate(databaseUrl);
+    const world = await seed(env);
+    console.log(
+      `  setup (migrations, residents, points, tokens): ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+
+    t = performance.now();
+    const port = await freePort();
+    api = await startApi(env, port);
+    console.log(
+      `  API process ${api.pid} (APP_ROLE=api) up in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+
+    pool = createPool({
+      host: server.host,
+      port: server.port,
+      user: server.username,
+      password: server.password,
+      database: dbName,
+      connectionLimit: P.concurrency,
+      maxIdle: P.concurrency,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      supportBigNumbers: true,
+    });
+    const [accounts] = await pool.query<RowDataPacket[]>(
+      "SELECT owner_id, id FROM accounts WHERE kind = 'redemption'",
+    );
+    const [regions] = await pool.query<RowDataPacket[]>('SELECT id, path FROM regions');
+    const ctx: Ctx = {
+      pool,
+      port,
+      api,
+      dbPid: findPid(['mariadbd', 'mysqld']),
+      redemptionOf: new Map(accounts.map((a) => [String(a.owner_id), String(a.id)])),
+      pathOf: new Map(regions.map((r) => [String(r.id), String(r.path)])),
+    };
+
+    const r = rng(20_251_201);
+    const anyListing = () => ({ resident: pick(world.residents, r), listingId: pick(world.listings, r) });
+    const hot = () => ({ resident: pick(world.residents, r), listingId: world.hotListing });
+    const RANDOM = `random listing (${P.listings})`;
+    const HOT = 'hot listing (1)';
+
+    console.log(`warm-up (${P.warmup} orders each way, not reported):`);
+    const warm = [
+      await phase(ctx, 'warm-up', 'HTTP', P.warmup, anyListing),
+      await phase(ctx, 'warm-up', 'raw SQL', P.warmup, anyListing),
+    ];
+    console.log('measured:');
+    const results: PhaseResult[] = [];
+    results.push(await phase(ctx, RANDOM, 'HTTP', P.orders, anyListing));
+    results.push(await phase(ctx, RANDOM, 'raw SQL', P.orders, anyListing));
+    results.push(await phase(ctx, HOT, 'HTTP', P.orders, hot));
+    results.push(await phase(ctx, HOT, 'raw SQL', P.orders, hot));
+
+    const ds = new DataSource(
+      buildDataSourceOptions(databaseUrl, await detectEngine(databaseUrl), { poolSize: 2 }),
+    );
+    await ds.initialize();
+    const audit = await new LedgerAuditService(ds).run().finally(() => ds.destroy());
+
+    console.log(
+      `\nPOST /api/v1/orders vs raw mysql2, ${P.concurrency} concurrent, ${new Date().toISOString()}`,
+    );
+    console.log(table(results));
+    console.log(
+      '\nCPU per successful order (from /proc; mariadbd includes anything else the server was doing)',
+    );
+    console.log(cpuTable(results));
+    const problems = [...warm, ...results].flatMap((x) =>
+      x.checks.map((c) => `${x.scenario} / ${x.path}: ${c}`),
+    );
+    if (!audit.ok) problems.push(`ledger audit: ${JSON.stringify(audit.violations).slice(0, 500)}`);
+    if (results.some((x) => x.requests < P.orders)) console.log('\nnote: some phases hit the time cap');
+    if (problems.length) {
+      failed = true;
+      console.log(`\nCORRECTNESS CHECKS FAILED:\n  ${problems.join('\n  ')}`);
+    } else {
+      console.log(
+        '\nchecks: every phase left exactly one order, hold, key, outbox row and unit of stock per',
+      );
+      console.log('successful answer, no 5xx, no request without an answer; ledger audit ok');
+    }
+  } catch (err) {
+    failed = true;
+    console.error(err);
+  } finally {
+    await stopApi(api);
+    await pool?.end();
+    await dropDatabase(databaseUrl);
+    await deleteRedisKeys(queuePrefix).catch(() => undefined);
+    console.log(`dropped ${dbName}`);
+  }
+  if (failed) process.exitCode = 1;
+}
+
+void main();

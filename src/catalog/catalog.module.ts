@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogController } from './catalog.controller';
+import { CatalogService } from './catalog.service';
+import { ListingEntity } from './entities/listing.entity';
+
+/** The points mall catalog: listings, scope (circulation) and stock. Orders use CatalogService. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([ListingEntity])],
+  controllers: [CatalogController],
+  providers: [CatalogService],
+  exports: [CatalogService],
+})
+export class CatalogModule {}

@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../common/actor';
+import { DomainError, notFound } from '../common/domain-error';
+import { IdempotencyService } from '../common/idempotency.service';
+import { newId } from '../common/ids';
+import { UsersService } from '../identity/users.service';
+import { LedgerService } from '../ledger/ledger.service';
+import { Transfer } from '../ledger/ledger.types';
+import { CreateAwardDto } from './dto/earning.dto';
+import { AwardEntity } from './entities/award.entity';
+import { isEarningStaff } from './earning-roles';
+import { PointRulesService } from './point-rules.service';
+
+export interface AwardView {
+  id: string;
+  communityId: string;
+  residentId: string;
+  ruleId: string;
+  /** Negative for a deduction. */
+  points: number;
+  ruleName: string;
+  ruleCategory: string | null;
+  ruleDescription: string | null;
+  note: string | null;
+  declarationId: string | null;
+  awardedBy: string;
+  createdAt: Date;
+  transfer: Transfer;
+}
+
+/** What an award is given for, as it was at the time (the snapshot kept on the award). */
+export interface AwardInput {
+  awardId: string;
+  transferId: string;
+  communityId: string;
+  residentId: string;
+  ruleId: string;
+  points: number;
+  ruleName: string;
+  ruleCategory: string | null;
+  ruleDescription: string | null;
+  note: string | null;
+  declarationId: string | null;
+  awardedBy: string;
+}
+
+/** Awards and deductions: an award row (with the rule's snapshot) and its ledger transfer, together. */
+@Injectable()
+export class AwardsService {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly rules: PointRulesService,
+    private readonly users: UsersService,
+    private readonly idempotency: IdempotencyService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  /** Staff award (or deduct) at once for a resident of their scope. */
+  async award(actor: Actor, dto: CreateAwardDto, key?: string): Promise<AwardView> {
+    const resident = await this.users.getResidentInScope(actor, dto.residentId);
+    if (resident.id === actor.id)
+      throw new DomainError('SELF_AWARD_FORBIDDEN', { residentId: resident.id }, 'you may not award yourself');
+    return this.idempotency.run({ scope: `awards:${actor.id}`, key, request: dto }, async (em) => {
+      const rule = await this.rules.usableItem(actor, dto.ruleId, resident.regionId!, em);
+      const awardId = newId();
+      return this.give(em, {
+        awardId,
+        transferId: this.ledger.deriveId('award', awardId),
+        communityId: rule.communityId,
+        residentId: resident.id,
+        ruleId: rule.id,
+        points: rule.points!,
+        ruleName: rule.name,
+        ruleCategory: rule.category,
+        ruleDescription: rule.description,
+        note: dto.note ?? null,
+        declarationId: null,
+        awardedBy: actor.id,
+      });
+    });
+  }
+
+  /**
+   * Records an award and moves its points in the caller's transaction: an award is issued from the
+   * community's issuance account to the wallet; a deduction goes from the wallet to the community's
+   * deduction sink, recorded in full even below zero (`exempt`), so the wallet then cannot spend.
+   */
+  async give(em: EntityManager, a: AwardInput): Promise<AwardView> {
+    if (!Number.isInteger(a.points) || a.points === 0) throw new Error(`award ${a.awardId}: points must be non-zero`);
+    const wallet = await this.ledger.walletOf(em, a.residentId);
+    const transfer =
+      a.points > 0
+        ? await this.ledger.transfer(em, {
+            id: a.transferId,
+            debitAccountId: await this.ledger.issuanceOf(em, a.communityId),
+            creditAccountId: wallet,
+            amount: a.points,
+            code: 'award',
+            refType: 'award',
+            refId: a.awardId,
+          })
+        : await this.ledger.transfer(em, {
+            id: a.transferId,
+            debitAccountId: wallet,
+            creditAccountId: await this.ledger.deductionSinkOf(em, a.communityId),
+            amount: -a.points,
+            code: 'deduction',
+            refType: 'award',
+            refId: a.awardId,
+            exempt: true,
+          });
+    await em.getRepository(AwardEntity).insert({
+      id: a.awardId,
+      communityId: a.communityId,
+      residentId: a.residentId,
+      ruleId: a.ruleId,
+      points: a.points,
+      ruleName: a.ruleName,
+      ruleCategory: a.ruleCategory,
+      ruleDescription: a.ruleDescription,
+      note: a.note,
+      declarationId: a.declarationId,
+      awardedBy: a.awardedBy,
+      transferId: transfer.id,
+    });
+    const row = (await em.getRepository(AwardEntity).findOneBy({ id: a.awardId }))!;
+    return toAwardView(row, transfer);
+  }
+
+  /** One award: the resident, or staff of the resident's scope. */
+  async get(actor: Actor, id: string): Promise<AwardView> {
+    const row = await this.db.getRepository(AwardEntity).findOneBy({ id });
+    if (!row) throw notFound('award', id);
+    if (row.residentId !== actor.id) {
+      if (!isEarningStaff(actor)) throw notFound('award', id);
+      await this.users.getResidentInScope(actor, row.residentId).catch(() => {
+        throw notFound('award', id);
+      });
+    }
+    const transfer = await this.ledger.getTransfer(row.transferId);
+    return toAwardView(row, transfer!);
+  }
+}
+
+export const toAwardView = (r: AwardEntity, transfer: Transfer): AwardView => ({
+  id: r.id,
+  communityId: r.communityId,
+  residentId: r.residentId,
+  ruleId: r.ruleId,
+  points: r.points,
+  ruleName: r.ruleName,
+  ruleCategory: r.ruleCategory,
+  ruleDescription: r.ruleDescription,
+  note: r.note,
+  declarationId: r.declarationId,
+  awardedBy: r.awardedBy,
+  createdAt: r.createdAt,
+  transfer,
+});

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Actor, regionInScope } from '../common/actor';
+import { DomainError, notFound } from '../common/domain-error';
+import { UsersService } from '../identity/users.service';
+import { LedgerService } from '../ledger/ledger.service';
+import { RegionsService } from '../regions/regions.service';
+import { CreditThresholdsDto } from './dto/earning.dto';
+import { CreditThresholdEntity } from './entities/credit-threshold.entity';
+import {
+  CREDIT_LEVELS,
+  CreditLevel,
+  creditLevelFor,
+  CreditThresholds,
+  DEFAULT_CREDIT_THRESHOLDS,
+  defaultEntitlementsFor,
+  Entitlement,
+  thresholdProblems,
+} from './credit-levels';
+import { EARNED_BY_WALLET_SQL } from './earned-points';
+import { earningYearOf, yearRange } from './earning-period';
+import { isEarningStaff } from './earning-roles';
+
+export interface EffectiveThresholds extends CreditThresholds {
+  /** The region whose setting applies, or null for the default (180/120/60). */
+  sourceRegionId: string | null;
+}
+
+export interface CreditStanding {
+  residentId: string;
+  year: number;
+  earnedPoints: number;
+  level: CreditLevel;
+  thresholds: EffectiveThresholds;
+  /** The next level up and the points still missing, or null at AAA. */
+  next: { level: CreditLevel; pointsNeeded: number } | null;
+}
+
+/**
+ * Credit levels (AAA级信用户 ...) from points earned in a calendar year, with thresholds that a region
+ * sets for itself and everything below (community → street → district → city → default). Exported
+ * for orders and entitlements: `levelOf(residentId, year?)`, `earnedPoints(residentId, year?)`.
+ */
+@Injectable()
+export class CreditService {
+  constructor(
+    private readonly ledger: LedgerService,
+    private readonly users: UsersService,
+    private readonly regions: RegionsService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  /** Points a resident earned in a year (default: the current one): awards + grants − deductions. */
+  async earnedPoints(residentId: string, year: number = earningYearOf()): Promise<number> {
+    const wallet = await this.ledger.findAccount({
+      ledger: 'POINTS',
+      kind: 'wallet',
+      ownerType: 'user',
+      ownerId: residentId,
+    });
+    if (!wallet) return 0;
+    const { from, to } = yearRange(year);
+    const [row] = await this.db.query(EARNED_BY_WALLET_SQL, [wallet, wallet, wallet, wallet, from, to]);
+    return Number(row?.points ?? 0);
+  }
+
+  /** A resident's credit level for a year (default: the current one). No scope check: for services. */
+  async levelOf(residentId: string, year: number = earningYearOf()): Promise<CreditStanding> {
+    const user = await this.users.findById(residentId);
+    if (!user || !user.roles.includes('resident')) throw notFound('resident', residentId);
+    const [earnedPoints, thresholds] = await Promise.all([
+      this.earnedPoints(residentId, year),
+      this.thresholdsFor(user.regionId),
+    ]);
+    const level = creditLevelFor(earnedPoints, thresholds);
+    return { residentId, year, earnedPoints, level, thresholds, next: nextLevel(earnedPoints, level, thresholds) };
+  }
+
+  /** GET /residents/:id/credit: the resident themself, or earning staff of the resident's scope. */
+  async credit(
+    actor: Actor,
+    residentId: string,
+    year?: number,
+  ): Promise<CreditStanding & { entitlements: Entitlement[] }> {
+    if (actor.id !== residentId) {
+      if (!isEarningStaff(actor)) throw notFound('resident', residentId);
+      await this.users.getResidentInScope(actor, residentId);
+    }
+    const standing = await this.levelOf(residentId, year);
+    return { ...standing, entitlements: defaultEntitlementsFor(standing.level) };
+  }
+
+  /** The thresholds in force for a region: its own, else the nearest ancestor's, else the default. */
+  async thresholdsFor(regionId: string | null): Promise<EffectiveThresholds> {
+    if (regionId) {
+      const lineage = await this.regions.lineage(regionId);
+      if (lineage.length) {
+        const rows = await this.db
+          .getRepository(CreditThresholdEntity)
+          .createQueryBuilder('c')
+          .where('c.region_id IN (:...ids)', { ids: lineage.map((r) => r.id) })
+          .getMany();
+        const byRegion = new Map(rows.map((r) => [r.regionId, r]));
+        for (const r of lineage) {
+          const t = byRegion.get(r.id);
+          if (t) return { aaa: t.aaa, aa: t.aa, a: t.a, sourceRegionId: r.id };
+        }
+      }
+    }
+    return { ...DEFAULT_CREDIT_THRESHOLDS, sourceRegionId: null };
+  }
+
+  async getThresholds(actor: Actor, regionId: string): Promise<EffectiveThresholds> {
+    await this.regions.getInScope(actor, regionId);
+    return this.thresholdsFor(regionId);
+  }
+
+  async setThresholds(actor: Actor, regionId: string, dto: CreditThresholdsDto): Promise<EffectiveThresholds> {
+    await this.regions.getInScope(actor, regionId);
+    const problems = thresholdProblems(dto);
+    if (problems.length)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { fields: problems },
+        problems.map((p) => `${p.field}: ${p.problems.join(', ')}`).join('; '),
+      );
+    await this.db.query(
+      `INSERT INTO credit_thresholds (region_id, aaa, aa, a, updated_by) VALUES (?, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE aaa = VALUES(aaa), aa = VALUES(aa), a = VALUES(a), updated_by = VALUES(updated_by)`,
+      [regionId, dto.aaa, dto.aa, dto.a, actor.id],
+    );
+    return this.thresholdsFor(regionId);
+  }
+
+  /** Removes a region's own thresholds: it inherits again. */
+  async clearThresholds(actor: Actor, regionId: string): Promise<EffectiveThresholds> {
+    const region = await this.regions.getInScope(actor, regionId);
+    if (!regionInScope(actor, region.path)) throw notFound('region', regionId);
+    await this.db.query('DELETE FROM credit_thresholds WHERE region_id = ?', [regionId]);
+    return this.thresholdsFor(regionId);
+  }
+}
+
+function nextLevel(
+  earned: number,
+  level: CreditLevel,
+  t: CreditThresholds,
+): { level: CreditLevel; pointsNeeded: number } | null {
+  const i = CREDIT_LEVELS.indexOf(level);
+  if (i === 0) return null;
+  const up = CREDIT_LEVELS[i - 1];
+  const need = up === 'AAA' ? t.aaa : up === 'AA' ? t.aa : t.a;
+  return { level: up, pointsNeeded: need - earned };
+}

@@ -1,0 +1,297 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, hasRole, regionInScope } from '../common/actor';
+import { DomainError, notFound } from '../common/domain-error';
+import { IdempotencyService } from '../common/idempotency.service';
+import { newId } from '../common/ids';
+import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { TransactionService } from '../database/transaction.service';
+import { UsersService } from '../identity/users.service';
+import { affectedRows, LedgerService } from '../ledger/ledger.service';
+import { RegionsService } from '../regions/regions.service';
+import { AwardsService, AwardView } from './awards.service';
+import { CreateDeclarationDto, DeclarationsQuery } from './dto/earning.dto';
+import { DeclarationEntity, DeclarationStatus } from './entities/declaration.entity';
+import { PointRuleEntity } from './entities/point-rule.entity';
+import { isEarningStaff } from './earning-roles';
+import { PointRulesService } from './point-rules.service';
+
+/** How far back a declaration may reach, and how much clock skew "the future" allows. */
+const MAX_AGE_MS = 366 * 24 * 3600_000;
+const FUTURE_SKEW_MS = 5 * 60_000;
+
+export interface DeclarationView {
+  id: string;
+  communityId: string;
+  residentId: string;
+  residentName?: string;
+  ruleId: string;
+  ruleName: string;
+  points: number;
+  occurredAt: Date;
+  note: string;
+  declaredBy: string;
+  proxy: boolean;
+  status: DeclarationStatus;
+  reviewedBy: string | null;
+  reviewedAt: Date | null;
+  rejectReason: string | null;
+  awardId: string | null;
+  createdAt: Date;
+}
+
+const toView = (d: DeclarationEntity, residentName?: string): DeclarationView => ({
+  id: d.id,
+  communityId: d.communityId,
+  residentId: d.residentId,
+  ...(residentName !== undefined ? { residentName } : {}),
+  ruleId: d.ruleId,
+  ruleName: d.ruleName,
+  points: d.rulePoints,
+  occurredAt: d.occurredAt,
+  note: d.note,
+  declaredBy: d.declaredBy,
+  proxy: !!d.proxy,
+  status: d.status,
+  reviewedBy: d.reviewedBy,
+  reviewedAt: d.reviewedAt,
+  rejectReason: d.rejectReason,
+  awardId: d.awardId,
+  createdAt: d.createdAt,
+});
+
+interface DeclarationRow {
+  id: string;
+  community_id: string;
+  resident_id: string;
+  resident_name: string;
+  rule_id: string;
+  rule_name: string;
+  rule_points: number;
+  occurred_at: Date;
+  note: string;
+  declared_by: string;
+  proxy: number;
+  status: DeclarationStatus;
+  reviewed_by: string | null;
+  reviewed_at: Date | null;
+  reject_reason: string | null;
+  award_id: string | null;
+  created_at: Date;
+}
+
+/**
+ * Declarations (积分申报): a resident declares for themself, a grid worker on a resident's behalf
+ * (a proxy declaration). Community staff approve (posting the award exactly once) or reject; whoever
+ * declared, and the resident who benefits, may not review it.
+ */
+@Injectable()
+export class DeclarationsService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly idempotency: IdempotencyService,
+    private readonly users: UsersService,
+    private readonly regions: RegionsService,
+    private readonly rules: PointRulesService,
+    private readonly awards: AwardsService,
+    private readonly ledger: LedgerService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  async declare(actor: Actor, dto: CreateDeclarationDto, key?: string): Promise<DeclarationView> {
+    const onBehalf = dto.residentId !== undefined && dto.residentId !== actor.id;
+    if (onBehalf && !hasRole(actor, 'grid_worker'))
+      throw new DomainError('FORBIDDEN', {}, 'only grid workers declare on behalf of a resident');
+    if (!onBehalf && !hasRole(actor, 'resident'))
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { fields: [{ field: 'residentId', problems: ['name the resident you declare for'] }] },
+        'residentId: name the resident you declare for',
+      );
+    const occurredAt = new Date(dto.occurredAt);
+    const now = Date.now();
+    if (occurredAt.getTime() > now + FUTURE_SKEW_MS || occurredAt.getTime() < now - MAX_AGE_MS)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { fields: [{ field: 'occurredAt', problems: ['must lie within the last year and not in the future'] }] },
+        'occurredAt: must lie within the last year and not in the future',
+      );
+    const resident = await this.users.getResidentInScope(actor, dto.residentId ?? actor.id);
+    return this.idempotency.run({ scope: `declarations:${actor.id}`, key, request: dto }, async (em) => {
+      const rule = await this.rules.usableItem(actor, dto.ruleId, resident.regionId!, em);
+      const id = newId();
+      await em.getRepository(DeclarationEntity).insert({
+        id,
+        communityId: rule.communityId,
+        residentId: resident.id,
+        ruleId: rule.id,
+        ruleName: rule.name,
+        rulePoints: rule.points!,
+        occurredAt,
+        note: dto.note,
+        declaredBy: actor.id,
+        proxy: onBehalf,
+        status: 'pending',
+        reviewedBy: null,
+        reviewedAt: null,
+        rejectReason: null,
+        awardId: null,
+      });
+      return toView((await em.getRepository(DeclarationEntity).findOneBy({ id }))!, resident.displayName);
+    });
+  }
+
+  /** Approves a pending declaration and posts its award, exactly once however often it is called. */
+  async approve(actor: Actor, id: string): Promise<DeclarationView & { award: AwardView }> {
+    return this.tx.run(async (em) => {
+      const d = await this.reviewable(em, actor, id);
+      const awardId = this.ledger.deriveId('declaration-award', d.id);
+      await this.transition(em, actor, d, 'approved', { awardId });
+      const rule = await em.getRepository(PointRuleEntity).findOneBy({ id: d.ruleId });
+      const award = await this.awards.give(em, {
+        awardId,
+        transferId: this.ledger.deriveId('declaration', d.id),
+        communityId: d.communityId,
+        residentId: d.residentId,
+        ruleId: d.ruleId,
+        points: d.rulePoints,
+        ruleName: d.ruleName,
+        ruleCategory: rule?.category ?? null,
+        ruleDescription: rule?.description ?? null,
+        note: d.note,
+        declarationId: d.id,
+        awardedBy: actor.id,
+      });
+      const after = (await em.getRepository(DeclarationEntity).findOneBy({ id }))!;
+      return { ...toView(after), award };
+    });
+  }
+
+  async reject(actor: Actor, id: string, reason: string): Promise<DeclarationView> {
+    return this.tx.run(async (em) => {
+      const d = await this.reviewable(em, actor, id);
+      await this.transition(em, actor, d, 'rejected', { reason });
+      return toView((await em.getRepository(DeclarationEntity).findOneBy({ id }))!);
+    });
+  }
+
+  /** Staff: declarations of their scope; a resident: their own. Newest first. */
+  async list(actor: Actor, q: DeclarationsQuery): Promise<Page<DeclarationView>> {
+    const limit = pageLimit(q);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (isEarningStaff(actor)) {
+      if (actor.regionPath !== null) {
+        where.push('r.path LIKE ?');
+        params.push(`${actor.regionPath}%`);
+      }
+      if (q.communityId) {
+        where.push('d.community_id = ?');
+        params.push(q.communityId);
+      }
+      if (q.residentId) {
+        where.push('d.resident_id = ?');
+        params.push(q.residentId);
+      }
+    } else {
+      where.push('d.resident_id = ?');
+      params.push(actor.id);
+    }
+    if (q.status) {
+      where.push('d.status = ?');
+      params.push(q.status);
+    }
+    const cursor = decodeCursor(q.cursor, 2);
+    if (cursor) {
+      const at = new Date(String(cursor[0]));
+      where.push('(d.created_at < ? OR (d.created_at = ? AND d.id < ?))');
+      params.push(at, at, String(cursor[1]));
+    }
+    const rows: DeclarationRow[] = await this.db.query(
+      `SELECT d.*, u.display_name AS resident_name
+         FROM declarations d
+         JOIN regions r ON r.id = d.community_id
+         LEFT JOIN users u ON u.id = d.resident_id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY d.created_at DESC, d.id DESC LIMIT ?`,
+      [...params, limit + 1],
+    );
+    return toPage(rows.map(rowToView), limit, (v) => [new Date(v.createdAt).toISOString(), v.id]);
+  }
+
+  async get(actor: Actor, id: string): Promise<DeclarationView> {
+    const d = await this.db.getRepository(DeclarationEntity).findOneBy({ id });
+    if (!d) throw notFound('declaration', id);
+    if (d.residentId !== actor.id && d.declaredBy !== actor.id) {
+      const community = await this.regions.get(d.communityId);
+      if (!isEarningStaff(actor) || !regionInScope(actor, community?.path)) throw notFound('declaration', id);
+    }
+    const resident = await this.users.findById(d.residentId);
+    return toView(d, resident?.displayName);
+  }
+
+  /** A declaration the caller may review: in scope (404), not their own (403). */
+  private async reviewable(em: EntityManager, actor: Actor, id: string): Promise<DeclarationEntity> {
+    const d = await em.getRepository(DeclarationEntity).findOneBy({ id });
+    const inScope =
+      !!d &&
+      (await this.regions.getInScope(actor, d.communityId, em).then(
+        () => true,
+        () => false,
+      ));
+    if (!d || !inScope) throw notFound('declaration', id);
+    if (d.declaredBy === actor.id || d.residentId === actor.id)
+      throw new DomainError(
+        'SELF_REVIEW_FORBIDDEN',
+        { declarationId: id },
+        'a declaration is reviewed by someone other than who declared it or who benefits',
+      );
+    return d;
+  }
+
+  /** pending → approved | rejected, as a conditional update; anything else is 409 ALREADY_REVIEWED. */
+  private async transition(
+    em: EntityManager,
+    actor: Actor,
+    d: DeclarationEntity,
+    to: 'approved' | 'rejected',
+    extra: { awardId?: string; reason?: string },
+  ): Promise<void> {
+    const changed = affectedRows(
+      await em.query(
+        `UPDATE declarations SET status = ?, reviewed_by = ?, reviewed_at = CURRENT_TIMESTAMP(3), award_id = ?, reject_reason = ?
+          WHERE id = ? AND status = 'pending'`,
+        [to, actor.id, extra.awardId ?? null, extra.reason ?? null, d.id],
+      ),
+    );
+    if (!changed) {
+      const now = (await em.getRepository(DeclarationEntity).findOneBy({ id: d.id }))!;
+      throw new DomainError(
+        'ALREADY_REVIEWED',
+        { declarationId: d.id, status: now.status, reviewedAt: now.reviewedAt },
+        `the declaration was already ${now.status}`,
+      );
+    }
+  }
+}
+
+const rowToView = (r: DeclarationRow): DeclarationView => ({
+  id: r.id,
+  communityId: r.community_id,
+  residentId: r.resident_id,
+  residentName: r.resident_name,
+  ruleId: r.rule_id,
+  ruleName: r.rule_name,
+  points: Number(r.rule_points),
+  occurredAt: r.occurred_at,
+  note: r.note,
+  declaredBy: r.declared_by,
+  proxy: !!Number(r.proxy),
+  status: r.status,
+  reviewedBy: r.reviewed_by,
+  reviewedAt: r.reviewed_at,
+  rejectReason: r.reject_reason,
+  awardId: r.award_id,
+  createdAt: r.created_at,
+});

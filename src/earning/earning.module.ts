@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AwardsController } from './awards.controller';
+import { AwardsService } from './awards.service';
+import { BaseGrantService } from './base-grant.service';
+import { CreditService } from './credit.service';
+import { DeclarationsService } from './declarations.service';
+import { EarningProcessor } from './earning.processor';
+import { AwardEntity } from './entities/award.entity';
+import { BaseGrantRunEntity } from './entities/base-grant-run.entity';
+import { CreditThresholdEntity } from './entities/credit-threshold.entity';
+import { DeclarationEntity } from './entities/declaration.entity';
+import { EarningSettingsEntity } from './entities/earning-settings.entity';
+import { PointRuleEntity } from './entities/point-rule.entity';
+import { PointRulesController } from './point-rules.controller';
+import { PointRulesService } from './point-rules.service';
+import { StandingsController } from './standings.controller';
+import { StandingsService } from './standings.service';
+
+/** Rule books, awards, declarations, base grants, rankings, boards and credit levels. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      PointRuleEntity,
+      AwardEntity,
+      DeclarationEntity,
+      BaseGrantRunEntity,
+      EarningSettingsEntity,
+      CreditThresholdEntity,
+    ]),
+  ],
+  controllers: [PointRulesController, AwardsController, StandingsController],
+  providers: [
+    PointRulesService,
+    AwardsService,
+    DeclarationsService,
+    BaseGrantService,
+    StandingsService,
+    CreditService,
+    EarningProcessor,
+  ],
+  exports: [CreditService, PointRulesService, AwardsService, BaseGrantService],
+})
+export class EarningModule {}

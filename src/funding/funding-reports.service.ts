@@ -1,0 +1,366 @@
+import { Inject, Injectable, StreamableFile } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, hasRole, regionInScope } from '../common/actor';
+import { DomainError, notFound } from '../common/domain-error';
+import { IdempotencyService } from '../common/idempotency.service';
+import { newId } from '../common/ids';
+import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { TransactionService } from '../database/transaction.service';
+import { OutboxService } from '../jobs/outbox.service';
+import { QUEUES } from '../jobs/queues';
+import { affectedRows } from '../ledger/ledger.service';
+import { RegionEntity } from '../regions/entities/region.entity';
+import { RegionsService } from '../regions/regions.service';
+import {
+  CreateFundingReportDto,
+  ListFundingReportsQuery,
+  ReviewFundingReportDto,
+  SubmitFundingReportDto,
+} from './dto/funding.dto';
+import { FundingReportReviewEntity } from './entities/funding-report-review.entity';
+import { FundingReportVersionEntity } from './entities/funding-report-version.entity';
+import { FundingReportEntity } from './entities/funding-report.entity';
+import { contentHashOf, FUNDING_REPORT_BUILD_JOB } from './report-builder.service';
+import { renderChart } from './report-chart';
+import { renderCsv } from './report-csv';
+import { ReportDocument, ReviewTrailEntry } from './report-document';
+import type { ComputedReport } from './report-figures.service';
+import { resolveReportFont } from './report-font';
+import { renderPdf } from './report-pdf';
+import { canRegenerate, canReview, REVIEW_TRANSITIONS, ReviewAction, submitActionFor } from './report-review';
+
+/** Periods longer than this are refused (a report covers a year or less, with room for a fiscal overlap). */
+const MAX_PERIOD_DAYS = 3 * 366;
+
+export interface FundingReportView {
+  id: string;
+  status: FundingReportEntity['status'];
+  reviewStatus: FundingReportEntity['reviewStatus'];
+  regionId: string;
+  regionName: string | null;
+  from: string;
+  to: string;
+  /** The version whose figures are shown (null until the first build is ready). */
+  version: number | null;
+  /** The newest version asked for (being built when `status` is queued or building). */
+  latestVersion: number;
+  submittedVersion: number | null;
+  contentHash: string | null;
+  /** The stored figures still hash to `contentHash`. */
+  hashVerified: boolean | null;
+  builtAt: string | null;
+  error: string | null;
+  totals: ComputedReport['totals'] | null;
+  communities: ComputedReport['communities'];
+  reviews: ReviewTrailEntry[];
+  requestedBy: string;
+  createdAt: string;
+}
+
+const toTrail = (r: FundingReportReviewEntity): ReviewTrailEntry => ({
+  id: r.id,
+  version: r.version,
+  action: r.action,
+  fromStatus: r.fromStatus,
+  toStatus: r.toStatus,
+  actorId: r.actorId,
+  actorName: r.actorName,
+  comment: r.comment,
+  at: r.createdAt.toISOString(),
+});
+
+/**
+ * Funding reports: requested through the API (202, built by the reports queue), read as JSON, CSV,
+ * chart and PDF, and reviewed: draft → submitted → approved | returned → submitted again. Only the
+ * street office above the report's region reviews. A submitted version is frozen (its figures and
+ * hash are a row that is never updated); figures are rebuilt only as a new version, and only while
+ * the report is a draft or was returned.
+ */
+@Injectable()
+export class FundingReportsService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly idempotency: IdempotencyService,
+    private readonly outbox: OutboxService,
+    private readonly regions: RegionsService,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async request(actor: Actor, dto: CreateFundingReportDto, key?: string): Promise<FundingReportView> {
+    await this.regions.getInScope(actor, dto.regionId);
+    const from = new Date(dto.from);
+    const to = new Date(dto.to);
+    if (to.getTime() <= from.getTime())
+      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'to', problems: ['must be after from'] }] }, 'to: must be after from');
+    if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { fields: [{ field: 'to', problems: [`the period may cover at most ${MAX_PERIOD_DAYS} days`] }] },
+        'to: the period is too long',
+      );
+    const id = await this.idempotency.run(
+      { scope: `funding-reports:${actor.id}`, key, request: dto },
+      async (em) => {
+        const reportId = newId();
+        await em.getRepository(FundingReportEntity).insert({
+          id: reportId,
+          regionId: dto.regionId,
+          periodFrom: from,
+          periodTo: to,
+          status: 'queued',
+          reviewStatus: 'draft',
+          version: 1,
+          requestedBy: actor.id,
+        });
+        await this.outbox.add(em, QUEUES.reports, FUNDING_REPORT_BUILD_JOB, { reportId, version: 1 });
+        return reportId;
+      },
+    );
+    return this.get(actor, id);
+  }
+
+  /** Builds the figures again as a new version (draft or returned reports only). */
+  async regenerate(actor: Actor, id: string): Promise<FundingReportView> {
+    const report = await this.visible(actor, id);
+    if (!canRegenerate(report.reviewStatus) || !['ready', 'failed'].includes(report.status)) {
+      throw new DomainError(
+        'INVALID_STATE',
+        { reportId: id, status: report.status, reviewStatus: report.reviewStatus },
+        report.reviewStatus === 'submitted' || report.reviewStatus === 'approved'
+          ? 'a submitted report is frozen'
+          : 'the report is being built',
+      );
+    }
+    await this.tx.run(async (em) => {
+      const n = affectedRows(
+        await em.query(
+          `UPDATE funding_reports SET version = version + 1, status = 'queued', error = NULL
+            WHERE id = ? AND version = ? AND status IN ('ready', 'failed') AND review_status IN ('draft', 'returned')`,
+          [id, report.version],
+        ),
+      );
+      if (!n) throw new DomainError('CONFLICT', { reportId: id }, 'the report changed meanwhile; try again');
+      await this.outbox.add(em, QUEUES.reports, FUNDING_REPORT_BUILD_JOB, { reportId: id, version: report.version + 1 });
+    });
+    return this.get(actor, id);
+  }
+
+  async get(actor: Actor, id: string, version?: number): Promise<FundingReportView> {
+    const report = await this.visible(actor, id);
+    return this.view(report, version);
+  }
+
+  async list(actor: Actor, q: ListFundingReportsQuery): Promise<Page<FundingReportView>> {
+    const limit = pageLimit(q);
+    const cursor = decodeCursor(q.cursor, 2);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (actor.regionPath !== null) {
+      where.push('r.path LIKE ?');
+      params.push(`${actor.regionPath}%`);
+    }
+    if (q.regionId) {
+      where.push('f.region_id = ?');
+      params.push(q.regionId);
+    }
+    if (cursor) {
+      where.push('(f.created_at < ? OR (f.created_at = ? AND f.id < ?))');
+      params.push(new Date(String(cursor[0])), new Date(String(cursor[0])), String(cursor[1]));
+    }
+    const rows: Array<{ id: string; created_at: Date }> = await this.db.query(
+      `SELECT f.id, f.created_at FROM funding_reports f JOIN regions r ON r.id = f.region_id
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY f.created_at DESC, f.id DESC LIMIT ?`,
+      [...params, limit + 1],
+    );
+    const page = toPage(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
+    const repo = this.db.getRepository(FundingReportEntity);
+    const items = await Promise.all(page.items.map(async (r) => this.view((await repo.findOneByOrFail({ id: r.id }))!)));
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  /** Community staff of the region or the street office send the shown version for review. */
+  async submit(actor: Actor, id: string, dto: SubmitFundingReportDto = {}): Promise<FundingReportView> {
+    const report = await this.visible(actor, id);
+    const action = submitActionFor(report.reviewStatus);
+    if (!action) throw this.wrongState(report, 'submit');
+    this.assertBuilt(report);
+    await this.step(actor, report, action, dto.comment ?? null, { submitted_version: report.readyVersion });
+    return this.get(actor, id);
+  }
+
+  /**
+   * The street office above the region approves or returns a submitted report. Anyone else of an
+   * allowed role sees a 404 (another street's report) or a 403 (the route is for street officers);
+   * the officer who submitted a report does not review it.
+   */
+  async review(actor: Actor, id: string, dto: ReviewFundingReportDto): Promise<FundingReportView> {
+    const report = await this.visible(actor, id);
+    if (!hasRole(actor, 'street_officer'))
+      throw new DomainError('FORBIDDEN', { reportId: id }, 'only the street office above the region reviews');
+    const action: ReviewAction = dto.decision === 'approve' ? 'approve' : 'return';
+    if (!canReview(action, report.reviewStatus)) throw this.wrongState(report, action);
+    const [last] = await this.db.getRepository(FundingReportReviewEntity).find({
+      where: { reportId: id },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: 1,
+    });
+    if (last && last.actorId === actor.id && last.toStatus === 'submitted')
+      throw new DomainError('SELF_REVIEW_FORBIDDEN', { reportId: id }, 'you submitted this report: another officer reviews it');
+    await this.step(actor, report, action, dto.comment ?? null);
+    return this.get(actor, id);
+  }
+
+  /** The CSV, chart or PDF of a built version. */
+  async file(actor: Actor, id: string, format: 'csv' | 'png' | 'pdf', version?: number): Promise<StreamableFile> {
+    const doc = await this.document(actor, id, version);
+    const base = `funding-report-${doc.regionName}-v${doc.version}`;
+    if (format === 'csv')
+      return this.streamable(renderCsv(doc), 'text/csv; charset=utf-8', `${base}.csv`);
+    const font = resolveReportFont(this.config.reportFontPath);
+    const chart = renderChart(doc, font);
+    if (format === 'png') return this.streamable(chart, 'image/png', `${base}.png`, 'inline');
+    return this.streamable(await renderPdf(doc, chart, font), 'application/pdf', `${base}.pdf`);
+  }
+
+  async document(actor: Actor, id: string, version?: number): Promise<ReportDocument> {
+    const report = await this.visible(actor, id);
+    const v = await this.versionRow(report, version);
+    if (!v) this.assertBuilt(report);
+    const figures = JSON.parse(v!.figures) as ComputedReport;
+    return {
+      ...figures,
+      reportId: report.id,
+      version: v!.version,
+      reviewStatus: report.reviewStatus,
+      contentHash: v!.contentHash,
+      builtAt: v!.builtAt.toISOString(),
+      reviews: await this.trail(id),
+    };
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------
+
+  /** The report when its region is in the caller's scope; 404 otherwise (like a missing one). */
+  private async visible(actor: Actor, id: string): Promise<FundingReportEntity> {
+    const report = await this.db.getRepository(FundingReportEntity).findOneBy({ id });
+    if (!report) throw notFound('fundingReport', id);
+    const region = await this.regions.get(report.regionId);
+    if (!region || !regionInScope(actor, region.path)) throw notFound('fundingReport', id);
+    return report;
+  }
+
+  private assertBuilt(report: FundingReportEntity): void {
+    if (report.status === 'ready' && report.readyVersion !== null) return;
+    throw new DomainError(
+      'INVALID_STATE',
+      { reportId: report.id, status: report.status },
+      report.status === 'failed' ? 'the report could not be built' : 'the report is not built yet',
+    );
+  }
+
+  private wrongState(report: FundingReportEntity, action: ReviewAction): DomainError {
+    const done: Record<ReviewAction, string> = {
+      submit: 'submitted',
+      resubmit: 'resubmitted',
+      approve: 'approved',
+      return: 'returned',
+    };
+    return new DomainError(
+      'INVALID_STATE',
+      { reportId: report.id, reviewStatus: report.reviewStatus, action },
+      `a ${report.reviewStatus} report cannot be ${done[action]}`,
+    );
+  }
+
+  /** One review step: a conditional update on the review state, and its line in the trail. */
+  private async step(
+    actor: Actor,
+    report: FundingReportEntity,
+    action: ReviewAction,
+    comment: string | null,
+    set: Record<string, unknown> = {},
+  ): Promise<void> {
+    const t = REVIEW_TRANSITIONS[action];
+    await this.tx.run(async (em: EntityManager) => {
+      const cols = Object.keys(set);
+      const n = affectedRows(
+        await em.query(
+          `UPDATE funding_reports SET review_status = ?${cols.map((c) => `, ${c} = ?`).join('')}
+            WHERE id = ? AND review_status IN (?) AND status = 'ready' AND ready_version = ?`,
+          [t.to, ...cols.map((c) => set[c]), report.id, t.from, report.readyVersion],
+        ),
+      );
+      if (!n) throw new DomainError('CONFLICT', { reportId: report.id }, 'the report changed meanwhile; reload it');
+      await em.getRepository(FundingReportReviewEntity).insert({
+        id: newId(),
+        reportId: report.id,
+        version: report.readyVersion!,
+        action,
+        fromStatus: report.reviewStatus,
+        toStatus: t.to,
+        actorId: actor.id,
+        actorName: actor.displayName,
+        comment,
+      });
+    });
+  }
+
+  private async versionRow(report: FundingReportEntity, version?: number): Promise<FundingReportVersionEntity | null> {
+    const v = version ?? report.readyVersion;
+    if (v === null || v === undefined) return null;
+    const row = await this.db.getRepository(FundingReportVersionEntity).findOneBy({ reportId: report.id, version: v });
+    if (!row && version !== undefined) throw notFound('fundingReportVersion', String(version));
+    return row;
+  }
+
+  private trail(reportId: string): Promise<ReviewTrailEntry[]> {
+    return this.db
+      .getRepository(FundingReportReviewEntity)
+      .find({ where: { reportId }, order: { createdAt: 'ASC', id: 'ASC' } })
+      .then((rows) => rows.map(toTrail));
+  }
+
+  private async view(report: FundingReportEntity, version?: number): Promise<FundingReportView> {
+    const region: RegionEntity | null = await this.regions.get(report.regionId);
+    const v = await this.versionRow(report, version);
+    const figures = v ? (JSON.parse(v.figures) as ComputedReport) : null;
+    return {
+      id: report.id,
+      status: report.status,
+      reviewStatus: report.reviewStatus,
+      regionId: report.regionId,
+      regionName: region?.name ?? null,
+      from: report.periodFrom.toISOString(),
+      to: report.periodTo.toISOString(),
+      version: v?.version ?? null,
+      latestVersion: report.version,
+      submittedVersion: report.submittedVersion,
+      contentHash: v?.contentHash ?? null,
+      hashVerified: v && figures ? contentHashOf(report.id, v.version, figures) === v.contentHash : null,
+      builtAt: v ? v.builtAt.toISOString() : null,
+      error: report.error,
+      totals: figures?.totals ?? null,
+      communities: figures?.communities ?? [],
+      reviews: await this.trail(report.id),
+      requestedBy: report.requestedBy,
+      createdAt: report.createdAt.toISOString(),
+    };
+  }
+
+  private streamable(
+    body: Buffer,
+    type: string,
+    filename: string,
+    disposition: 'inline' | 'attachment' = 'attachment',
+  ): StreamableFile {
+    const ascii = filename.replace(/[^A-Za-z0-9._-]/g, '_');
+    return new StreamableFile(body, {
+      type,
+      length: body.length,
+      disposition: `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`,
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '../catalog/catalog.module';
+import { EarningModule } from '../earning/earning.module';
+import { CommunityExpenseEntity } from './entities/community-expense.entity';
+import { DonationLotEntity } from './entities/donation-lot.entity';
+import { DonationEntity } from './entities/donation.entity';
+import { FundingReportReviewEntity } from './entities/funding-report-review.entity';
+import { FundingReportVersionEntity } from './entities/funding-report-version.entity';
+import { FundingReportEntity } from './entities/funding-report.entity';
+import { LotConsumptionEntity } from './entities/lot-consumption.entity';
+import { FundingReportProcessor } from './funding-report.processor';
+import { FundingReportsController } from './funding-reports.controller';
+import { FundingReportsService } from './funding-reports.service';
+import { FundingController } from './funding.controller';
+import { FundingService } from './funding.service';
+import { ReportBuilderService } from './report-builder.service';
+import { ReportFiguresService } from './report-figures.service';
+
+/**
+ * Donations, expenses, lots and the cost of redemptions (FundingService, exported: the redemption
+ * capture calls `recognizeRedemptionCost`), and funding reports built by the reports queue.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      DonationEntity,
+      DonationLotEntity,
+      LotConsumptionEntity,
+      CommunityExpenseEntity,
+      FundingReportEntity,
+      FundingReportVersionEntity,
+      FundingReportReviewEntity,
+    ]),
+    CatalogModule,
+    EarningModule,
+  ],
+  controllers: [FundingController, FundingReportsController],
+  providers: [FundingService, FundingReportsService, ReportFiguresService, ReportBuilderService, FundingReportProcessor],
+  exports: [FundingService, FundingReportsService, ReportBuilderService],
+})
+export class FundingModule {}

@@ -1,0 +1,113 @@
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
+import { FUNDING_SOURCES, SOURCE_LABELS } from './funding.types';
+import type { ReportDocument } from './report-document';
+import { periodLabel } from './report-document';
+import type { ReportFont } from './report-font';
+
+Chart.register(...registerables);
+
+/** The family name the report font is registered under in the canvas. */
+const FAMILY = 'ReportCJK';
+const registered = new Set<string>();
+
+function registerFont(font: ReportFont): void {
+  if (registered.has(font.path)) return;
+  if (!GlobalFonts.registerFromPath(font.path, FAMILY))
+    throw new Error(`the canvas could not load the report font ${font.path}`);
+  registered.add(font.path);
+}
+
+const PALETTE = ['#d9534f', '#f0ad4e', '#5bc0de', '#5cb85c', '#428bca', '#9b59b6', '#8d6e63'];
+
+/** Chart.js leaves the canvas transparent: paint it white first so the PNG reads anywhere. */
+const whiteBackground: Plugin = {
+  id: 'whiteBackground',
+  beforeDraw: (chart) => {
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, chart.width, chart.height);
+    ctx.restore();
+  },
+};
+
+/**
+ * The report's chart, drawn by Chart.js on @napi-rs/canvas: funds received per community as bars
+ * stacked by source (yuan, left axis) and each community's redemption rate as a line (%, right
+ * axis). Labels are Chinese, drawn with the registered CJK font.
+ */
+export function renderChart(doc: ReportDocument, font: ReportFont): Buffer {
+  registerFont(font);
+  const labels = doc.communities.map((c) => c.name);
+  const width = Math.max(960, 160 + labels.length * 90);
+  const height = 560;
+  const canvas = createCanvas(width, height);
+  const used = FUNDING_SOURCES.filter((s) => doc.communities.some((c) => c.fundsBySource[s].fen > 0));
+  const config: ChartConfiguration<'bar' | 'line', Array<number | null>, string> = {
+    type: 'bar',
+    data: {
+      labels,
+      datasets: [
+        ...used.map((s) => ({
+          type: 'bar' as const,
+          label: SOURCE_LABELS[s],
+          data: doc.communities.map((c) => c.fundsBySource[s].fen / 100),
+          backgroundColor: PALETTE[FUNDING_SOURCES.indexOf(s) % PALETTE.length],
+          stack: 'funds',
+          yAxisID: 'y',
+          order: 2,
+        })),
+        {
+          type: 'line' as const,
+          label: '积分兑换率 (%)',
+          data: doc.communities.map((c) => (c.redemptionRate === null ? null : c.redemptionRate * 100)),
+          borderColor: '#222222',
+          backgroundColor: '#222222',
+          pointRadius: 5,
+          borderWidth: 2,
+          yAxisID: 'y1',
+          order: 1,
+        },
+      ],
+    },
+    options: {
+      responsive: false,
+      animation: false,
+      devicePixelRatio: 1,
+      font: { family: FAMILY, size: 14 },
+      plugins: {
+        title: {
+          display: true,
+          text: [`${doc.regionName} 积分制资金来源与积分兑换率`, periodLabel(doc.from, doc.to)],
+          font: { family: FAMILY, size: 18 },
+        },
+        legend: { position: 'bottom', labels: { font: { family: FAMILY, size: 13 } } },
+      },
+      scales: {
+        x: { stacked: true, ticks: { font: { family: FAMILY, size: 13 } } },
+        y: {
+          stacked: true,
+          beginAtZero: true,
+          title: { display: true, text: '资金收入 (元)', font: { family: FAMILY, size: 13 } },
+          ticks: { font: { family: FAMILY } },
+        },
+        y1: {
+          position: 'right',
+          min: 0,
+          max: 100,
+          grid: { drawOnChartArea: false },
+          title: { display: true, text: '兑换率 (%)', font: { family: FAMILY, size: 13 } },
+          ticks: { font: { family: FAMILY } },
+        },
+      },
+    },
+    plugins: [whiteBackground],
+  };
+  const chart = new Chart(canvas as unknown as ConstructorParameters<typeof Chart>[0], config as ChartConfiguration);
+  try {
+    return canvas.toBuffer('image/png');
+  } finally {
+    chart.destroy();
+  }
+}

@@ -1,0 +1,361 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { CreditService } from '../earning/credit.service';
+import { earningYearOf, yearRange } from '../earning/earning-period';
+import { RegionEntity } from '../regions/entities/region.entity';
+import { FUNDING_CODES, FUNDING_SOURCES, MONEY, type FundingSource } from './funding.types';
+import { communityFigures, CommunityAmounts, CommunityFigures, ReportFigures, totalsOf } from './report-arithmetic';
+
+/** The code of the ledger post that captures an order's points hold at the counter. */
+export const REDEEM_CODE = 'redeem';
+
+export interface ComputedReport {
+  regionId: string;
+  regionName: string;
+  from: string;
+  to: string;
+  totals: ReportFigures;
+  communities: CommunityFigures[];
+}
+
+interface AccountRow {
+  id: string;
+  ledger: string;
+  kind: string;
+  owner_id: string;
+  sub: string;
+}
+
+type Num = string | number | null;
+const n = (v: Num | undefined): number => Number(v ?? 0);
+const placeholders = (xs: unknown[]) => xs.map(() => '?').join(', ');
+
+/**
+ * Reads a report's amounts for every community below a region, for [from, to). Every amount comes
+ * from the ledger (transfers by code and account kind, joined to the community's accounts) and the
+ * orders, never from counters kept elsewhere:
+ *
+ * - funds by source: `donation` transfers debiting funding_source[community, source];
+ * - spending: transfers debiting the community_fund (expenses and stock bought);
+ * - cost of redemptions: inventory → cost_of_redemptions;
+ * - points issued: `award` and `base_grant` debiting the community's issuance account; deducted:
+ *   `deduction` crediting its deduction sink; expired: transfers crediting its expiry sink;
+ *   redeemed: `redeem` posts of order holds, attributed to the order's community;
+ * - outstanding: issued − deducted − redeemed − expired over all time before `to`;
+ * - participation: residents (registered now) credited an `award` in the period / residents;
+ * - AAA households: households with a resident whose points earned in the earning year that holds
+ *   the period's last day reach the community's AAA threshold (same rule as CreditService);
+ * - deferred hospital bills: treat-first-pay-later uses of the community's residents recorded before
+ *   `to` and unpaid now (overdue: marked overdue, or due and unpaid), when the entitlements
+ *   module's table exists.
+ *
+ * Runs on the caller's EntityManager: the builder gives it a REPEATABLE READ transaction so that
+ * all the queries read one snapshot.
+ */
+@Injectable()
+export class ReportFiguresService {
+  constructor(private readonly credit: CreditService) {}
+
+  async compute(em: EntityManager, region: RegionEntity, from: Date, to: Date): Promise<ComputedReport> {
+    const communities: Array<{ id: string; name: string; kind: string }> = await em.query(
+      `SELECT id, name, kind FROM regions
+        WHERE kind IN ('community', 'village') AND (id = ? OR path LIKE ?) ORDER BY name, id`,
+      [region.id, `${region.path}%`],
+    );
+    const amounts = await this.amounts(em, communities, from, to);
+    return {
+      regionId: region.id,
+      regionName: region.name,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      totals: totalsOf(amounts),
+      communities: amounts.map(communityFigures),
+    };
+  }
+
+  async amounts(
+    em: EntityManager,
+    communities: Array<{ id: string; name: string; kind: string }>,
+    from: Date,
+    to: Date,
+  ): Promise<CommunityAmounts[]> {
+    const out = new Map<string, CommunityAmounts>(
+      communities.map((c) => [
+        c.id,
+        {
+          regionId: c.id,
+          name: c.name,
+          kind: c.kind,
+          population: null,
+          households: null,
+          collectiveIncomeFen: null,
+          fundsBySourceFen: {},
+          spendingFen: 0,
+          costOfRedemptionsFen: 0,
+          pointsIssued: 0,
+          pointsDeducted: 0,
+          pointsRedeemed: 0,
+          pointsExpired: 0,
+          pointsOutstanding: 0,
+          residents: 0,
+          participants: 0,
+          aaaHouseholds: 0,
+          deferredBillsOutstanding: 0,
+          deferredBillsOutstandingFen: 0,
+          deferredBillsOverdue: 0,
+          deferredBillsOverdueFen: 0,
+        },
+      ]),
+    );
+    const ids = [...out.keys()];
+    if (!ids.length) return [];
+    const accounts: AccountRow[] = await em.query(
+      `SELECT id, ledger, kind, owner_id, sub FROM accounts
+        WHERE owner_type = 'region' AND owner_id IN (${placeholders(ids)})`,
+      ids,
+    );
+    const byId = new Map(accounts.map((a) => [a.id, a]));
+    const ofKind = (...kinds: string[]) => accounts.filter((a) => kinds.includes(a.kind)).map((a) => a.id);
+
+    await this.profiles(em, ids, out);
+    await this.money(em, ofKind('funding_source', 'community_fund', 'inventory'), byId, from, to, out);
+    const cumulative = new Map<string, number>();
+    await this.points(em, ofKind('issuance'), ofKind('deduction_sink', 'expiry_sink'), byId, from, to, out, cumulative);
+    await this.redeemed(em, ids, from, to, out, cumulative);
+    for (const [id, c] of out) c.pointsOutstanding = cumulative.get(id) ?? 0;
+    await this.participation(em, ids, ofKind('issuance'), byId, from, to, out);
+    await this.aaaHouseholds(em, ofKind('issuance'), ofKind('deduction_sink'), to, out);
+    await this.deferredBills(em, ids, to, out);
+    return [...out.values()];
+  }
+
+  private async profiles(em: EntityManager, ids: string[], out: Map<string, CommunityAmounts>) {
+    const rows: Array<{ region_id: string; population: Num; households: Num; collective_income_fen: Num }> =
+      await em.query(
+        `SELECT region_id, population, households, collective_income_fen FROM community_profiles
+          WHERE region_id IN (${placeholders(ids)})`,
+        ids,
+      );
+    for (const r of rows) {
+      const c = out.get(r.region_id)!;
+      c.population = r.population === null ? null : n(r.population);
+      c.households = r.households === null ? null : n(r.households);
+      c.collectiveIncomeFen = r.collective_income_fen === null ? null : n(r.collective_income_fen);
+    }
+  }
+
+  /** One grouped query over the transfers that debit the communities' money accounts. */
+  private async money(
+    em: EntityManager,
+    debitIds: string[],
+    byId: Map<string, AccountRow>,
+    from: Date,
+    to: Date,
+    out: Map<string, CommunityAmounts>,
+  ) {
+    if (!debitIds.length) return;
+    const rows: Array<{ debit_account_id: string; credit_account_id: string; code: string; amount: Num }> =
+      await em.query(
+        `SELECT debit_account_id, credit_account_id, code, SUM(amount) AS amount FROM transfers
+          WHERE debit_account_id IN (${placeholders(debitIds)}) AND ledger = ? AND phase IN ('single', 'post')
+            AND created_at >= ? AND created_at < ?
+          GROUP BY debit_account_id, credit_account_id, code`,
+        [...debitIds, MONEY, from, to],
+      );
+    for (const r of rows) {
+      const debit = byId.get(r.debit_account_id)!;
+      const credit = byId.get(r.credit_account_id);
+      const c = out.get(debit.owner_id)!;
+      if (debit.kind === 'funding_source' && r.code === FUNDING_CODES.donation) {
+        const source = debit.sub as FundingSource;
+        if (FUNDING_SOURCES.includes(source))
+          c.fundsBySourceFen[source] = (c.fundsBySourceFen[source] ?? 0) + n(r.amount);
+      } else if (debit.kind === 'community_fund') {
+        c.spendingFen += n(r.amount);
+      } else if (debit.kind === 'inventory' && credit?.kind === 'cost_of_redemptions') {
+        c.costOfRedemptionsFen += n(r.amount);
+      }
+    }
+  }
+
+  /** Issued (from issuance), deducted and expired (into the sinks): in the period and up to `to`. */
+  private async points(
+    em: EntityManager,
+    issuanceIds: string[],
+    sinkIds: string[],
+    byId: Map<string, AccountRow>,
+    from: Date,
+    to: Date,
+    out: Map<string, CommunityAmounts>,
+    cumulative: Map<string, number>,
+  ) {
+    const add = (id: string, v: number) => cumulative.set(id, (cumulative.get(id) ?? 0) + v);
+    if (issuanceIds.length) {
+      const rows: Array<{ account_id: string; period: Num; total: Num }> = await em.query(
+        `SELECT debit_account_id AS account_id, SUM(CASE WHEN created_at >= ? THEN amount ELSE 0 END) AS period,
+                SUM(amount) AS total
+           FROM transfers
+          WHERE debit_account_id IN (${placeholders(issuanceIds)}) AND code IN ('award', 'base_grant')
+            AND phase = 'single' AND created_at < ?
+          GROUP BY debit_account_id`,
+        [from, ...issuanceIds, to],
+      );
+      for (const r of rows) {
+        const community = byId.get(r.account_id)!.owner_id;
+        out.get(community)!.pointsIssued += n(r.period);
+        add(community, n(r.total));
+      }
+    }
+    if (sinkIds.length) {
+      const rows: Array<{ account_id: string; period: Num; total: Num }> = await em.query(
+        `SELECT credit_account_id AS account_id, SUM(CASE WHEN created_at >= ? THEN amount ELSE 0 END) AS period,
+                SUM(amount) AS total
+           FROM transfers
+          WHERE credit_account_id IN (${placeholders(sinkIds)}) AND phase IN ('single', 'post') AND created_at < ?
+          GROUP BY credit_account_id`,
+        [from, ...sinkIds, to],
+      );
+      for (const r of rows) {
+        const sink = byId.get(r.account_id)!;
+        const c = out.get(sink.owner_id)!;
+        if (sink.kind === 'deduction_sink') c.pointsDeducted += n(r.period);
+        else c.pointsExpired += n(r.period);
+        add(sink.owner_id, -n(r.total));
+      }
+    }
+  }
+
+  /** Points captured at redemption: `redeem` posts of order holds, by the order's community. */
+  private async redeemed(
+    em: EntityManager,
+    ids: string[],
+    from: Date,
+    to: Date,
+    out: Map<string, CommunityAmounts>,
+    cumulative: Map<string, number>,
+  ) {
+    const rows: Array<{ community_id: string; period: Num; total: Num }> = await em.query(
+      `SELECT o.community_id, SUM(CASE WHEN t.created_at >= ? THEN t.amount ELSE 0 END) AS period,
+              SUM(t.amount) AS total
+         FROM transfers t
+         JOIN transfers p ON p.id = t.pending_id
+         JOIN orders o ON o.id = p.ref_id
+        WHERE t.ledger = 'POINTS' AND t.code = ? AND t.phase = 'post' AND t.created_at < ?
+          AND p.ref_type = 'order' AND o.community_id IN (${placeholders(ids)})
+        GROUP BY o.community_id`,
+      [from, REDEEM_CODE, to, ...ids],
+    );
+    for (const r of rows) {
+      out.get(r.community_id)!.pointsRedeemed += n(r.period);
+      cumulative.set(r.community_id, (cumulative.get(r.community_id) ?? 0) - n(r.total));
+    }
+  }
+
+  private async participation(
+    em: EntityManager,
+    ids: string[],
+    issuanceIds: string[],
+    byId: Map<string, AccountRow>,
+    from: Date,
+    to: Date,
+    out: Map<string, CommunityAmounts>,
+  ) {
+    const residents: Array<{ region_id: string; n: Num }> = await em.query(
+      `SELECT region_id, COUNT(*) AS n FROM users
+        WHERE region_id IN (${placeholders(ids)}) AND FIND_IN_SET('resident', roles) AND active = 1
+        GROUP BY region_id`,
+      ids,
+    );
+    for (const r of residents) out.get(r.region_id)!.residents = n(r.n);
+    if (!issuanceIds.length) return;
+    const rows: Array<{ account_id: string; n: Num }> = await em.query(
+      `SELECT t.debit_account_id AS account_id, COUNT(DISTINCT u.id) AS n
+         FROM transfers t
+         JOIN accounts ia ON ia.id = t.debit_account_id
+         JOIN accounts w ON w.id = t.credit_account_id AND w.kind = 'wallet' AND w.owner_type = 'user'
+         JOIN users u ON u.id = w.owner_id AND u.region_id = ia.owner_id
+        WHERE t.debit_account_id IN (${placeholders(issuanceIds)}) AND t.code = 'award'
+          AND t.created_at >= ? AND t.created_at < ? AND u.active = 1 AND FIND_IN_SET('resident', u.roles)
+        GROUP BY t.debit_account_id`,
+      [...issuanceIds, from, to],
+    );
+    for (const r of rows) out.get(byId.get(r.account_id)!.owner_id)!.participants = n(r.n);
+  }
+
+  /** Households with a resident at AAA in the earning year of the period's last instant. */
+  private async aaaHouseholds(
+    em: EntityManager,
+    issuanceIds: string[],
+    deductionIds: string[],
+    to: Date,
+    out: Map<string, CommunityAmounts>,
+  ) {
+    if (!issuanceIds.length) return;
+    const year = yearRange(earningYearOf(new Date(to.getTime() - 1)));
+    const deductions = deductionIds.length
+      ? `UNION ALL
+         SELECT t.credit_account_id, t.debit_account_id, -t.amount
+           FROM transfers t
+          WHERE t.credit_account_id IN (${placeholders(deductionIds)}) AND t.code = 'deduction'
+            AND t.created_at >= ? AND t.created_at < ?`
+      : '';
+    const rows: Array<{ community_id: string; household: string; points: Num }> = await em.query(
+      `SELECT a.owner_id AS community_id, COALESCE(u.household_no, u.id) AS household, SUM(x.amount) AS points
+         FROM (
+           SELECT t.debit_account_id AS side, t.credit_account_id AS wallet, t.amount
+             FROM transfers t
+            WHERE t.debit_account_id IN (${placeholders(issuanceIds)}) AND t.code IN ('award', 'base_grant')
+              AND t.created_at >= ? AND t.created_at < ?
+           ${deductions}
+         ) x
+         JOIN accounts a ON a.id = x.side
+         JOIN accounts w ON w.id = x.wallet AND w.kind = 'wallet' AND w.owner_type = 'user'
+         JOIN users u ON u.id = w.owner_id AND u.region_id = a.owner_id
+        GROUP BY a.owner_id, u.id, u.household_no`,
+      [
+        ...issuanceIds,
+        year.from,
+        year.to,
+        ...(deductionIds.length ? [...deductionIds, year.from, year.to] : []),
+      ],
+    );
+    const aaa = new Map<string, Set<string>>();
+    const thresholds = new Map<string, number>();
+    for (const r of rows) {
+      if (!thresholds.has(r.community_id))
+        thresholds.set(r.community_id, (await this.credit.thresholdsFor(r.community_id)).aaa);
+      if (n(r.points) < thresholds.get(r.community_id)!) continue;
+      const set = aaa.get(r.community_id) ?? new Set<string>();
+      set.add(r.household);
+      aaa.set(r.community_id, set);
+    }
+    for (const [id, set] of aaa) out.get(id)!.aaaHouseholds = set.size;
+  }
+
+  /** Deferred hospital bills (treat first, pay later) of the entitlements module, if it is installed. */
+  private async deferredBills(em: EntityManager, ids: string[], to: Date, out: Map<string, CommunityAmounts>) {
+    const [present] = await em.query(
+      `SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'entitlement_uses'`,
+    );
+    if (!n(present?.n)) return;
+    const rows: Array<{ community_id: string; outstanding: Num; outstanding_fen: Num; overdue: Num; overdue_fen: Num }> =
+      await em.query(
+        `SELECT community_id,
+                COUNT(*) AS outstanding, SUM(COALESCE(amount_fen, 0)) AS outstanding_fen,
+                SUM(CASE WHEN status = 'overdue' OR (due_at IS NOT NULL AND due_at <= CURRENT_TIMESTAMP(3)) THEN 1 ELSE 0 END) AS overdue,
+                SUM(CASE WHEN status = 'overdue' OR (due_at IS NOT NULL AND due_at <= CURRENT_TIMESTAMP(3)) THEN COALESCE(amount_fen, 0) ELSE 0 END) AS overdue_fen
+           FROM entitlement_uses
+          WHERE community_id IN (${placeholders(ids)}) AND kind = 'treat_first_pay_later'
+            AND status IN ('outstanding', 'overdue') AND created_at < ?
+          GROUP BY community_id`,
+        [...ids, to],
+      );
+    for (const r of rows) {
+      const c = out.get(r.community_id)!;
+      c.deferredBillsOutstanding = n(r.outstanding);
+      c.deferredBillsOutstandingFen = n(r.outstanding_fen);
+      c.deferredBillsOverdue = n(r.overdue);
+      c.deferredBillsOverdueFen = n(r.overdue_fen);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Header, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '../common/actor';
+import { ApiIdempotencyKey, CurrentActor, IdempotencyKey, IdParam, Roles } from '../common/decorators';
+import { CancelOrderDto, OrdersQuery, PlaceOrderDto } from './dto/orders.dto';
+import { OrdersService } from './orders.service';
+import { VouchersService } from './vouchers.service';
+
+@ApiTags('orders')
+@ApiBearerAuth()
+@Controller()
+export class OrdersController {
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly vouchers: VouchersService,
+  ) {}
+
+  @Post('orders')
+  @Roles('resident')
+  @ApiIdempotencyKey()
+  place(@CurrentActor() actor: Actor, @Body() body: PlaceOrderDto, @IdempotencyKey() key?: string) {
+    return this.orders.place(actor, body, key);
+  }
+
+  @Get('me/orders')
+  @Roles('resident')
+  mine(@CurrentActor() actor: Actor, @Query() q: OrdersQuery) {
+    return this.orders.list(actor, q, true);
+  }
+
+  @Get('orders')
+  @Roles('merchant_staff', 'hospital_staff', 'canteen_staff', 'community_admin', 'community_staff')
+  providerOrders(@CurrentActor() actor: Actor, @Query() q: OrdersQuery) {
+    return this.orders.list(actor, q, false);
+  }
+
+  @Get('orders/:id')
+  get(@CurrentActor() actor: Actor, @IdParam() id: string) {
+    return this.orders.get(actor, id);
+  }
+
+  @Post('orders/:id/cancel')
+  @HttpCode(200)
+  cancel(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: CancelOrderDto) {
+    return this.orders.cancel(actor, id, body.reason);
+  }
+
+  @Get('orders/:id/voucher')
+  @Roles('resident')
+  voucher(@CurrentActor() actor: Actor, @IdParam() id: string) {
+    return this.vouchers.get(actor, id);
+  }
+
+  @Get('orders/:id/voucher.png')
+  @Roles('resident')
+  @ApiProduces('image/png')
+  @Header('Content-Type', 'image/png')
+  @Header('Cache-Control', 'private, no-store')
+  async voucherPng(@CurrentActor() actor: Actor, @IdParam() id: string) {
+    return new StreamableFile(await this.vouchers.png(actor, id));
+  }
+
+  @Get('orders/:id/voucher.svg')
+  @Roles('resident')
+  @ApiProduces('image/svg+xml')
+  @Header('Content-Type', 'image/svg+xml')
+  @Header('Cache-Control', 'private, no-store')
+  voucherSvg(@CurrentActor() actor: Actor, @IdParam() id: string) {
+    return this.vouchers.svg(actor, id);
+  }
+}

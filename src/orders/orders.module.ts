@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '../catalog/catalog.module';
+import { EarningModule } from '../earning/earning.module';
+import { OrderLimitCounterEntity } from './entities/order-limit-counter.entity';
+import { OrderEntity } from './entities/order.entity';
+import { VoucherEntity } from './entities/voucher.entity';
+import { OrderFulfilmentProcessor } from './order-fulfilment.processor';
+import { OrderSweeper } from './order-sweeper.service';
+import { OrdersController } from './orders.controller';
+import { OrdersService } from './orders.service';
+import { VouchersService } from './vouchers.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([OrderEntity, OrderLimitCounterEntity, VoucherEntity]), CatalogModule, EarningModule],
+  controllers: [OrdersController],
+  providers: [OrdersService, VouchersService, OrderFulfilmentProcessor, OrderSweeper],
+  exports: [OrdersService, VouchersService],
+})
+export class OrdersModule {}

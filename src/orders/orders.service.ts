@@ -1,0 +1,231 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Actor, hasRole } from '../common/actor';
+import { DomainError, notFound } from '../common/domain-error';
+import { newId } from '../common/ids';
+import { IdempotencyService } from '../common/idempotency.service';
+import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { CatalogService } from '../catalog/catalog.service';
+import { ListingEntity } from '../catalog/entities/listing.entity';
+import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { TransactionService } from '../database/transaction.service';
+import { CreditService } from '../earning/credit.service';
+import { UsersService } from '../identity/users.service';
+import { QUEUES } from '../jobs/queues';
+import { OutboxService } from '../jobs/outbox.service';
+import { LedgerService } from '../ledger/ledger.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { OrdersQuery, OrderView, PlaceOrderDto } from './dto/orders.dto';
+import { OrderEntity } from './entities/order.entity';
+import { periodKey, returnLimit, takeLimit } from './order-limits';
+import { OPEN_STATUSES, OrderStatus, transition } from './order-state-machine';
+
+export const ORDER_PLACED_JOB = 'order.placed';
+
+export function toOrderView(o: OrderEntity, listingTitle?: string): OrderView {
+  return {
+    id: o.id,
+    status: o.status,
+    residentId: o.residentId,
+    listingId: o.listingId,
+    ...(listingTitle !== undefined ? { listingTitle } : {}),
+    providerOrganizationId: o.providerOrganizationId,
+    quantity: o.quantity,
+    unitPoints: o.unitPoints,
+    totalPoints: o.totalPoints,
+    expiresAt: o.expiresAt,
+    createdAt: o.createdAt,
+    readyAt: o.readyAt,
+    redeemedAt: o.redeemedAt,
+    cancelledAt: o.cancelledAt,
+    cancelReason: o.cancelReason,
+    expiredAt: o.expiredAt,
+  };
+}
+
+/**
+ * Placement, reading and cancellation of orders (the order path of architecture.md). Placement is
+ * one transaction: idempotency key, listing checks, limit counter, points hold, stock (taken last),
+ * order row, outbox row. Everything that gives value back (cancel, expiry) goes through `release`.
+ */
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly tx: TransactionService,
+    private readonly idempotency: IdempotencyService,
+    private readonly catalog: CatalogService,
+    private readonly ledger: LedgerService,
+    private readonly outbox: OutboxService,
+    private readonly credit: CreditService,
+    private readonly users: UsersService,
+    private readonly notifications: NotificationsService,
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async place(actor: Actor, dto: PlaceOrderDto, key?: string): Promise<OrderView> {
+    // Facts that do not change inside the transaction are read before it (short locks).
+    const [user, standing] = await Promise.all([this.users.findById(actor.id), this.credit.levelOf(actor.id)]);
+    if (!user?.regionId) throw notFound('resident', actor.id);
+    return this.idempotency.run({ scope: `orders:${actor.id}`, key, request: dto }, async (em) => {
+      const now = new Date();
+      const listing = await this.catalog.getForOrder(em, dto.listingId);
+      if (!listing) throw new DomainError('LISTING_NOT_FOUND', { listingId: dto.listingId }, 'listing not found');
+      this.catalog.assertOrderable(listing, { regionPath: actor.regionPath }, now);
+      const eligible = this.catalog.checkEligibility(listing, { creditLevel: standing.level, birthDate: user.birthDate }, now);
+      if (!eligible.eligible) {
+        throw new DomainError('NOT_ELIGIBLE', { ...eligible, listingId: listing.id }, `not eligible for this listing (${eligible.reason.replace(/_/g, ' ')})`);
+      }
+      const id = newId();
+      let limitKey: string | null = null;
+      if (listing.limitCount && listing.limitPeriod) {
+        limitKey = periodKey(listing.limitPeriod, now);
+        await takeLimit(em, actor.id, listing.id, limitKey, dto.quantity, listing.limitCount);
+      }
+      const total = listing.pointsPrice * dto.quantity;
+      const hold = await this.ledger.transfer(em, {
+        id: this.ledger.deriveId('order_hold', id),
+        debitAccountId: await this.ledger.walletOf(em, actor.id),
+        creditAccountId: await this.ledger.redemptionOf(em, listing.providerOrganizationId),
+        amount: total,
+        code: 'order_hold',
+        refType: 'order',
+        refId: id,
+        pending: true,
+      });
+      if (!(await this.catalog.takeStock(em, listing.id, dto.quantity))) {
+        throw new DomainError('OUT_OF_STOCK', { listingId: listing.id, requested: dto.quantity }, 'out of stock');
+      }
+      const order: Partial<OrderEntity> = {
+        id,
+        residentId: actor.id,
+        communityId: user.regionId!,
+        listingId: listing.id,
+        providerOrganizationId: listing.providerOrganizationId,
+        quantity: dto.quantity,
+        unitPoints: listing.pointsPrice,
+        totalPoints: total,
+        status: 'pending',
+        holdTransferId: hold.id,
+        limitPeriodKey: limitKey,
+        expiresAt: this.deadline(listing, now),
+      };
+      await em.getRepository(OrderEntity).insert(order);
+      await this.outbox.add(em, QUEUES.orders, ORDER_PLACED_JOB, { orderId: id });
+      return toOrderView((await em.getRepository(OrderEntity).findOneByOrFail({ id })) as OrderEntity, listing.title);
+    });
+  }
+
+  private deadline(listing: ListingEntity, now: Date): Date {
+    const seconds = this.config.orderRedeemWindowSeconds ?? listing.redeemWithinDays * 86_400;
+    return new Date(now.getTime() + seconds * 1000);
+  }
+
+  /** The resident who ordered, or staff of the providing organisation; anyone else: 404. */
+  async getVisible(actor: Actor, id: string, em?: EntityManager): Promise<OrderEntity> {
+    const order = await (em ?? this.db.manager).getRepository(OrderEntity).findOneBy({ id });
+    if (!order) throw notFound('order', id);
+    if (order.residentId === actor.id) return order;
+    if (!hasRole(actor, 'resident') && (await this.catalog.managesListing(actor, order))) return order;
+    throw notFound('order', id);
+  }
+
+  async get(actor: Actor, id: string): Promise<OrderView> {
+    const order = await this.getVisible(actor, id);
+    return toOrderView(order, await this.titleOf(order.listingId));
+  }
+
+  /** GET /me/orders (the resident's own) and GET /orders (provider staff: their organisation's). */
+  async list(actor: Actor, q: OrdersQuery, mine: boolean): Promise<Page<OrderView>> {
+    const limit = pageLimit(q);
+    const cursor = decodeCursor(q.cursor, 2);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (mine) {
+      where.push('o.resident_id = ?');
+      params.push(actor.id);
+    } else {
+      if (!actor.organizationId) throw new DomainError('FORBIDDEN', {}, 'only staff of a providing organisation list its orders');
+      where.push('o.provider_organization_id = ?');
+      params.push(actor.organizationId);
+    }
+    if (q.status) {
+      where.push('o.status = ?');
+      params.push(q.status);
+    }
+    if (q.listingId) {
+      where.push('o.listing_id = ?');
+      params.push(q.listingId);
+    }
+    if (cursor) {
+      where.push('(o.created_at < ? OR (o.created_at = ? AND o.id < ?))');
+      params.push(new Date(String(cursor[0])), new Date(String(cursor[0])), cursor[1]);
+    }
+    const found: Array<{ id: string }> = await this.db.query(
+      `SELECT id FROM orders o WHERE ${where.join(' AND ')} ORDER BY o.created_at DESC, o.id DESC LIMIT ?`,
+      [...params, limit + 1],
+    );
+    const orders = found.length ? await this.db.getRepository(OrderEntity).findBy({ id: In(found.map((f) => f.id)) }) : [];
+    const byId = new Map(orders.map((o) => [o.id, o]));
+    const titles = await this.titles([...new Set(orders.map((o) => o.listingId))]);
+    const views = found.map((f) => byId.get(f.id)!).map((o) => toOrderView(o, titles.get(o.listingId)));
+    return toPage(views, limit, (o) => [new Date(o.createdAt).toISOString(), o.id]);
+  }
+
+  /** The resident before redemption, or the providing organisation; gives back points, stock and limit. */
+  async cancel(actor: Actor, id: string, reason?: string): Promise<OrderView> {
+    await this.tx.run(async (em) => {
+      const order = await this.getVisible(actor, id, em);
+      const provider = order.residentId !== actor.id;
+      if (order.status === 'redeemed') {
+        throw new DomainError('ALREADY_REDEEMED', { orderId: id, redeemedAt: order.redeemedAt }, 'the order was already redeemed');
+      }
+      if (order.status === 'cancelled') return;
+      if (!OPEN_STATUSES.includes(order.status)) {
+        throw new DomainError('INVALID_STATE', { orderId: id, status: order.status }, `the order is ${order.status}`);
+      }
+      const done = await this.release(em, order, 'cancelled', { cancelled_by: actor.id, cancel_reason: reason ?? null });
+      if (!done) {
+        const now = await em.getRepository(OrderEntity).findOneByOrFail({ id });
+        if (now.status === 'redeemed') throw new DomainError('ALREADY_REDEEMED', { orderId: id, redeemedAt: now.redeemedAt }, 'the order was already redeemed');
+        if (now.status !== 'cancelled') throw new DomainError('INVALID_STATE', { orderId: id, status: now.status }, `the order is ${now.status}`);
+      }
+      if (done && provider) {
+        await this.notifications.notify(em, {
+          userId: order.residentId,
+          kind: 'order_cancelled_by_provider',
+          title: '订单已被商家取消',
+          body: `您的订单已被提供方取消${reason ? `：${reason}` : ''}，积分已退回。`,
+          refType: 'order',
+          refId: order.id,
+        });
+      }
+    });
+    return this.get(actor, id);
+  }
+
+  /**
+   * Moves an open order to `cancelled` or `expired` and gives everything back: the hold is voided,
+   * stock and the limit are returned. The state change is a conditional update taken first, so a
+   * racing redemption, cancellation or expiry resolves the hold exactly once. False when another
+   * transition won.
+   */
+  async release(em: EntityManager, order: OrderEntity, to: Extract<OrderStatus, 'cancelled' | 'expired' | 'failed'>, set: Record<string, unknown> = {}): Promise<boolean> {
+    if (!(await transition(em, order.id, to, set, OPEN_STATUSES))) return false;
+    await this.ledger.void(em, { id: this.ledger.deriveId('order_release', order.id), pendingId: order.holdTransferId, code: 'release', refType: 'order', refId: order.id });
+    await this.catalog.returnStock(em, order.listingId, order.quantity);
+    if (order.limitPeriodKey) await returnLimit(em, order.residentId, order.listingId, order.limitPeriodKey, order.quantity);
+    return true;
+  }
+
+  private async titleOf(listingId: string): Promise<string | undefined> {
+    return (await this.titles([listingId])).get(listingId);
+  }
+
+  private async titles(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows: Array<{ id: string; title: string }> = await this.db.query('SELECT id, title FROM listings WHERE id IN (?)', [ids]);
+    return new Map(rows.map((r) => [r.id, r.title]));
+  }
+}

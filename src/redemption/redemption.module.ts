@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CaptureService } from './capture.service';
+import { DisputesService } from './disputes.service';
+import { OfflineAllowanceEntity } from './entities/offline-allowance.entity';
+import { OfflineScanEntity } from './entities/offline-scan.entity';
+import { RedemptionDisputeEntity } from './entities/redemption-dispute.entity';
+import { RedemptionEntity } from './entities/redemption.entity';
+import { ScanAuditEntity } from './entities/scan-audit.entity';
+import { OfflineRedemptionController } from './offline.controller';
+import { OfflineSyncService } from './offline-sync.service';
+import { RedemptionReportsService } from './redemption-reports.service';
+import { RedemptionController } from './redemption.controller';
+import { RedemptionService } from './redemption.service';
+import { ScannerAccess } from './scanner-access.service';
+
+/** Scanning vouchers at the counter (online and offline), disputes, key rotation, merchant settlement. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      RedemptionEntity,
+      OfflineScanEntity,
+      RedemptionDisputeEntity,
+      OfflineAllowanceEntity,
+      ScanAuditEntity,
+    ]),
+  ],
+  controllers: [RedemptionController, OfflineRedemptionController],
+  providers: [
+    RedemptionService,
+    CaptureService,
+    OfflineSyncService,
+    DisputesService,
+    RedemptionReportsService,
+    ScannerAccess,
+  ],
+  exports: [RedemptionService, OfflineSyncService, DisputesService],
+})
+export class RedemptionModule {}

@@ -1,0 +1,154 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../common/actor';
+import { DomainError } from '../common/domain-error';
+import { IdempotencyService } from '../common/idempotency.service';
+import { newId } from '../common/ids';
+import { OrderEntity } from '../orders/entities/order.entity';
+import { toOrderView } from '../orders/orders.service';
+import type { CodeClaims } from '../signing/code-format';
+import { CodeSigner, PublicKeyView } from '../signing/code-signer.service';
+import { CaptureService, invalidCode, voucherError } from './capture.service';
+import { RedeemDto, RedemptionResult, VerifyView } from './dto/redemption.dto';
+import { judgeVoucher } from './redemption-rules';
+import { ScannerAccess } from './scanner-access.service';
+
+interface AuditLine {
+  actorId: string;
+  organizationId: string | null;
+  deviceId: string | null;
+  outcome: string;
+  orderId: string | null;
+}
+
+/**
+ * Online scanning at the counter. A scan checks the code (signature, key, type), that the caller
+ * works for the voucher's organisation, then captures in one transaction: the order row is locked,
+ * its state judged, and {@link CaptureService.capture} moves it to `redeemed` and posts the hold.
+ * Every scan leaves one line in `scan_audit`; a failed scan leaves nothing else (its transaction,
+ * idempotency key included, rolls back and the line is written after).
+ */
+@Injectable()
+export class RedemptionService {
+  private readonly log = new Logger('Redemption');
+
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly signer: CodeSigner,
+    private readonly access: ScannerAccess,
+    private readonly captures: CaptureService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  /** A dry run: what the code is and whether it would redeem now. Writes nothing. */
+  async verify(actor: Actor, code: string): Promise<VerifyView> {
+    const claims = await this.authenticate(actor, code);
+    const order = await this.db.getRepository(OrderEntity).findOneBy({ id: claims.subject });
+    if (!order || order.providerOrganizationId !== claims.aux) throw invalidCode('unknown order');
+    const verdict = judgeVoucher(order, new Date());
+    return {
+      wouldRedeem: verdict.ok,
+      ...(verdict.ok ? {} : { reason: verdict.code }),
+      ...(await this.captures.facts(this.db.manager, order)),
+      expiresAt: order.expiresAt,
+    };
+  }
+
+  async redeem(actor: Actor, dto: RedeemDto, key?: string): Promise<RedemptionResult> {
+    const deviceId = dto.deviceId ?? null;
+    const line: AuditLine = {
+      actorId: actor.id,
+      organizationId: actor.organizationId,
+      deviceId,
+      outcome: 'REDEEMED',
+      orderId: null,
+    };
+    try {
+      const claims = await this.authenticate(actor, dto.code, line);
+      const request = { code: dto.code, deviceId };
+      return await this.idempotency.run({ scope: `redemptions:${actor.id}`, key, request }, async (em) => {
+        const order = await this.captures.lockOrder(em, claims.subject);
+        if (!order || order.providerOrganizationId !== claims.aux) throw invalidCode('unknown order');
+        const verdict = judgeVoucher(order, new Date());
+        if (!verdict.ok) throw voucherError(verdict, order);
+        const done = await this.captures.capture(em, order, {
+          actorId: actor.id,
+          deviceId,
+          channel: 'online',
+          scanId: null,
+          scannedAt: new Date(),
+        });
+        await this.audit(em, line);
+        const after = await em.getRepository(OrderEntity).findOneByOrFail({ id: order.id });
+        const facts = await this.captures.facts(em, after);
+        return {
+          redemptionId: done.redemptionId,
+          ...facts,
+          order: toOrderView(after, facts.listing.title ?? undefined),
+          redeemedAt: after.redeemedAt,
+          redeemedBy: actor.id,
+          deviceId,
+          captureTransferId: done.captureTransferId,
+        };
+      });
+    } catch (err) {
+      const outcome = err instanceof DomainError ? err.code : 'INTERNAL_ERROR';
+      await this.audit(this.db.manager, { ...line, outcome }).catch((e: Error) =>
+        this.log.error(`could not write the scan audit line: ${e.message}`),
+      );
+      throw err;
+    }
+  }
+
+  async listKeys(): Promise<PublicKeyView[]> {
+    return this.signer.listKeys();
+  }
+
+  async rotateKey(actor: Actor): Promise<PublicKeyView> {
+    const key = await this.signer.rotate();
+    this.log.log(`signing key rotated by ${actor.username}: new key ${key.kid}`);
+    return key;
+  }
+
+  async revokeKey(actor: Actor, kid: string): Promise<PublicKeyView> {
+    if (!/^[0-9a-f]{8}$/.test(kid))
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { fields: [{ field: 'kid', problems: ['must be 8 lowercase hex characters'] }] },
+        'kid: must be 8 lowercase hex characters',
+      );
+    const key = await this.signer.revoke(kid);
+    this.log.warn(`signing key ${kid} revoked by ${actor.username}`);
+    return key;
+  }
+
+  /**
+   * The code's claims when it is a genuine voucher of an organisation the caller works for:
+   * 400 INVALID_CODE for anything forged, altered, truncated or signed with an unknown or revoked
+   * key; 403 WRONG_ORGANIZATION for another organisation's voucher.
+   */
+  private async authenticate(actor: Actor, code: string, line?: AuditLine): Promise<CodeClaims> {
+    const claims = await this.signer.verify(code);
+    if (claims.type !== 'voucher' || !claims.aux) throw invalidCode('not a voucher');
+    if (line) {
+      line.organizationId = claims.aux;
+      line.orderId = claims.subject;
+    }
+    if (!(await this.access.manages(actor, claims.aux)))
+      throw new DomainError(
+        'WRONG_ORGANIZATION',
+        { organizationId: claims.aux },
+        'this voucher is redeemed at another organisation',
+      );
+    return claims;
+  }
+
+  private async audit(em: EntityManager, l: AuditLine): Promise<void> {
+    await em.query(
+      `INSERT INTO scan_audit (id, actor_id, organization_id, device_id, outcome, order_id, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))`,
+      [newId(), l.actorId, l.organizationId, l.deviceId, l.outcome, l.orderId],
+    );
+  }
+}

@@ -1,0 +1,18 @@
+// The demo seed, in order. A later feature adds its own file here (`points.step.ts`,
+// `listings.step.ts`, `orders.step.ts`, `donations.step.ts`, `reports.step.ts`, ...) exporting a
+// `SeedStep`, and appends it below. See README.md in this folder.
+import { catalogStep } from './catalog.step';
+import type { SeedStep } from './context';
+import { entitlementsStep } from './entitlements.step';
+import { organizationsStep } from './organizations.step';
+import { regionsStep } from './regions.step';
+import { residentsStep, staffStep } from './users.step';
+
+export const DEMO_STEPS: readonly SeedStep[] = [
+  regionsStep,
+  organizationsStep,
+  staffStep,
+  residentsStep,
+  catalogStep,
+  entitlementsStep,
+];

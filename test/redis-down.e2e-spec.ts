@@ -1,0 +1,174 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import Redis from 'ioredis';
+import { Queue } from 'bullmq';
+import { TransactionService } from '../src/database/transaction.service';
+import { OutboxService } from '../src/jobs/outbox.service';
+import { producerRedisOptions } from '../src/jobs/redis-options';
+import { createTestApp, TestApp, waitFor } from './support/harness';
+import { World } from './support/world';
+
+/** A free TCP port on the loopback interface. */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const { port } = srv.address() as { port: number };
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+/** This test's own redis-server (never the machine's shared one). */
+class OwnRedis {
+  private child?: ChildProcess;
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
+      { stdio: 'ignore' },
+    );
+    await waitFor(() => this.ping(), (ok) => ok, { what: `redis-server on port ${this.port}` });
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+    this.child = undefined;
+  }
+
+  private async ping(): Promise<boolean> {
+    const c = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    c.on('error', () => undefined);
+    try {
+      await c.connect();
+      return (await c.ping()) === 'PONG';
+    } catch {
+      return false;
+    } finally {
+      c.disconnect();
+    }
+  }
+}
+
+/** Runs a request and measures how long it took. */
+async function timed<T>(fn: () => PromiseLike<T>): Promise<{ res: T; ms: number }> {
+  const started = Date.now();
+  const res = await fn();
+  return { res, ms: Date.now() - started };
+}
+
+describe('Redis down', () => {
+  let redis: OwnRedis;
+  let t: TestApp;
+  let world: World;
+
+  beforeAll(async () => {
+    redis = new OwnRedis(await freePort());
+    await redis.start();
+    // The `all` role: workers and the outbox relay run, as on a laptop or in the demo.
+    t = await createTestApp({ env: { REDIS_URL: redis.url } });
+    world = new World(t);
+    await world.admin();
+  });
+  afterAll(async () => {
+    await redis?.start().catch(() => undefined);
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it('reports Redis down on /health while requests that do not need Redis keep working', async () => {
+    expect((await t.http().get('/health')).status).toBe(200);
+    const community = await world.community();
+    const resident = await world.resident(community.id);
+    const adminToken = await world.admin();
+
+    await redis.stop();
+
+    const health = await waitFor(
+      () => t.http().get('/health'),
+      (r) => r.status === 503,
+      { what: '/health to answer 503' },
+    );
+    expect(health.body).toMatchObject({ statusCode: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(health.body.message).toContain('redis');
+    expect(health.body.details.error.redis.status).toBe('down');
+    expect(health.body.details.info.mysql.status).toBe('up');
+    const again = await timed(() => t.http().get('/health'));
+    expect(again.res.status).toBe(503);
+    expect(again.ms).toBeLessThan(3000);
+
+    const login = await timed(() =>
+      t.http().post('/api/v1/auth/login').send({ username: resident.username, password: resident.password }),
+    );
+    expect(login.res.status).toBe(200);
+    expect(login.ms).toBeLessThan(3000);
+
+    const me = await timed(() =>
+      t.http().get('/api/v1/me').set('Authorization', `Bearer ${login.res.body.accessToken}`),
+    );
+    expect(me.res.status).toBe(200);
+    expect(me.res.body.id).toBe(resident.id);
+    expect(me.ms).toBeLessThan(3000);
+
+    const region = await timed(() =>
+      t
+        .http()
+        .post('/api/v1/regions')
+        .set('Authorization', `Bearer ${adminToken}`)
+        .send({ name: '停电社区', kind: 'community', parentId: community.streetId }),
+    );
+    expect(region.res.status).toBe(201);
+    expect(region.ms).toBeLessThan(3000);
+
+    // The queue dashboard needs Redis: it answers (an error), it does not hang.
+    const board = await timed(() =>
+      t.http().get('/admin/queues/api/queues').set('Authorization', `Bearer ${adminToken}`),
+    );
+    expect(board.ms).toBeLessThan(5000);
+  });
+
+  it('keeps a job written during the outage and relays it once Redis is back; /health recovers', async () => {
+    // Redis is still down (previous test). A business transaction writes a job for a queue the
+    // relay has not used yet.
+    const id = await t
+      .app.get(TransactionService)
+      .run((em) => t.app.get(OutboxService).add(em, 'redis-down-test', 'test.outage', { n: 1 }));
+    // The relay keeps trying (and failing) while Redis is down; the row stays unsent.
+    expect((await t.sql('SELECT sent_at FROM outbox WHERE id = ?', [id]))[0].sent_at).toBeNull();
+
+    await redis.start();
+    await waitFor(
+      () => t.http().get('/health'),
+      (r) => r.status === 200,
+      { what: '/health to answer 200 again', timeoutMs: 15_000 },
+    );
+    await waitFor(
+      async () => (await t.sql('SELECT sent_at FROM outbox WHERE id = ?', [id]))[0].sent_at,
+      (sentAt) => sentAt !== null,
+      { what: 'the outbox row to be relayed', timeoutMs: 15_000 },
+    );
+    const queue = new Queue('redis-down-test', {
+      connection: producerRedisOptions(redis.url),
+      prefix: t.config.queuePrefix,
+    });
+    try {
+      const job = await queue.getJob(id);
+      expect(job?.name).toBe('test.outage');
+      expect(job?.data).toEqual({ n: 1 });
+    } finally {
+      await queue.close();
+    }
+  });
+});
