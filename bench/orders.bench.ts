@@ -6,8 +6,8 @@
 //
 // Knobs (environment): BENCH_ORDERS (per measured phase, default 6000), BENCH_CONCURRENCY (64),
 // BENCH_RESIDENTS (10000), BENCH_LISTINGS (200), BENCH_PROVIDERS (20), BENCH_WARMUP (500),
-// BENCH_TIME_CAP_S (60, per phase), BENCH_DATABASE_URL (server to use; the database name is
-// replaced by a fresh one that is dropped at the end), REDIS_URL.
+// BENCH_TIME_CAP_S (60, per measured phase; warm-up: 15 s), BENCH_DATABASE_URL (server to use;
+// the database name is replaced by a fresh one that is dropped at the end), REDIS_URL.
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -359,6 +359,7 @@ async function startApi(env: Record<string, string>, port: number): Promise<Chil
         res.resume();
         resolve(res.statusCode ?? 0);
       });
+      req.setTimeout(2_000, () => req.destroy());
       req.on('error', () => resolve(0));
     });
     if (status === 200) return child;
@@ -405,6 +406,7 @@ type Attempt = { outcome: string; body?: string; retries?: number };
  */
 async function drive(
   total: number,
+  capMs: number,
   next: () => Job,
   once: (job: Job) => Promise<Attempt>,
 ): Promise<Omit<PhaseResult, 'scenario' | 'path' | 'cpu' | 'checks'>> {
@@ -416,7 +418,7 @@ async function drive(
   let ok = 0;
   let retries = 0;
   const start = performance.now();
-  const deadline = start + P.timeCapMs;
+  const deadline = start + capMs;
   const loop = async () => {
     while (issued < total && performance.now() < deadline && !stopping) {
       issued++;
@@ -706,6 +708,7 @@ async function phase(
   via: 'HTTP' | 'raw SQL',
   total: number,
   next: () => Job,
+  capMs = P.timeCapMs,
 ): Promise<PhaseResult> {
   if (stopping) throw new Error('interrupted');
   const agent = new http.Agent({ keepAlive: true, maxSockets: P.concurrency });
@@ -718,8 +721,8 @@ async function phase(
   };
   const run =
     via === 'HTTP'
-      ? await drive(total, next, (job) => httpOrder(agent, ctx.port, job))
-      : await drive(total, next, (job) => rawOrder(ctx.pool, ctx.redemptionOf, ctx.pathOf, job));
+      ? await drive(total, capMs, next, (job) => httpOrder(agent, ctx.port, job))
+      : await drive(total, capMs, next, (job) => rawOrder(ctx.pool, ctx.redemptionOf, ctx.pathOf, job));
   const api1 = procCpuMs(ctx.api.pid);
   const db1 = procCpuMs(ctx.dbPid);
   const client = process.cpuUsage(cpu0.client);
@@ -743,7 +746,9 @@ async function phase(
     },
   };
   const checks = verify(before, after, result);
-  const statusText = [...result.statuses].map(([s, n]) => `${s}×${n}`).join(', ');
+  const success = via === 'HTTP' ? '201' : 'ok';
+  const others = [...result.statuses].filter(([s]) => s !== success).map(([s, n]) => `${s}×${n}`);
+  const statusText = `${success}×${result.ok}; ${via === 'HTTP' ? 'non-201' : 'failed'}: ${others.join(', ') || 'none'}`;
   console.log(
     `  ${scenario} / ${via}: ${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s (${statusText})` +
       (result.retries ? `, ${result.retries} deadlock retries` : '') +
@@ -908,8 +913,8 @@ async function main(): Promise<void> {
 
     console.log(`warm-up (${P.warmup} orders each way, not reported):`);
     const warm = [
-      await phase(ctx, 'warm-up', 'HTTP', P.warmup, anyListing),
-      await phase(ctx, 'warm-up', 'raw SQL', P.warmup, anyListing),
+      await phase(ctx, 'warm-up', 'HTTP', P.warmup, anyListing, 15_000),
+      await phase(ctx, 'warm-up', 'raw SQL', P.warmup, anyListing, 15_000),
     ];
     console.log('measured:');
     const results: PhaseResult[] = [];

@@ -94,7 +94,13 @@ export class Redemption1765000000000 implements MigrationInterface {
   }
 
   public async down(q: QueryRunner): Promise<void> {
-    for (const t of ['scan_audit', 'offline_allowances', 'redemption_disputes', 'offline_scans', 'redemptions'])
+    for (const t of [
+      'scan_audit',
+      'offline_allowances',
+      'redemption_disputes',
+      'offline_scans',
+      'redemptions',
+    ])
       await q.query(`DROP TABLE ${t}`);
   }
 }

@@ -6,6 +6,8 @@ import { Earning, RuleBook } from './support/earning';
 import { createTestApp, TestApp } from './support/harness';
 import { User, World } from './support/world';
 
+jest.setTimeout(120_000);
+
 describe('earning: rule books, awards, declarations, credit, rankings, boards', () => {
   let t: TestApp;
   let world: World;
@@ -89,10 +91,20 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
       expect(zero.status).toBe(400);
       const indicatorPoints = await post({ kind: 'indicator', name: '平安创建', points: 5 });
       expect(indicatorPoints.status).toBe(400);
-      const underItem = await post({ kind: 'item', name: '志愿服务', points: 2, parentId: book.treePlanting });
+      const underItem = await post({
+        kind: 'item',
+        name: '志愿服务',
+        points: 2,
+        parentId: book.treePlanting,
+      });
       expect(underItem.status).toBe(400);
       expect(underItem.body.details.fields[0].field).toBe('parentId');
-      const otherParent = await post({ kind: 'item', name: '志愿服务', points: 2, parentId: bookB.governance });
+      const otherParent = await post({
+        kind: 'item',
+        name: '志愿服务',
+        points: 2,
+        parentId: bookB.governance,
+      });
       expect(otherParent.status).toBe(400);
       expect(await counts()).toEqual(before);
     });
@@ -141,7 +153,12 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
 
     it('retires a rule with everything below it; retired rules leave the tree', async () => {
       const ind = await earning.rule(adminA, a.id, { kind: 'indicator', name: '食品安全' });
-      const item = await earning.rule(adminA, a.id, { kind: 'item', name: '过期食品', points: -2, parentId: ind.id });
+      const item = await earning.rule(adminA, a.id, {
+        kind: 'item',
+        name: '过期食品',
+        points: -2,
+        parentId: ind.id,
+      });
       const res = await earning.api(adminA).post(`/point-rules/${ind.id}/retire`);
       expect(res.status).toBe(200);
       expect(res.body.retired).toBe(true);
@@ -161,15 +178,18 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
       const first = await earning.awardReq(staffA, alice, book.treePlanting, key);
       expect(first.status).toBe(201);
       expect(first.body).toMatchObject({ residentId: alice.id, points: 2, ruleName: '认领树木/植树护绿' });
-      expect(first.body.transfer).toMatchObject({ code: 'award', amount: 2, refType: 'award', refId: first.body.id });
+      expect(first.body.transfer).toMatchObject({
+        code: 'award',
+        amount: 2,
+        refType: 'award',
+        refId: first.body.id,
+      });
       const again = await earning.awardReq(staffA, alice, book.treePlanting, key);
       expect(again.status).toBe(201);
       expect(again.body.id).toBe(first.body.id);
-      const other = await earning.api(staffA).post(
-        '/awards',
-        { residentId: alice.id, ruleId: book.civilisedStairwell },
-        key,
-      );
+      const other = await earning
+        .api(staffA)
+        .post('/awards', { residentId: alice.id, ruleId: book.civilisedStairwell }, key);
       expect(other.status).toBe(422);
       expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
       expect(await earning.transfersOf(alice.id)).toHaveLength(1);
@@ -182,7 +202,9 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
       const bob = await world.resident(a.id);
       const ruleId = await earning.item(adminA, a.id, 4, '帮助邻里');
       const before = await earning.award(staffA, bob, ruleId);
-      const patched = await earning.api(adminA).patch(`/point-rules/${ruleId}`, { points: 6, name: '帮助邻里(新)' });
+      const patched = await earning
+        .api(adminA)
+        .patch(`/point-rules/${ruleId}`, { points: 6, name: '帮助邻里(新)' });
       expect(patched.status).toBe(200);
       const after = await earning.award(staffA, bob, ruleId);
       expect([before.points, before.ruleName]).toEqual([4, '帮助邻里']);
@@ -261,7 +283,13 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
     it('lets a resident declare for themself and see the status; staff approve once', async () => {
       const erin = await world.resident(a.id);
       const d = await earning.declare(erin, book.heritageCraft, { note: '为青少年开设剪纸课堂' });
-      expect(d).toMatchObject({ status: 'pending', residentId: erin.id, declaredBy: erin.id, proxy: false, points: 30 });
+      expect(d).toMatchObject({
+        status: 'pending',
+        residentId: erin.id,
+        declaredBy: erin.id,
+        proxy: false,
+        points: 30,
+      });
 
       const mine = await earning.api(erin).get('/declarations');
       expect(mine.body.items.map((x: any) => [x.id, x.status])).toEqual([[d.id, 'pending']]);
@@ -295,7 +323,9 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
       const res = await earning.api(staffA).post(`/declarations/${d.id}/reject`, { reason: '未能核实' });
       expect(res.status).toBe(200);
       const seen = await earning.api(fay).get('/declarations?status=rejected');
-      expect(seen.body.items).toEqual([expect.objectContaining({ id: d.id, status: 'rejected', rejectReason: '未能核实' })]);
+      expect(seen.body.items).toEqual([
+        expect.objectContaining({ id: d.id, status: 'rejected', rejectReason: '未能核实' }),
+      ]);
       expect(await counts()).toEqual(before);
     });
 
@@ -357,12 +387,16 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
       const d = await earning.declare(hal, book.heritageCraft);
       const reviewers = [staffA, adminA];
       const results = await Promise.all(
-        Array.from({ length: 100 }, (_, i) => earning.api(reviewers[i % 2]).post(`/declarations/${d.id}/approve`)),
+        Array.from({ length: 100 }, (_, i) =>
+          earning.api(reviewers[i % 2]).post(`/declarations/${d.id}/approve`),
+        ),
       );
       const statuses = results.map((r) => r.status);
       expect(statuses.filter((s) => s === 200)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(99);
-      expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'ALREADY_REVIEWED')).toBe(true);
+      expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'ALREADY_REVIEWED')).toBe(
+        true,
+      );
       expect(await earning.transfersOf(hal.id)).toHaveLength(1);
       expect(await world.count('awards', 'declaration_id = ?', [d.id])).toBe(1);
       expect(await earning.wallet(hal.id)).toEqual({ balance: 30, available: 30 });
@@ -425,9 +459,15 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
       const put = (regionId: string, body: object, who: User = cityAdmin) =>
         earning.api(who).put(`/regions/${regionId}/credit-thresholds`, body);
       expect((await put(a.cityId!, { aaa: 100, aa: 80, a: 40 })).status).toBe(200);
-      expect(await earning.credit(lee)).toMatchObject({ level: 'AAA', thresholds: { sourceRegionId: a.cityId } });
+      expect(await earning.credit(lee)).toMatchObject({
+        level: 'AAA',
+        thresholds: { sourceRegionId: a.cityId },
+      });
       expect((await put(a.streetId!, { aaa: 150, aa: 90, a: 30 })).status).toBe(200);
-      expect(await earning.credit(lee)).toMatchObject({ level: 'AA', thresholds: { aaa: 150, sourceRegionId: a.streetId } });
+      expect(await earning.credit(lee)).toMatchObject({
+        level: 'AA',
+        thresholds: { aaa: 150, sourceRegionId: a.streetId },
+      });
       const bad = await put(a.streetId!, { aaa: 100, aa: 100, a: 30 });
       expect(bad.status).toBe(400);
       expect(bad.body.details.fields.map((f: any) => f.field)).toEqual(['aa']);
@@ -435,7 +475,10 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
       const del = await earning.api(cityAdmin).delete(`/regions/${a.streetId}/credit-thresholds`);
       expect(del.body).toMatchObject({ aaa: 100, sourceRegionId: a.cityId });
       await earning.api(cityAdmin).delete(`/regions/${a.cityId}/credit-thresholds`);
-      expect(await earning.credit(lee)).toMatchObject({ level: 'A', thresholds: { aaa: 180, sourceRegionId: null } });
+      expect(await earning.credit(lee)).toMatchObject({
+        level: 'A',
+        thresholds: { aaa: 180, sourceRegionId: null },
+      });
     });
   });
 
@@ -479,7 +522,9 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
       expect(nameOf[wang.id]).toBe('王'); // the viewer sees their own name
 
       const asStaff = await earning.api(staff).get(`/rankings?regionId=${c.id}`);
-      expect(asStaff.body.items.map((e: any) => e.name).sort()).toEqual(['张小红', '李明', '欧阳志远', '王'].sort());
+      expect(asStaff.body.items.map((e: any) => e.name).sort()).toEqual(
+        ['张小红', '李明', '欧阳志远', '王'].sort(),
+      );
 
       // Pages of one never overlap and give the same order.
       const paged: string[] = [];
@@ -522,7 +567,9 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
         expect.objectContaining({ residentId: zhiyuan.id, name: '欧*远', deductions: 2, pointsDeducted: 6 }),
       ]);
 
-      const set = await earning.api(admin).put(`/communities/${c.id}/earning-settings`, { yellowClearDays: 7 });
+      const set = await earning
+        .api(admin)
+        .put(`/communities/${c.id}/earning-settings`, { yellowClearDays: 7 });
       expect(set.body).toEqual({ communityId: c.id, yellowClearDays: 7 });
       // Eight days pass without a new deduction: the mark clears.
       await t.sql(
@@ -531,7 +578,9 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
       );
       const later = await earning.api(wang).get(`/communities/${c.id}/boards`);
       expect(later.body.yellow).toEqual({ clearAfterDays: 7, items: [] });
-      const forbidden = await earning.api(wang).put(`/communities/${c.id}/earning-settings`, { yellowClearDays: 1 });
+      const forbidden = await earning
+        .api(wang)
+        .put(`/communities/${c.id}/earning-settings`, { yellowClearDays: 1 });
       expect(forbidden.status).toBe(403);
     });
   });

@@ -201,6 +201,21 @@ describe('entitlements: passes, policies, quotas and caps under concurrency', ()
     expect((await perks.use(merchant.staff, code, 'canteen_meal')).status).toBe(403);
     expect((await perks.use(r, code, 'canteen_meal')).status).toBe(403);
     expect(await world.count('entitlement_uses', 'resident_id = ?', [r.id])).toBe(0);
+
+    // Entitlements are recognised within a city: a resident of another city is not eligible here.
+    const elsewhere = await perks.resident((await world.community()).id, 200);
+    const foreign = (await perks.pass(elsewhere)).code;
+    expect((await perks.verify(hospital.staff, foreign, 'deposit_waiver')).body).toMatchObject({
+      eligible: false,
+      reason: 'other_city',
+      creditLevel: 'AAA',
+    });
+    const notHere = await perks.use(hospital.staff, foreign, 'deposit_waiver');
+    expect([notHere.status, notHere.body.code, notHere.body.details.reason]).toEqual([
+      403,
+      'NOT_ELIGIBLE',
+      'other_city',
+    ]);
   });
 
   it('policies inherit down the region tree: a street policy applies to its communities unless one sets its own', async () => {

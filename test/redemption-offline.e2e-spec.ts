@@ -23,14 +23,25 @@ describe('offline redemption: bundle, batch upload, allowance, disputes', () => 
     const { city, org, staff, listing } = await counter.merchant({ pointsPrice: 10 });
     const allowance = await counter.setAllowance(staff, { maxScans: 1000, maxPoints: 100_000 });
     expect(allowance.status).toBe(200);
-    expect(allowance.body).toEqual({ organizationId: org.id, maxScans: 1000, maxPoints: 100_000, bundleTtlSeconds: 86_400 });
+    expect(allowance.body).toEqual({
+      organizationId: org.id,
+      maxScans: 1000,
+      maxPoints: 100_000,
+      bundleTtlSeconds: 86_400,
+    });
     const vs = await counter.vouchers(listing, 100, city.a1.id);
     const scans = counter.scans(vs, 'tablet1');
-    const [a, b] = await Promise.all([counter.batch(staff, 'tablet-1', scans), counter.batch(staff, 'tablet-1', scans)]);
+    const [a, b] = await Promise.all([
+      counter.batch(staff, 'tablet-1', scans),
+      counter.batch(staff, 'tablet-1', scans),
+    ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     const all = [...a.body.results, ...b.body.results];
     const count = (s: string) => all.filter((r: any) => r.status === s).length;
-    expect({ accepted: count('accepted'), duplicate: count('duplicate') }).toEqual({ accepted: 100, duplicate: 100 });
+    expect({ accepted: count('accepted'), duplicate: count('duplicate') }).toEqual({
+      accepted: 100,
+      duplicate: 100,
+    });
     for (const [i, scan] of scans.entries()) {
       const pair = [a.body.results[i], b.body.results[i]];
       expect(pair.map((r: any) => r.scanId)).toEqual([scan.scanId, scan.scanId]);
@@ -40,8 +51,14 @@ describe('offline redemption: bundle, batch upload, allowance, disputes', () => 
       expect(pair.some((r: any) => r.overAllowance)).toBe(false);
     }
     const ids = vs.map((v) => v.orderId);
-    expect(await world.count('redemptions', "order_id IN (?) AND channel = 'offline' AND device_id = 'tablet-1'", [ids])).toBe(100);
-    expect(await world.count('offline_scans', "organization_id = ? AND status = 'accepted'", [org.id])).toBe(100);
+    expect(
+      await world.count('redemptions', "order_id IN (?) AND channel = 'offline' AND device_id = 'tablet-1'", [
+        ids,
+      ]),
+    ).toBe(100);
+    expect(await world.count('offline_scans', "organization_id = ? AND status = 'accepted'", [org.id])).toBe(
+      100,
+    );
     const holds = await counter.resolutions(ids);
     expect([...holds.values()].every((r) => r.length === 1 && r[0].phase === 'post')).toBe(true);
     expect(await counter.captured(org.id)).toBe(1000);
@@ -67,7 +84,9 @@ describe('offline redemption: bundle, batch upload, allowance, disputes', () => 
       { scanId: 'tablet2-1', status: 'conflict', orderId: v.orderId, reason: 'already_redeemed' },
       { scanId: 'tablet2-2', status: 'accepted', orderId: w.orderId },
     ]);
-    const second = await counter.batch(staff, 'tablet-3', [{ code: w.code, scannedAt: ago(10_000), scanId: 'x-1' }]);
+    const second = await counter.batch(staff, 'tablet-3', [
+      { code: w.code, scannedAt: ago(10_000), scanId: 'x-1' },
+    ]);
     expect(second.body.results).toEqual([
       { scanId: 'x-1', status: 'conflict', orderId: w.orderId, reason: 'already_redeemed' },
     ]);
@@ -106,24 +125,41 @@ describe('offline redemption: bundle, batch upload, allowance, disputes', () => 
     for (const u of [otherMerchant, otherCommunity, otherStreet])
       expect((await counter.disputes(u)).body.items).toHaveLength(0);
     expect((await counter.disputes(v.resident)).status).toBe(403);
-    expect((await counter.resolve(otherMerchant, dv.id, { resolution: 'merchant_absorbs' })).status).toBe(404);
+    expect((await counter.resolve(otherMerchant, dv.id, { resolution: 'merchant_absorbs' })).status).toBe(
+      404,
+    );
 
     const bad = await counter.resolve(staff, dv.id, { resolution: 'forgotten' });
     expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
-    const done = await counter.resolve(staff, dv.id, { resolution: 'merchant_absorbs', note: '顾客已领取两次,商家承担' });
+    const done = await counter.resolve(staff, dv.id, {
+      resolution: 'merchant_absorbs',
+      note: '顾客已领取两次,商家承担',
+    });
     expect(done.status).toBe(200);
-    expect(done.body).toMatchObject({ status: 'resolved', resolution: 'merchant_absorbs', resolvedBy: staff.id });
+    expect(done.body).toMatchObject({
+      status: 'resolved',
+      resolution: 'merchant_absorbs',
+      resolvedBy: staff.id,
+    });
     expect(done.body.resolvedAt).toBeTruthy();
     const again = await counter.resolve(communityStaff, dv.id, { resolution: 'reversed' });
     expect([again.status, again.body.code]).toEqual([409, 'ALREADY_RESOLVED']);
     const other = open.body.items.find((d: any) => d.orderId === w.orderId);
-    expect((await counter.resolve(communityStaff, other.id, { resolution: 'resident_contacted' })).status).toBe(200);
+    expect(
+      (await counter.resolve(communityStaff, other.id, { resolution: 'resident_contacted' })).status,
+    ).toBe(200);
     expect((await counter.disputes(staff, { status: 'open' })).body.items).toHaveLength(0);
     expect((await counter.disputes(staff, { status: 'resolved' })).body.items).toHaveLength(2);
 
     // Uploading the batch again raises no second dispute.
-    const replay = await counter.batch(staff, 'tablet-2', [{ code: v.code, scannedAt: ago(30_000), scanId: 'tablet2-1' }]);
-    expect(replay.body.results[0]).toMatchObject({ status: 'duplicate', firstStatus: 'conflict', orderId: v.orderId });
+    const replay = await counter.batch(staff, 'tablet-2', [
+      { code: v.code, scannedAt: ago(30_000), scanId: 'tablet2-1' },
+    ]);
+    expect(replay.body.results[0]).toMatchObject({
+      status: 'duplicate',
+      firstStatus: 'conflict',
+      orderId: v.orderId,
+    });
     expect(await world.count('redemption_disputes', 'organization_id = ?', [org.id])).toBe(2);
   });
 
@@ -131,7 +167,8 @@ describe('offline redemption: bundle, batch upload, allowance, disputes', () => 
     const { city, org, staff, listing } = await counter.merchant({ pointsPrice: 10 });
     const [cancelled, expired, inTime, tooLate] = await counter.vouchers(listing, 4, city.a1.id);
     expect((await counter.shop.cancel(cancelled.resident, cancelled.orderId)).status).toBe(200);
-    const past = 'UPDATE orders SET expires_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 5 SECOND) WHERE id IN (?)';
+    const past =
+      'UPDATE orders SET expires_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 5 SECOND) WHERE id IN (?)';
     await t.sql(past, [[expired.orderId]]);
     await t.app.get(OrderSweeper).expireDue();
     expect(await counter.shop.status(expired.orderId)).toBe('expired');
@@ -152,13 +189,20 @@ describe('offline redemption: bundle, batch upload, allowance, disputes', () => 
     expect(await counter.shop.status(inTime.orderId)).toBe('redeemed');
     expect(await counter.shop.status(tooLate.orderId)).toBe('ready');
     expect(await counter.captured(org.id)).toBe(10);
-    const kinds = await t.sql('SELECT order_id, kind FROM redemption_disputes WHERE organization_id = ?', [org.id]);
+    const kinds = await t.sql('SELECT order_id, kind FROM redemption_disputes WHERE organization_id = ?', [
+      org.id,
+    ]);
     expect(Object.fromEntries(kinds.map((k: any) => [k.order_id, k.kind]))).toEqual({
       [cancelled.orderId]: 'cancelled',
       [expired.orderId]: 'expired',
       [tooLate.orderId]: 'expired',
     });
-    const holds = await counter.resolutions([cancelled.orderId, expired.orderId, inTime.orderId, tooLate.orderId]);
+    const holds = await counter.resolutions([
+      cancelled.orderId,
+      expired.orderId,
+      inTime.orderId,
+      tooLate.orderId,
+    ]);
     expect(holds.get(cancelled.orderId)).toEqual([{ phase: 'void', amount: 10 }]);
     expect(holds.get(expired.orderId)).toEqual([{ phase: 'void', amount: 10 }]);
     expect(holds.get(inTime.orderId)).toEqual([{ phase: 'post', amount: 10 }]);
@@ -178,23 +222,34 @@ describe('offline redemption: bundle, batch upload, allowance, disputes', () => 
       ['count-1', 'accepted', false],
       ['count-0', 'accepted', false],
     ]);
-    const flagged = await t.sql('SELECT scan_id FROM offline_scans WHERE device_id = ? AND over_allowance = 1 ORDER BY scan_id', [
-      'tablet-5',
-    ]);
+    const flagged = await t.sql(
+      'SELECT scan_id FROM offline_scans WHERE device_id = ? AND over_allowance = 1 ORDER BY scan_id',
+      ['tablet-5'],
+    );
     expect(flagged.map((f: any) => f.scan_id)).toEqual(['count-2', 'count-3']);
 
     // Points: 25 allowed, 10 a scan: the third is over.
     const admin = await world.admin();
-    const set = await counter.setAllowance({ token: admin } as any, { organizationId: org.id, maxScans: 100, maxPoints: 25 });
+    const set = await counter.setAllowance({ token: admin } as any, {
+      organizationId: org.id,
+      maxScans: 100,
+      maxPoints: 25,
+    });
     expect(set.body).toMatchObject({ maxScans: 100, maxPoints: 25 });
     const byPoints = await counter.batch(staff, 'tablet-6', counter.scans(vs.slice(4), 'points'));
     expect(byPoints.body.results.map((r: any) => !!r.overAllowance)).toEqual([false, false, true]);
     expect(await counter.captured(org.id)).toBe(70);
 
     // Who may set it: the organisation's staff or a city administrator (naming the organisation).
-    expect((await counter.setAllowance({ token: admin } as any, { maxScans: 1, maxPoints: 1 })).status).toBe(400);
+    expect((await counter.setAllowance({ token: admin } as any, { maxScans: 1, maxPoints: 1 })).status).toBe(
+      400,
+    );
     const stranger = (await counter.mall.provider('merchant', city.a1.id)).staff;
-    const foreign = await counter.setAllowance(stranger, { organizationId: org.id, maxScans: 1, maxPoints: 1 });
+    const foreign = await counter.setAllowance(stranger, {
+      organizationId: org.id,
+      maxScans: 1,
+      maxPoints: 1,
+    });
     expect([foreign.status, foreign.body.code]).toEqual([403, 'WRONG_ORGANIZATION']);
     expect((await counter.setAllowance(vs[0].resident, { maxScans: 1, maxPoints: 1 })).status).toBe(403);
     expect((await counter.setAllowance(staff, { maxScans: -1, maxPoints: 1 })).status).toBe(400);
@@ -217,11 +272,9 @@ describe('offline redemption: bundle, batch upload, allowance, disputes', () => 
       { scanId: 'bad-2', status: 'invalid', reason: 'invalid_code' },
       { scanId: 'bad-3', status: 'invalid', reason: 'wrong_organization' },
     ]);
-    expect((await counter.batch(staff, 'tablet-7', scans)).body.results.map((r: any) => r.firstStatus)).toEqual([
-      'invalid',
-      'invalid',
-      'invalid',
-    ]);
+    expect(
+      (await counter.batch(staff, 'tablet-7', scans)).body.results.map((r: any) => r.firstStatus),
+    ).toEqual(['invalid', 'invalid', 'invalid']);
     expect(await counter.shop.status(foreign.orderId)).toBe('ready');
     expect(await counter.shop.status(v.orderId)).toBe('ready');
 
@@ -231,12 +284,27 @@ describe('offline redemption: bundle, batch upload, allowance, disputes', () => 
       { code: v.code, scannedAt: new Date(Date.now() + 3_600_000).toISOString(), scanId: 'ok-2' },
     ]);
     expect([future.status, future.body.code]).toEqual([400, 'VALIDATION_FAILED']);
-    expect(future.body.details.fields).toEqual([{ field: 'scans[1].scannedAt', problems: [expect.any(String)] }]);
-    const tooMany = Array.from({ length: 501 }, (_, i) => ({ code: v.code, scannedAt: ago(1_000), scanId: `m-${i}` }));
+    expect(future.body.details.fields).toEqual([
+      { field: 'scans[1].scannedAt', problems: [expect.any(String)] },
+    ]);
+    const tooMany = Array.from({ length: 501 }, (_, i) => ({
+      code: v.code,
+      scannedAt: ago(1_000),
+      scanId: `m-${i}`,
+    }));
     expect((await counter.batch(staff, 'tablet-7', tooMany)).status).toBe(400);
-    expect((await counter.batch(staff, 'bad device!', [{ code: v.code, scannedAt: ago(1), scanId: 'ok-3' }])).status).toBe(400);
-    expect((await counter.batch(staff, 'tablet-7', [{ code: v.code, scannedAt: 'yesterday', scanId: 'ok-4' }])).status).toBe(400);
-    expect((await counter.batch(v.resident, 'tablet-7', [{ code: v.code, scannedAt: ago(1), scanId: 'ok-5' }])).status).toBe(403);
+    expect(
+      (await counter.batch(staff, 'bad device!', [{ code: v.code, scannedAt: ago(1), scanId: 'ok-3' }]))
+        .status,
+    ).toBe(400);
+    expect(
+      (await counter.batch(staff, 'tablet-7', [{ code: v.code, scannedAt: 'yesterday', scanId: 'ok-4' }]))
+        .status,
+    ).toBe(400);
+    expect(
+      (await counter.batch(v.resident, 'tablet-7', [{ code: v.code, scannedAt: ago(1), scanId: 'ok-5' }]))
+        .status,
+    ).toBe(403);
     expect(await counter.footprint()).toEqual(before);
   });
 
@@ -256,16 +324,25 @@ describe('offline redemption: bundle, batch upload, allowance, disputes', () => 
     expect(bundle.body.revoked).not.toContain(ready.orderId);
     const ttl = Date.parse(bundle.body.validUntil) - Date.parse(bundle.body.generatedAt);
     expect(ttl).toBe(86_400_000);
-    expect(bundle.body.keys[0]).toEqual({ kid: expect.any(String), publicKey: expect.any(String), algorithm: 'Ed25519' });
+    expect(bundle.body.keys[0]).toEqual({
+      kid: expect.any(String),
+      publicKey: expect.any(String),
+      algorithm: 'Ed25519',
+    });
     // What a scanner does offline with the bundle: the keys verify a genuine code and nothing else.
     const signer = t.app.get(CodeSigner);
-    expect(signer.verifyOffline(ready.code, bundle.body.keys)).toMatchObject({ subject: ready.orderId, aux: org.id });
+    expect(signer.verifyOffline(ready.code, bundle.body.keys)).toMatchObject({
+      subject: ready.orderId,
+      aux: org.id,
+    });
     expect(signer.verifyOffline(ready.code.slice(0, -2) + 'AA', bundle.body.keys)).toBeNull();
 
     const other = await counter.merchant();
     expect((await counter.bundle(other.staff)).body.revoked).toEqual([]);
     expect((await counter.bundle(ready.resident)).status).toBe(403);
-    expect((await counter.setAllowance(staff, { maxScans: 5, maxPoints: 50, bundleTtlSeconds: 3600 })).status).toBe(200);
+    expect(
+      (await counter.setAllowance(staff, { maxScans: 5, maxPoints: 50, bundleTtlSeconds: 3600 })).status,
+    ).toBe(200);
     const short = await counter.bundle(staff);
     expect(Date.parse(short.body.validUntil) - Date.parse(short.body.generatedAt)).toBe(3_600_000);
     expect(short.body.allowance).toEqual({ maxScans: 5, maxPoints: 50 });

@@ -54,14 +54,17 @@ describe('redemption at the counter (online scanning, keys, merchant views)', ()
       organizationId: org.id,
     });
     const [hold] = await t.sql('SELECT hold_transfer_id h FROM orders WHERE id = ?', [v.orderId]);
-    const resolutions = await t.sql('SELECT phase, amount, code FROM transfers WHERE pending_id = ?', [hold.h]);
+    const resolutions = await t.sql('SELECT phase, amount, code FROM transfers WHERE pending_id = ?', [
+      hold.h,
+    ]);
     expect(resolutions).toEqual([{ phase: 'post', amount: 40, code: 'redeem' }]);
     expect(await counter.captured(org.id)).toBe(40);
     expect(await world.count('redemptions', 'order_id = ?', [v.orderId])).toBe(1);
     expect((await counter.shop.wallet(v.resident)).body).toEqual({ available: 40, held: 0, balance: 40 });
-    const audit = await t.sql('SELECT outcome, COUNT(*) n FROM scan_audit WHERE order_id = ? GROUP BY outcome', [
-      v.orderId,
-    ]);
+    const audit = await t.sql(
+      'SELECT outcome, COUNT(*) n FROM scan_audit WHERE order_id = ? GROUP BY outcome',
+      [v.orderId],
+    );
     expect(Object.fromEntries(audit.map((a: any) => [a.outcome, Number(a.n)]))).toEqual({
       REDEEMED: 1,
       ALREADY_REDEEMED: 49,
@@ -83,16 +86,45 @@ describe('redemption at the counter (online scanning, keys, merchant views)', ()
     const code = decoded!;
 
     // Prefix, version, type, key id, subject, organisation, expiry, signature, last character.
-    const positions = [0, 1, 2, 3, 5, 9, 20, 40, 55, 57, 62, 80, 100, 120, 140, code.length - 2, code.length - 1];
+    const positions = [
+      0,
+      1,
+      2,
+      3,
+      5,
+      9,
+      20,
+      40,
+      55,
+      57,
+      62,
+      80,
+      100,
+      120,
+      140,
+      code.length - 2,
+      code.length - 1,
+    ];
     for (const i of positions) {
       const altered = alter(code, i);
       expect(altered).not.toBe(code);
       const r = await counter.redeem(staff, altered);
       expect({ i, status: r.status, code: r.body.code }).toEqual({ i, status: 400, code: 'INVALID_CODE' });
     }
-    for (const broken of [code.slice(0, -1), code.slice(0, 60), `${code}A`, ` ${code}`, code.toLowerCase(), '']) {
+    for (const broken of [
+      code.slice(0, -1),
+      code.slice(0, 60),
+      `${code}A`,
+      ` ${code}`,
+      code.toLowerCase(),
+      '',
+    ]) {
       const r = await counter.redeem(staff, broken);
-      expect({ broken, status: r.status, code: r.body.code }).toEqual({ broken, status: 400, code: 'INVALID_CODE' });
+      expect({ broken, status: r.status, code: r.body.code }).toEqual({
+        broken,
+        status: 400,
+        code: 'INVALID_CODE',
+      });
     }
     // None of that touched the order: the genuine code still redeems, once.
     const r = await counter.redeem(staff, code, { deviceId: 'till-qr' });
@@ -157,12 +189,17 @@ describe('redemption at the counter (online scanning, keys, merchant views)', ()
     const cancelled = await counter.redeem(staff, c.code);
     expect([cancelled.status, cancelled.body.code]).toEqual([410, 'VOUCHER_CANCELLED']);
     // Past the deadline but not yet swept: still refused, and the order is left to the sweeper.
-    await t.sql('UPDATE orders SET expires_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 1 SECOND) WHERE id = ?', [
-      e.orderId,
-    ]);
+    await t.sql(
+      'UPDATE orders SET expires_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 1 SECOND) WHERE id = ?',
+      [e.orderId],
+    );
     const expired = await counter.redeem(staff, e.code);
     expect([expired.status, expired.body.code]).toEqual([410, 'VOUCHER_EXPIRED']);
-    await waitFor(() => counter.shop.status(e.orderId), (s) => s === 'expired', { what: 'order swept' });
+    await waitFor(
+      () => counter.shop.status(e.orderId),
+      (s) => s === 'expired',
+      { what: 'order swept' },
+    );
     const after = await counter.redeem(staff, e.code);
     expect([after.status, after.body.code]).toEqual([410, 'VOUCHER_EXPIRED']);
     expect((await counter.shop.wallet(e.resident)).body).toEqual({ available: 20, held: 0, balance: 20 });
@@ -173,9 +210,10 @@ describe('redemption at the counter (online scanning, keys, merchant views)', ()
     const [used, cancelled, late] = await counter.vouchers(listing, 3, city.a1.id);
     expect((await counter.redeem(staff, used.code)).status).toBe(200);
     expect((await counter.shop.cancel(cancelled.resident, cancelled.orderId)).status).toBe(200);
-    await t.sql('UPDATE orders SET expires_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 1 SECOND) WHERE id = ?', [
-      late.orderId,
-    ]);
+    await t.sql(
+      'UPDATE orders SET expires_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 1 SECOND) WHERE id = ?',
+      [late.orderId],
+    );
     await t.app.get(OrderSweeper).expireDue();
     expect(await counter.shop.status(late.orderId)).toBe('expired');
     const stranger = (await counter.mall.provider('merchant', city.a1.id)).staff;
@@ -199,7 +237,13 @@ describe('redemption at the counter (online scanning, keys, merchant views)', ()
     );
     expect(await world.count('scan_audit')).toBe(auditBefore + attempts.length);
     expect(lines.map((l: any) => l.outcome).sort()).toEqual(
-      ['ALREADY_REDEEMED', 'VOUCHER_CANCELLED', 'VOUCHER_EXPIRED', 'WRONG_ORGANIZATION', 'INVALID_CODE'].sort(),
+      [
+        'ALREADY_REDEEMED',
+        'VOUCHER_CANCELLED',
+        'VOUCHER_EXPIRED',
+        'WRONG_ORGANIZATION',
+        'INVALID_CODE',
+      ].sort(),
     );
     expect(lines.find((l: any) => l.outcome === 'WRONG_ORGANIZATION')).toMatchObject({
       actor_id: stranger.id,
@@ -230,10 +274,10 @@ describe('redemption at the counter (online scanning, keys, merchant views)', ()
     const byExpiry = vs.slice(10);
     // Deadlines spread over the next two seconds, so that some scans come before and some after.
     for (const [i, v] of byExpiry.entries())
-      await t.sql('UPDATE orders SET expires_at = DATE_ADD(CURRENT_TIMESTAMP(3), INTERVAL ? MICROSECOND) WHERE id = ?', [
-        i * 200_000,
-        v.orderId,
-      ]);
+      await t.sql(
+        'UPDATE orders SET expires_at = DATE_ADD(CURRENT_TIMESTAMP(3), INTERVAL ? MICROSECOND) WHERE id = ?',
+        [i * 200_000, v.orderId],
+      );
     const sweeper = t.app.get(OrderSweeper);
     const openExpiring = async () => {
       await sweeper.expireDue();
@@ -289,15 +333,21 @@ describe('redemption at the counter (online scanning, keys, merchant views)', ()
     const a = await counter.vouchers(listing, 3, city.a1.id);
     const b = await counter.vouchers(second, 2, city.a1.id);
     for (const [i, v] of [...a, ...b].entries())
-      expect((await counter.redeem(staff, v.code, { deviceId: i % 2 ? 'till-odd' : 'till-even' })).status).toBe(
-        200,
-      );
+      expect(
+        (await counter.redeem(staff, v.code, { deviceId: i % 2 ? 'till-odd' : 'till-even' })).status,
+      ).toBe(200);
 
     const all = await counter.list(staff);
     expect(all.status).toBe(200);
     expect(all.body.items).toHaveLength(5);
-    expect(all.body.items[0]).toMatchObject({ organizationId: org.id, channel: 'online', resident: { displayName: '李*英' } });
-    expect((await counter.list(staff, { listingId: second.id })).body.items.map((r: any) => r.points)).toEqual([45, 45]);
+    expect(all.body.items[0]).toMatchObject({
+      organizationId: org.id,
+      channel: 'online',
+      resident: { displayName: '李*英' },
+    });
+    expect(
+      (await counter.list(staff, { listingId: second.id })).body.items.map((r: any) => r.points),
+    ).toEqual([45, 45]);
     expect((await counter.list(staff, { deviceId: 'till-odd' })).body.items).toHaveLength(2);
     const today = localDay(new Date());
     expect((await counter.list(staff, { from: today, to: today })).body.items).toHaveLength(5);
@@ -316,7 +366,11 @@ describe('redemption at the counter (online scanning, keys, merchant views)', ()
 
     const s = await counter.settlement(staff, { from: today, to: today });
     expect(s.status).toBe(200);
-    expect(s.body).toMatchObject({ organizationId: org.id, totalPoints: 3 * 30 + 2 * 45, totalRedemptions: 5 });
+    expect(s.body).toMatchObject({
+      organizationId: org.id,
+      totalPoints: 3 * 30 + 2 * 45,
+      totalRedemptions: 5,
+    });
     expect(s.body.days).toEqual(
       expect.arrayContaining([
         { day: today, listingId: listing.id, listingTitle: listing.title, points: 90, redemptions: 3 },
@@ -326,7 +380,9 @@ describe('redemption at the counter (online scanning, keys, merchant views)', ()
     const [rows] = await t.sql('SELECT SUM(points) p FROM redemptions WHERE organization_id = ?', [org.id]);
     expect(Number(rows.p)).toBe(s.body.totalPoints);
     expect(await counter.captured(org.id)).toBe(s.body.totalPoints);
-    expect((await counter.settlement(staff, { from: '2020-01-01', to: '2020-01-31' })).body.totalPoints).toBe(0);
+    expect((await counter.settlement(staff, { from: '2020-01-01', to: '2020-01-31' })).body.totalPoints).toBe(
+      0,
+    );
     const bad = await counter.settlement(staff, { from: '2026-12-01', to: '2026-11-01' });
     expect([bad.status, bad.body.code]).toEqual([400, 'VALIDATION_FAILED']);
   });

@@ -4,7 +4,12 @@ import type { Actor } from '../common/actor';
 import { ApiIdempotencyKey, CurrentActor, IdempotencyKey, IdParam, Roles } from '../common/decorators';
 import { AwardsService } from './awards.service';
 import { DeclarationsService } from './declarations.service';
-import { CreateAwardDto, CreateDeclarationDto, DeclarationsQuery, RejectDeclarationDto } from './dto/earning.dto';
+import {
+  CreateAwardDto,
+  CreateDeclarationDto,
+  DeclarationsQuery,
+  RejectDeclarationDto,
+} from './dto/earning.dto';
 import { AWARDING_ROLES, REVIEWING_ROLES } from './earning-roles';
 
 @ApiTags('earning')

@@ -61,7 +61,11 @@ export class AwardsService {
   async award(actor: Actor, dto: CreateAwardDto, key?: string): Promise<AwardView> {
     const resident = await this.users.getResidentInScope(actor, dto.residentId);
     if (resident.id === actor.id)
-      throw new DomainError('SELF_AWARD_FORBIDDEN', { residentId: resident.id }, 'you may not award yourself');
+      throw new DomainError(
+        'SELF_AWARD_FORBIDDEN',
+        { residentId: resident.id },
+        'you may not award yourself',
+      );
     return this.idempotency.run({ scope: `awards:${actor.id}`, key, request: dto }, async (em) => {
       const rule = await this.rules.usableItem(actor, dto.ruleId, resident.regionId!, em);
       const awardId = newId();
@@ -88,7 +92,8 @@ export class AwardsService {
    * deduction sink, recorded in full even below zero (`exempt`), so the wallet then cannot spend.
    */
   async give(em: EntityManager, a: AwardInput): Promise<AwardView> {
-    if (!Number.isInteger(a.points) || a.points === 0) throw new Error(`award ${a.awardId}: points must be non-zero`);
+    if (!Number.isInteger(a.points) || a.points === 0)
+      throw new Error(`award ${a.awardId}: points must be non-zero`);
     const wallet = await this.ledger.walletOf(em, a.residentId);
     const transfer =
       a.points > 0

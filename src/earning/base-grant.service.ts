@@ -4,10 +4,10 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { notFound } from '../common/domain-error';
 import { newId } from '../common/ids';
-import { isDuplicateKey, TransactionService } from '../database/transaction.service';
+import { TransactionService } from '../database/transaction.service';
 import { OutboxService } from '../jobs/outbox.service';
 import { QUEUES } from '../jobs/queues';
-import { affectedRows, LedgerService } from '../ledger/ledger.service';
+import { LedgerService } from '../ledger/ledger.service';
 import { RegionsService } from '../regions/regions.service';
 import { BaseGrantRunEntity, BaseGrantStatus } from './entities/base-grant-run.entity';
 
@@ -15,6 +15,8 @@ export const BASE_GRANT_JOB = 'base_grant.run';
 export const DEFAULT_BASE_GRANT_POINTS = 100;
 /** Residents per transaction. */
 export const BASE_GRANT_BATCH = 500;
+/** Parallel transactions that create a batch's missing wallets before the batch runs. */
+const WALLET_PREP_PARALLELISM = 4;
 
 export interface BaseGrantJob {
   communityId: string;
@@ -50,8 +52,12 @@ const toView = (r: BaseGrantRunEntity): BaseGrantRunView => ({
 });
 
 /** The transfer id of one resident's base grant: the same resident, community and year → one transfer. */
-export const baseGrantTransferId = (ledger: LedgerService, communityId: string, year: number, residentId: string) =>
-  ledger.deriveId('base_grant', communityId, year, residentId);
+export const baseGrantTransferId = (
+  ledger: LedgerService,
+  communityId: string,
+  year: number,
+  residentId: string,
+) => ledger.deriveId('base_grant', communityId, year, residentId);
 
 /**
  * The yearly base grant (基础分): every resident of a community gets the community's base points
@@ -80,28 +86,34 @@ export class BaseGrantService {
     await this.regions.getCommunityInScope(actor, communityId);
     const points = (await this.regions.profileOf(communityId))?.baseGrantPoints ?? DEFAULT_BASE_GRANT_POINTS;
     return this.tx.run(async (em) => {
-      let queue = false;
-      try {
+      // The upsert takes the row's exclusive lock at once, inserted or found (a plain INSERT that
+      // hits the duplicate would take a shared lock first, and 50 concurrent requests would then
+      // deadlock upgrading it). Our own id on the row afterwards means we created it.
+      const id = newId();
+      await em.query(
+        `INSERT INTO base_grant_runs (id, community_id, year, status, points, granted, total, requested_by)
+         VALUES (?, ?, ?, 'queued', ?, 0, 0, ?) ON DUPLICATE KEY UPDATE id = id`,
+        [id, communityId, year, points, actor.id],
+      );
+      const [row]: Array<{ id: string; status: BaseGrantStatus }> = await em.query(
+        'SELECT id, status FROM base_grant_runs WHERE community_id = ? AND year = ?',
+        [communityId, year],
+      );
+      let queue = row.id === id;
+      if (!queue && (row.status === 'done' || row.status === 'failed')) {
         await em.query(
-          `INSERT INTO base_grant_runs (id, community_id, year, status, points, granted, total, requested_by)
-           VALUES (?, ?, ?, 'queued', ?, 0, 0, ?)`,
-          [newId(), communityId, year, points, actor.id],
+          `UPDATE base_grant_runs
+              SET status = 'queued', cursor_resident_id = NULL, error = NULL, finished_at = NULL, requested_by = ?
+            WHERE id = ?`,
+          [actor.id, row.id],
         );
         queue = true;
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err;
-        queue =
-          affectedRows(
-            await em.query(
-              `UPDATE base_grant_runs
-                  SET status = 'queued', cursor_resident_id = NULL, error = NULL, finished_at = NULL, requested_by = ?
-                WHERE community_id = ? AND year = ? AND status IN ('done', 'failed')`,
-              [actor.id, communityId, year],
-            ),
-          ) > 0;
       }
       if (queue)
-        await this.outbox.add(em, QUEUES.earning, BASE_GRANT_JOB, { communityId, year } satisfies BaseGrantJob);
+        await this.outbox.add(em, QUEUES.earning, BASE_GRANT_JOB, {
+          communityId,
+          year,
+        } satisfies BaseGrantJob);
       return toView((await em.getRepository(BaseGrantRunEntity).findOneBy({ communityId, year }))!);
     });
   }
@@ -116,7 +128,8 @@ export class BaseGrantService {
   /** The job: runs the grant to the end, one batch per transaction. Idempotent; a missing run throws. */
   async process(job: BaseGrantJob, batchSize = BASE_GRANT_BATCH): Promise<BaseGrantRunView> {
     const run = await this.db.getRepository(BaseGrantRunEntity).findOneBy(job);
-    if (!run) throw new Error(`base grant job for a missing run: community ${job.communityId}, year ${job.year}`);
+    if (!run)
+      throw new Error(`base grant job for a missing run: community ${job.communityId}, year ${job.year}`);
     await this.tx.run(async (em) => {
       const [locked] = await this.lock(em, run.id);
       if (locked.status !== 'queued') return;
@@ -130,11 +143,14 @@ export class BaseGrantService {
         [Number(n), run.id],
       );
     });
-    while (await this.tx.run((em) => this.batch(em, run.id, batchSize))) {
-      /* next batch */
+    for (;;) {
+      await this.prepareWallets(run.id, batchSize);
+      if (!(await this.tx.run((em) => this.batch(em, run.id, batchSize)))) break;
     }
     const after = (await this.db.getRepository(BaseGrantRunEntity).findOneBy({ id: run.id }))!;
-    this.log.log(`base grant ${after.communityId}/${after.year}: ${after.status}, ${after.granted}/${after.total}`);
+    this.log.log(
+      `base grant ${after.communityId}/${after.year}: ${after.status}, ${after.granted}/${after.total}`,
+    );
     return toView(after);
   }
 
@@ -207,6 +223,37 @@ export class BaseGrantService {
     return em.query(
       'SELECT id, community_id, year, status, points, cursor_resident_id FROM base_grant_runs WHERE id = ? FOR UPDATE',
       [runId],
+    );
+  }
+
+  /**
+   * Creates the missing wallets of the next batch before the batch takes the run's lock: several
+   * short transactions in parallel, each getting-or-creating wallets through the LedgerService.
+   * Harmless if repeated or raced (get-or-create), and it keeps the locked batch to bulk statements.
+   */
+  private async prepareWallets(runId: string, batchSize: number): Promise<void> {
+    const [run] = await this.db.query(
+      'SELECT community_id, status, cursor_resident_id FROM base_grant_runs WHERE id = ?',
+      [runId],
+    );
+    if (!run || run.status !== 'running') return;
+    const missing: Array<{ id: string }> = await this.db.query(
+      `SELECT u.id FROM users u
+        WHERE u.region_id = ? AND u.active = 1 AND FIND_IN_SET('resident', u.roles) > 0 AND u.id > ?
+          AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.ledger = 'POINTS' AND a.kind = 'wallet'
+                            AND a.owner_type = 'user' AND a.owner_id = u.id AND a.sub = '')
+        ORDER BY u.id LIMIT ?`,
+      [run.community_id, run.cursor_resident_id ?? '', batchSize],
+    );
+    const chunk = Math.ceil(missing.length / WALLET_PREP_PARALLELISM);
+    await Promise.all(
+      Array.from({ length: WALLET_PREP_PARALLELISM }, (_, i) => missing.slice(i * chunk, (i + 1) * chunk))
+        .filter((part) => part.length)
+        .map((part) =>
+          this.tx.run(async (em) => {
+            for (const r of part) await this.ledger.walletOf(em, r.id);
+          }),
+        ),
     );
   }
 

@@ -9,9 +9,16 @@ export interface CreditThresholds {
 }
 
 /** The seed's thresholds: 180 points in a year make an AAA credit household (AAA级信用户). */
-export const DEFAULT_CREDIT_THRESHOLDS: Readonly<CreditThresholds> = Object.freeze({ aaa: 180, aa: 120, a: 60 });
+export const DEFAULT_CREDIT_THRESHOLDS: Readonly<CreditThresholds> = Object.freeze({
+  aaa: 180,
+  aa: 120,
+  a: 60,
+});
 
-export function creditLevelFor(earnedPoints: number, t: CreditThresholds = DEFAULT_CREDIT_THRESHOLDS): CreditLevel {
+export function creditLevelFor(
+  earnedPoints: number,
+  t: CreditThresholds = DEFAULT_CREDIT_THRESHOLDS,
+): CreditLevel {
   if (earnedPoints >= t.aaa) return 'AAA';
   if (earnedPoints >= t.aa) return 'AA';
   if (earnedPoints >= t.a) return 'A';
@@ -23,13 +30,15 @@ export function creditRank(level: CreditLevel): number {
   return CREDIT_LEVELS.length - 1 - CREDIT_LEVELS.indexOf(level);
 }
 
-export const atLeast = (level: CreditLevel, min: CreditLevel): boolean => creditRank(level) >= creditRank(min);
+export const atLeast = (level: CreditLevel, min: CreditLevel): boolean =>
+  creditRank(level) >= creditRank(min);
 
 /** Problems with a set of thresholds (empty when valid): positive integers with aaa > aa > a. */
 export function thresholdProblems(t: CreditThresholds): Array<{ field: string; problems: string[] }> {
   const out: Array<{ field: string; problems: string[] }> = [];
   for (const k of ['aaa', 'aa', 'a'] as const) {
-    if (!Number.isSafeInteger(t[k]) || t[k] < 1) out.push({ field: k, problems: ['must be an integer >= 1'] });
+    if (!Number.isSafeInteger(t[k]) || t[k] < 1)
+      out.push({ field: k, problems: ['must be an integer >= 1'] });
   }
   if (out.length) return out;
   if (!(t.aa < t.aaa)) out.push({ field: 'aa', problems: ['must be below aaa'] });

@@ -74,7 +74,14 @@ export class CreditService {
       this.thresholdsFor(user.regionId),
     ]);
     const level = creditLevelFor(earnedPoints, thresholds);
-    return { residentId, year, earnedPoints, level, thresholds, next: nextLevel(earnedPoints, level, thresholds) };
+    return {
+      residentId,
+      year,
+      earnedPoints,
+      level,
+      thresholds,
+      next: nextLevel(earnedPoints, level, thresholds),
+    };
   }
 
   /** GET /residents/:id/credit: the resident themself, or earning staff of the resident's scope. */
@@ -116,7 +123,11 @@ export class CreditService {
     return this.thresholdsFor(regionId);
   }
 
-  async setThresholds(actor: Actor, regionId: string, dto: CreditThresholdsDto): Promise<EffectiveThresholds> {
+  async setThresholds(
+    actor: Actor,
+    regionId: string,
+    dto: CreditThresholdsDto,
+  ): Promise<EffectiveThresholds> {
     await this.regions.getInScope(actor, regionId);
     const problems = thresholdProblems(dto);
     if (problems.length)

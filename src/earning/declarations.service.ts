@@ -114,7 +114,11 @@ export class DeclarationsService {
     if (occurredAt.getTime() > now + FUTURE_SKEW_MS || occurredAt.getTime() < now - MAX_AGE_MS)
       throw new DomainError(
         'VALIDATION_FAILED',
-        { fields: [{ field: 'occurredAt', problems: ['must lie within the last year and not in the future'] }] },
+        {
+          fields: [
+            { field: 'occurredAt', problems: ['must lie within the last year and not in the future'] },
+          ],
+        },
         'occurredAt: must lie within the last year and not in the future',
       );
     const resident = await this.users.getResidentInScope(actor, dto.residentId ?? actor.id);

@@ -97,7 +97,8 @@ export class PointRulesService {
   /** Changes wording or points; awards already given keep what they were given. */
   async update(actor: Actor, id: string, dto: UpdateRuleDto): Promise<RuleView> {
     const rule = await this.getInScope(actor, id);
-    if (rule.retiredAt) throw new DomainError('INVALID_STATE', { ruleId: id }, 'a retired rule cannot change');
+    if (rule.retiredAt)
+      throw new DomainError('INVALID_STATE', { ruleId: id }, 'a retired rule cannot change');
     const problems = ruleFieldProblems(rule.kind, dto, { partial: true });
     if (problems.length) throw invalid(problems.map((p) => ({ field: p.key, problems: [p.problem] })));
     const patch: Partial<PointRuleEntity> = {};
@@ -141,7 +142,9 @@ export class PointRulesService {
       if (dto.parentId) await this.parentIndicator(em, communityId, dto.parentId);
       if (dto.replace) {
         if (dto.parentId)
-          throw invalid([{ field: 'replace', problems: ['replace imports a whole book: leave out parentId'] }]);
+          throw invalid([
+            { field: 'replace', problems: ['replace imports a whole book: leave out parentId'] },
+          ]);
         const res = await em.query(
           'UPDATE point_rules SET retired_at = CURRENT_TIMESTAMP(3) WHERE community_id = ? AND retired_at IS NULL',
           [communityId],
@@ -185,13 +188,19 @@ export class PointRulesService {
    * exist or lies outside the caller's scope; 422 RULE_NOT_USABLE when it is retired, an indicator,
    * or an item of another community's book.
    */
-  async usableItem(actor: Actor, ruleId: string, communityId: string, em?: EntityManager): Promise<PointRuleEntity> {
+  async usableItem(
+    actor: Actor,
+    ruleId: string,
+    communityId: string,
+    em?: EntityManager,
+  ): Promise<PointRuleEntity> {
     const rule = await this.getInScope(actor, ruleId, em);
     const unusable = (reason: string, message: string) =>
       new DomainError('RULE_NOT_USABLE', { ruleId, reason }, message);
     if (rule.communityId !== communityId)
       throw unusable('other_community', "the rule belongs to another community's rule book");
-    if (rule.kind !== 'item') throw unusable('not_an_item', 'an indicator cannot be awarded; choose one of its items');
+    if (rule.kind !== 'item')
+      throw unusable('not_an_item', 'an indicator cannot be awarded; choose one of its items');
     if (rule.retiredAt) throw unusable('retired', 'the rule is retired');
     if (!rule.points) throw unusable('no_points', 'the item has no points');
     return rule;
@@ -200,7 +209,8 @@ export class PointRulesService {
   private async parentIndicator(em: EntityManager, communityId: string, parentId: string): Promise<void> {
     const parent = await em.getRepository(PointRuleEntity).findOneBy({ id: parentId });
     const bad = (problem: string) => invalid([{ field: 'parentId', problems: [problem] }]);
-    if (!parent || parent.communityId !== communityId) throw bad('must be an indicator of the same rule book');
+    if (!parent || parent.communityId !== communityId)
+      throw bad('must be an indicator of the same rule book');
     if (parent.kind !== 'indicator') throw bad('must be an indicator, not an item');
     if (parent.retiredAt) throw bad('the indicator is retired');
   }

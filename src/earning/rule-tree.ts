@@ -95,7 +95,8 @@ export function ruleFieldProblems(
   opts: { partial?: boolean } = {},
 ): Array<{ key: string; problem: string }> {
   const out: Array<{ key: string; problem: string }> = [];
-  if (kind !== 'indicator' && kind !== 'item') out.push({ key: 'kind', problem: 'must be indicator or item' });
+  if (kind !== 'indicator' && kind !== 'item')
+    out.push({ key: 'kind', problem: 'must be indicator or item' });
   if (!opts.partial || f.name !== undefined) {
     if (typeof f.name !== 'string' || !f.name.trim() || f.name.length > 200)
       out.push({ key: 'name', problem: 'must be a non-empty string of at most 200 characters' });
@@ -116,7 +117,11 @@ export function ruleFieldProblems(
   } else if (kind === 'indicator' && f.points !== undefined && f.points !== null) {
     out.push({ key: 'points', problem: 'an indicator has no points' });
   }
-  if (f.category !== undefined && f.category !== null && (typeof f.category !== 'string' || f.category.length > 64))
+  if (
+    f.category !== undefined &&
+    f.category !== null &&
+    (typeof f.category !== 'string' || f.category.length > 64)
+  )
     out.push({ key: 'category', problem: 'must be a string of at most 64 characters' });
   if (
     f.description !== undefined &&
@@ -143,7 +148,8 @@ export function importProblems(rules: unknown, field = 'rules'): FieldProblem[] 
     list.forEach((node, i) => {
       const at = `${path}[${i}]`;
       count++;
-      if (node === null || typeof node !== 'object' || Array.isArray(node)) return add(at, 'must be an object');
+      if (node === null || typeof node !== 'object' || Array.isArray(node))
+        return add(at, 'must be an object');
       const n = node as Record<string, unknown>;
       for (const k of Object.keys(n)) if (!IMPORT_KEYS.has(k)) add(`${at}.${k}`, 'is not a known field');
       for (const p of ruleFieldProblems(n.kind, n)) add(`${at}.${p.key}`, p.problem);

@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseIntPipe, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor, IdParam, Roles } from '../common/decorators';
@@ -17,7 +28,11 @@ import { StandingsService } from './standings.service';
 
 const yearPipe = new ParseIntPipe({
   exceptionFactory: () =>
-    new DomainError('VALIDATION_FAILED', { fields: [{ field: 'year', problems: ['must be an integer'] }] }, 'year: must be an integer'),
+    new DomainError(
+      'VALIDATION_FAILED',
+      { fields: [{ field: 'year', problems: ['must be an integer'] }] },
+      'year: must be an integer',
+    ),
 });
 
 /** Base grants, rankings, boards, credit levels and their settings. */

@@ -53,7 +53,10 @@ export class StandingsService {
    * Residents of a region (community, street, district or city) by points earned in a year; ties
    * ordered by resident id so that pages never overlap. Anyone may see the rankings of their own city.
    */
-  async rankings(actor: Actor, q: RankingsQuery): Promise<Page<RankingEntry> & { regionId: string; year: number }> {
+  async rankings(
+    actor: Actor,
+    q: RankingsQuery,
+  ): Promise<Page<RankingEntry> & { regionId: string; year: number }> {
     const regionId = q.regionId ?? actor.regionId;
     if (!regionId) throw notFound('region');
     const region = await this.regions.get(regionId);
@@ -70,12 +73,14 @@ export class StandingsService {
         LEFT JOIN (${EARNED_BY_USER_SQL}) e ON e.user_id = u.id
        WHERE r.path LIKE ? AND u.active = 1 AND FIND_IN_SET('resident', u.roles) > 0`;
     const baseParams = [from, to, from, to, `${region.path}%`];
-    const after = cursor
-      ? 'WHERE x.points < ? OR (x.points = ? AND x.id > ?)'
-      : '';
+    const after = cursor ? 'WHERE x.points < ? OR (x.points = ? AND x.id > ?)' : '';
     const rows: RankedRow[] = await this.db.query(
       `SELECT x.* FROM (${base}) x ${after} ORDER BY x.points DESC, x.id ASC LIMIT ?`,
-      [...baseParams, ...(cursor ? [Number(cursor[0]), Number(cursor[0]), String(cursor[1])] : []), limit + 1],
+      [
+        ...baseParams,
+        ...(cursor ? [Number(cursor[0]), Number(cursor[0]), String(cursor[1])] : []),
+        limit + 1,
+      ],
     );
     const page = rows.slice(0, limit);
     let rank = 1;
@@ -106,7 +111,8 @@ export class StandingsService {
       regionId,
       year,
       items,
-      nextCursor: rows.length > limit && last ? encodeCursor([last.points, last.residentId, last.position]) : null,
+      nextCursor:
+        rows.length > limit && last ? encodeCursor([last.points, last.residentId, last.position]) : null,
     };
   }
 
@@ -162,17 +168,15 @@ export class StandingsService {
       })),
       yellow: {
         clearAfterDays: clearDays,
-        items: yellowRows.map(
-          (r): YellowEntry => ({
-            residentId: r.resident_id,
-            name: show(r.resident_id, r.display_name),
-            deductions: Number(r.deductions),
-            pointsDeducted: Number(r.deducted),
-            reasons: r.reasons ? r.reasons.split('\u001f') : [],
-            lastDeductionAt: r.last_at,
-            clearsAt: new Date(new Date(r.last_at).getTime() + clearDays * 24 * 3600_000),
-          }),
-        ),
+        items: yellowRows.map((r): YellowEntry => ({
+          residentId: r.resident_id,
+          name: show(r.resident_id, r.display_name),
+          deductions: Number(r.deductions),
+          pointsDeducted: Number(r.deducted),
+          reasons: r.reasons ? r.reasons.split('\u001f') : [],
+          lastDeductionAt: r.last_at,
+          clearsAt: new Date(new Date(r.last_at).getTime() + clearDays * 24 * 3600_000),
+        })),
       },
     };
   }

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module';
 import { EarningModule } from '../earning/earning.module';
@@ -19,8 +19,10 @@ import { ReportFiguresService } from './report-figures.service';
 
 /**
  * Donations, expenses, lots and the cost of redemptions (FundingService, exported: the redemption
- * capture calls `recognizeRedemptionCost`), and funding reports built by the reports queue.
+ * capture calls `recognizeRedemptionCost`), and funding reports built by the reports queue. Global,
+ * like the catalog, so the redemption module gets FundingService without importing this module.
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forFeature([

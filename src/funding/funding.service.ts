@@ -294,6 +294,7 @@ export class FundingService {
           recordedBy: actor.id,
         });
         const fund = await this.account(em, communityId, 'community_fund');
+        const availableFen = await this.fundBalanceFen(em, communityId);
         const unit = dto.listingId ? Math.floor(dto.amountFen / dto.quantity!) : 0;
         const stockedFen = dto.listingId ? unit * dto.quantity! : 0;
         const expensedFen = dto.amountFen - stockedFen;
@@ -318,7 +319,7 @@ export class FundingService {
           if (err instanceof DomainError && err.code === 'INSUFFICIENT_FUNDS') {
             throw new DomainError(
               'INSUFFICIENT_FUNDS',
-              { communityId, requestedFen: dto.amountFen, availableFen: await this.fundBalanceFen(em, communityId) },
+              { communityId, requestedFen: dto.amountFen, availableFen },
               'the community fund does not hold that much',
             );
           }

@@ -32,6 +32,26 @@ const whiteBackground: Plugin = {
   },
 };
 
+/** Writes each community's redemption rate next to its point, so the chart reads without the axis. */
+const rateLabels: Plugin = {
+  id: 'rateLabels',
+  afterDatasetsDraw: (chart) => {
+    const index = chart.data.datasets.findIndex((d) => (d as { type?: string }).type === 'line');
+    if (index < 0) return;
+    const ctx = chart.ctx;
+    ctx.save();
+    ctx.font = `13px ${FAMILY}`;
+    ctx.fillStyle = '#222222';
+    ctx.textAlign = 'center';
+    chart.getDatasetMeta(index).data.forEach((point, i) => {
+      const v = chart.data.datasets[index].data[i];
+      if (typeof v !== 'number') return;
+      ctx.fillText(`${v.toFixed(1)}%`, point.x, point.y - 10);
+    });
+    ctx.restore();
+  },
+};
+
 /**
  * The report's chart, drawn by Chart.js on @napi-rs/canvas: funds received per community as bars
  * stacked by source (yuan, left axis) and each community's redemption rate as a line (%, right
@@ -60,11 +80,13 @@ export function renderChart(doc: ReportDocument, font: ReportFont): Buffer {
         })),
         {
           type: 'line' as const,
-          label: '积分兑换率 (%)',
+          label: '积分兑换率 (%, 右轴)',
           data: doc.communities.map((c) => (c.redemptionRate === null ? null : c.redemptionRate * 100)),
           borderColor: '#222222',
           backgroundColor: '#222222',
-          pointRadius: 5,
+          pointRadius: 6,
+          pointStyle: 'rectRot',
+          showLine: false,
           borderWidth: 2,
           yAxisID: 'y1',
           order: 1,
@@ -102,7 +124,7 @@ export function renderChart(doc: ReportDocument, font: ReportFont): Buffer {
         },
       },
     },
-    plugins: [whiteBackground],
+    plugins: [whiteBackground, rateLabels],
   };
   const chart = new Chart(canvas as unknown as ConstructorParameters<typeof Chart>[0], config as ChartConfiguration);
   try {

@@ -16,39 +16,53 @@ interface Column {
   cell: (f: ReportFigures & { name: string }) => string;
 }
 
-/** A plain grid: header row, then one row per record, breaking pages as needed. */
+/** A plain grid: a header row (two lines), then one line per record, breaking pages as needed. */
 function table(doc: Doc, columns: Column[], rows: Array<ReportFigures & { name: string }>, size = 8): void {
   const x0 = MARGIN;
-  const rowHeight = size * 2.4;
-  const line = (y: number, cells: string[], bold: boolean) => {
-    let x = x0;
-    if (bold) doc.rect(x0, y, columns.reduce((a, c) => a + c.width, 0), rowHeight).fill('#eeeeee');
+  const width = columns.reduce((a, c) => a + c.width, 0);
+  const bodyHeight = size * 2.2;
+  const headerHeight = size * 3.4;
+  const line = (y: number, cells: string[], header: boolean) => {
+    const h = header ? headerHeight : bodyHeight;
+    if (header) doc.rect(x0, y, width, h).fill('#eeeeee');
     doc.fillColor('#000000').fontSize(size);
+    let x = x0;
     cells.forEach((text, i) => {
-      doc.text(text, x + 3, y + size * 0.6, { width: columns[i].width - 6, height: rowHeight, lineBreak: false });
+      doc.text(text, x + 3, y + size * 0.5, {
+        width: columns[i].width - 6,
+        height: header ? size * 2.6 : size * 1.3,
+        ellipsis: !header,
+      });
       x += columns[i].width;
     });
     doc
-      .moveTo(x0, y + rowHeight)
-      .lineTo(x, y + rowHeight)
+      .moveTo(x0, y + h)
+      .lineTo(x0 + width, y + h)
       .lineWidth(0.5)
       .strokeColor('#999999')
       .stroke();
+    return h;
   };
   let y = doc.y;
   const header = () => {
-    line(y, columns.map((c) => c.header), true);
-    y += rowHeight;
+    y += line(
+      y,
+      columns.map((c) => c.header),
+      true,
+    );
   };
   header();
   for (const r of rows) {
-    if (y + rowHeight > doc.page.height - MARGIN) {
+    if (y + bodyHeight > doc.page.height - MARGIN) {
       doc.addPage();
       y = MARGIN;
       header();
     }
-    line(y, columns.map((c) => c.cell(r)), false);
-    y += rowHeight;
+    y += line(
+      y,
+      columns.map((c) => c.cell(r)),
+      false,
+    );
   }
   doc.x = MARGIN;
   doc.y = y + 12;
@@ -134,7 +148,8 @@ export function renderPdf(report: ReportDocument, chartPng: Buffer, font: Report
     ...FUNDING_SOURCES.map((s) => ({
       header: SOURCE_LABELS[s],
       width: 88,
-      cell: (f: ReportFigures) => `${yuan(f.fundsBySource[s].fen)} (${percent(f.fundsBySource[s].share)})`,
+      cell: (f: ReportFigures) =>
+        f.fundsBySource[s].fen ? `${yuan(f.fundsBySource[s].fen)} (${percent(f.fundsBySource[s].share)})` : '—',
     })),
   ], rows);
 

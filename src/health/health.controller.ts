@@ -1,8 +1,9 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/decorators';
+import { DomainError } from '../common/domain-error';
 import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('health')
@@ -14,15 +15,29 @@ export class HealthController {
     private readonly redis: RedisHealthIndicator,
   ) {}
 
-  /** 200 when MySQL and Redis answer; 503 naming whichever does not. */
+  /**
+   * 200 `{status: "ok", info: {mysql, redis}}` when MySQL and Redis answer; otherwise 503 in the
+   * error shape, naming what is down (`details.down`, and terminus's `info`/`error` in `details`).
+   */
   @Get()
   @Public()
   @SkipThrottle()
   @HealthCheck()
-  check() {
-    return this.health.check([
-      () => this.db.pingCheck('mysql', { timeout: 1500 }),
-      () => this.redis.check('redis'),
-    ]);
+  async check(): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => this.db.pingCheck('mysql', { timeout: 1500 }),
+        () => this.redis.check('redis'),
+      ]);
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      const result = err.getResponse() as HealthCheckResult;
+      const down = Object.keys(result.error ?? {});
+      throw new DomainError(
+        'SERVICE_UNAVAILABLE',
+        { down, status: result.status, info: result.info, error: result.error },
+        `unhealthy: ${down.join(', ') || 'unknown'} down`,
+      );
+    }
   }
 }

@@ -1,12 +1,11 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, MiddlewareConsumer, Module, NestMiddleware, NestModule } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { Queue } from 'bullmq';
 import type { NextFunction, Request, Response } from 'express';
 import { AuthService } from '../identity/auth.service';
+import { QueueRegistry } from './queue-registry.service';
 import { QUEUES } from './queues';
 
 export const QUEUES_BOARD_PATH = '/admin/queues';
@@ -57,10 +56,11 @@ export class QueuesBoardModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     const adapter = new ExpressAdapter();
     adapter.setBasePath(QUEUES_BOARD_PATH);
+    // The producer-side queues fail fast while Redis is down (the BullModule ones wait for it
+    // forever, which would hang every dashboard request during an outage).
+    const registry = this.moduleRef.get(QueueRegistry, { strict: false });
     createBullBoard({
-      queues: Object.values(QUEUES).map(
-        (name) => new BullMQAdapter(this.moduleRef.get<Queue>(getQueueToken(name), { strict: false })),
-      ),
+      queues: Object.values(QUEUES).map((name) => new BullMQAdapter(registry.get(name))),
       serverAdapter: adapter,
       options: { uiConfig: { boardTitle: 'Jifen Market jobs' } },
     });

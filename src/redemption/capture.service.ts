@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
 import { maskName } from '../earning/masking';
+import { FundingService } from '../funding/funding.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { OrderEntity } from '../orders/entities/order.entity';
@@ -23,6 +24,8 @@ export interface CaptureBy {
 export interface Captured {
   redemptionId: string;
   captureTransferId: string;
+  /** The order as it is after the capture (status `redeemed`, who, when). */
+  order: OrderEntity;
 }
 
 export const invalidCode = (reason: string) =>
@@ -76,11 +79,14 @@ export class CaptureService {
   constructor(
     private readonly ledger: LedgerService,
     private readonly notifications: NotificationsService,
+    private readonly funding: FundingService,
   ) {}
 
   /** `SELECT ... FOR UPDATE` on the order: scans, cancellations and expiry of one order serialise here. */
   lockOrder(em: EntityManager, orderId: string): Promise<OrderEntity | null> {
-    return em.getRepository(OrderEntity).findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+    return em
+      .getRepository(OrderEntity)
+      .findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
   }
 
   async capture(em: EntityManager, order: OrderEntity, by: CaptureBy): Promise<Captured> {
@@ -91,7 +97,8 @@ export class CaptureService {
       { redeemed_by: by.actorId, redeemed_device: by.deviceId },
       ['ready'],
     );
-    if (!moved) throw new DomainError('CONFLICT', { orderId: order.id }, 'the order changed meanwhile; scan again');
+    if (!moved)
+      throw new DomainError('CONFLICT', { orderId: order.id }, 'the order changed meanwhile; scan again');
     const redemptionId = newId();
     const captureTransferId = this.ledger.deriveId('order_capture', order.id);
     await em.query(
@@ -122,6 +129,14 @@ export class CaptureService {
       refType: 'order',
       refId: order.id,
     });
+    // Cost of redemptions: the goods handed over leave inventory at their lots' values (oldest first).
+    await this.funding.recognizeRedemptionCost(em, {
+      orderId: order.id,
+      listingId: order.listingId,
+      quantity: order.quantity,
+      communityId: order.communityId,
+    });
+    const after = await em.getRepository(OrderEntity).findOneByOrFail({ id: order.id });
     await this.ledger.post(em, {
       id: captureTransferId,
       pendingId: order.holdTransferId,
@@ -129,7 +144,7 @@ export class CaptureService {
       refType: 'order',
       refId: order.id,
     });
-    return { redemptionId, captureTransferId };
+    return { redemptionId, captureTransferId, order: after };
   }
 
   /** The order with its listing's title and the resident's masked name (plain reads, no locks). */

@@ -38,7 +38,13 @@ export class DisputesService {
   /** Inside the offline scan's transaction. */
   async open(
     em: EntityManager,
-    d: { organizationId: string; order: OrderEntity; offlineScanId: string; deviceId: string; kind: DisputeKind },
+    d: {
+      organizationId: string;
+      order: OrderEntity;
+      offlineScanId: string;
+      deviceId: string;
+      kind: DisputeKind;
+    },
   ): Promise<string> {
     const id = newId();
     await em.query(
@@ -69,7 +75,7 @@ export class DisputesService {
   }
 
   async resolve(actor: Actor, id: string, dto: ResolveDisputeDto): Promise<DisputeView> {
-    const dispute = await this.getVisible(actor, id);
+    await this.getVisible(actor, id); // 404 outside the caller's view
     await this.tx.run(async (em) => {
       const changed = affectedRows(
         await em.query(
@@ -86,7 +92,12 @@ export class DisputesService {
         );
         throw new DomainError(
           'ALREADY_RESOLVED',
-          { disputeId: id, resolution: now?.resolution, resolvedBy: now?.resolved_by, resolvedAt: now?.resolved_at },
+          {
+            disputeId: id,
+            resolution: now?.resolution,
+            resolvedBy: now?.resolved_by,
+            resolvedAt: now?.resolved_at,
+          },
           'this dispute was already resolved',
         );
       }

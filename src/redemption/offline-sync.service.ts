@@ -130,10 +130,11 @@ export class OfflineSyncService {
   private async allowanceOf(
     organizationId: string,
   ): Promise<{ maxScans: number; maxPoints: number; bundleTtlSeconds: number }> {
-    const rows: Array<{ max_scans: number; max_points: number; bundle_ttl_seconds: number }> = await this.db.query(
-      'SELECT max_scans, max_points, bundle_ttl_seconds FROM offline_allowances WHERE organization_id = ?',
-      [organizationId],
-    );
+    const rows: Array<{ max_scans: number; max_points: number; bundle_ttl_seconds: number }> =
+      await this.db.query(
+        'SELECT max_scans, max_points, bundle_ttl_seconds FROM offline_allowances WHERE organization_id = ?',
+        [organizationId],
+      );
     if (!rows[0]) return { ...DEFAULT_ALLOWANCE };
     return {
       maxScans: Number(rows[0].max_scans),
@@ -161,7 +162,13 @@ export class OfflineSyncService {
            VALUES (?, ?, ?, ?, NULL, 'invalid', NULL, ?, CURRENT_TIMESTAMP(3), 0, ?)`,
           [rowId, organizationId, deviceId, scan.scanId, scannedAt, actor.id],
         );
-        const o = await this.apply(em, actor, { rowId, organizationId, deviceId, scan, scannedAt }, checked, meter);
+        const o = await this.apply(
+          em,
+          actor,
+          { rowId, organizationId, deviceId, scan, scannedAt },
+          checked,
+          meter,
+        );
         await em.query(
           'UPDATE offline_scans SET status = ?, reason = ?, order_id = ?, over_allowance = ? WHERE id = ?',
           [o.status, o.reason, o.orderId, o.overAllowance ? 1 : 0, rowId],
@@ -211,7 +218,13 @@ export class OfflineSyncService {
         scanId: s.scan.scanId,
         scannedAt: s.scannedAt,
       });
-      return { status: 'accepted', orderId: order.id, reason: null, overAllowance, points: order.totalPoints };
+      return {
+        status: 'accepted',
+        orderId: order.id,
+        reason: null,
+        overAllowance,
+        points: order.totalPoints,
+      };
     }
     if (!verdict.dispute) return { ...none, status: 'invalid', orderId: order.id, reason: 'not_ready' };
     await this.disputes.open(em, {

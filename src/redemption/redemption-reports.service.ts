@@ -98,9 +98,10 @@ export class RedemptionReportsService {
       ownerType: 'organization',
       ownerId: org.id,
     });
-    const rows: Array<{ listing_id: string; day: string; points: string | number; n: string | number }> = account
-      ? await this.db.query(
-          `SELECT o.listing_id, DATE_FORMAT(DATE_ADD(t.created_at, INTERVAL 8 HOUR), '%Y-%m-%d') AS day,
+    const rows: Array<{ listing_id: string; day: string; points: string | number; n: string | number }> =
+      account
+        ? await this.db.query(
+            `SELECT o.listing_id, DATE_FORMAT(DATE_ADD(t.created_at, INTERVAL 8 HOUR), '%Y-%m-%d') AS day,
                   SUM(t.amount) AS points, COUNT(*) AS n
              FROM transfers t
              JOIN orders o ON o.id = t.ref_id
@@ -108,9 +109,9 @@ export class RedemptionReportsService {
               AND t.created_at >= ? AND t.created_at < ?
             GROUP BY o.listing_id, day
             ORDER BY day, o.listing_id`,
-          [account, p.from, p.to],
-        )
-      : [];
+            [account, p.from, p.to],
+          )
+        : [];
     const titles = new Map(
       (await this.catalog.findByIds(rows.map((r) => r.listing_id))).map((l) => [l.id, l.title]),
     );

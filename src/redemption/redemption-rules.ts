@@ -23,7 +23,8 @@ export interface AllowanceLimits {
 
 export const DEFAULT_ALLOWANCE = { maxScans: 50, maxPoints: 5000, bundleTtlSeconds: 86_400 } as const;
 
-export type VoucherProblem = 'ALREADY_REDEEMED' | 'VOUCHER_CANCELLED' | 'VOUCHER_EXPIRED' | 'VOUCHER_NOT_READY';
+export type VoucherProblem =
+  'ALREADY_REDEEMED' | 'VOUCHER_CANCELLED' | 'VOUCHER_EXPIRED' | 'VOUCHER_NOT_READY';
 
 export type Verdict = { ok: true } | { ok: false; code: VoucherProblem; dispute: DisputeKind | null };
 
@@ -143,7 +144,8 @@ export function periodOf(
   const days = opts.defaultDays ?? 30;
   const from =
     q.from !== undefined ? parse(q.from, false) : to ? new Date(to.getTime() - days * 86_400_000) : null;
-  if (!from && q.from !== undefined) problems.push({ field: 'from', problems: ['must be an ISO-8601 date or time'] });
+  if (!from && q.from !== undefined)
+    problems.push({ field: 'from', problems: ['must be an ISO-8601 date or time'] });
   if (from && to && from.getTime() >= to.getTime())
     problems.push({ field: 'from', problems: ['must be before to'] });
   if (from && to && opts.maxDays && to.getTime() - from.getTime() > opts.maxDays * 86_400_000)

@@ -72,6 +72,10 @@ export class RedemptionService {
         if (!order || order.providerOrganizationId !== claims.aux) throw invalidCode('unknown order');
         const verdict = judgeVoucher(order, new Date());
         if (!verdict.ok) throw voucherError(verdict, order);
+        // Reads and the audit line first: the capture ends with the ledger post, whose lock on the
+        // organisation's account row is then held only until the commit.
+        const facts = await this.captures.facts(em, order);
+        await this.audit(em, line);
         const done = await this.captures.capture(em, order, {
           actorId: actor.id,
           deviceId,
@@ -79,9 +83,7 @@ export class RedemptionService {
           scanId: null,
           scannedAt: new Date(),
         });
-        await this.audit(em, line);
-        const after = await em.getRepository(OrderEntity).findOneByOrFail({ id: order.id });
-        const facts = await this.captures.facts(em, after);
+        const after = done.order;
         return {
           redemptionId: done.redemptionId,
           ...facts,

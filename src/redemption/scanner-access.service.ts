@@ -63,13 +63,15 @@ export class ScannerAccess {
     }
     if (orgs.length === 1) return orgs[0];
     if (!orgs.length)
-      throw new DomainError('FORBIDDEN', {}, 'you scan for no organisation (partner or community staff only)');
+      throw new DomainError(
+        'FORBIDDEN',
+        {},
+        'you scan for no organisation (partner or community staff only)',
+      );
     throw new DomainError(
       'VALIDATION_FAILED',
       {
-        fields: [
-          { field: 'organizationId', problems: ['you work for several organisations: name one'] },
-        ],
+        fields: [{ field: 'organizationId', problems: ['you work for several organisations: name one'] }],
       },
       'organizationId: you work for several organisations: name one',
     );
@@ -80,7 +82,9 @@ export class ScannerAccess {
    * staff, street officers and city administrators, those of residents of their region
    * (`regionPath` null = the whole platform; undefined = no regional view).
    */
-  async disputeScope(actor: Actor): Promise<{ organizationIds: string[]; regionPath: string | null | undefined }> {
+  async disputeScope(
+    actor: Actor,
+  ): Promise<{ organizationIds: string[]; regionPath: string | null | undefined }> {
     const organizationIds = (await this.managedOrganizations(actor)).map((o) => o.id);
     const regionPath = hasRole(actor, ...REGION_OVERSIGHT_ROLES) ? actor.regionPath : undefined;
     return { organizationIds, regionPath };

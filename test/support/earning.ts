@@ -41,7 +41,8 @@ export class Earning {
         this.t.http().put(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
       patch: (path: string, body: object) =>
         this.t.http().patch(`/api/v1${path}`).set('Authorization', `Bearer ${token}`).send(body),
-      delete: (path: string) => this.t.http().delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
+      delete: (path: string) =>
+        this.t.http().delete(`/api/v1${path}`).set('Authorization', `Bearer ${token}`),
     };
   }
 
@@ -52,20 +53,27 @@ export class Earning {
   /** POST /communities/:id/point-rules; fails the test on anything but 201. */
   async rule(admin: User, communityId: string, body: Record<string, unknown>): Promise<any> {
     const res = await this.as(admin).post(`/communities/${communityId}/point-rules`, body);
-    if (res.status !== 201) throw new Error(`rule ${JSON.stringify(body)}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201)
+      throw new Error(`rule ${JSON.stringify(body)}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }
 
   /** An item of `points` under a fresh indicator (for arithmetic-driven tests). */
-  async item(admin: User, communityId: string, points: number, name = `项目${points}-${uniq()}`): Promise<string> {
+  async item(
+    admin: User,
+    communityId: string,
+    points: number,
+    name = `项目${points}-${uniq()}`,
+  ): Promise<string> {
     return (await this.rule(admin, communityId, { kind: 'item', name, points, category: 'test' })).id;
   }
 
   /** The seed's items under two first-level indicators. */
   async ruleBook(admin: User, communityId: string): Promise<RuleBook> {
     const governance = (await this.rule(admin, communityId, { kind: 'indicator', name: '基层治理' })).id;
-    const greenery = (await this.rule(admin, communityId, { kind: 'indicator', name: '生态环境', parentId: governance }))
-      .id;
+    const greenery = (
+      await this.rule(admin, communityId, { kind: 'indicator', name: '生态环境', parentId: governance })
+    ).id;
     const item = async (name: string, points: number, parentId: string, category: string) =>
       (await this.rule(admin, communityId, { kind: 'item', name, points, parentId, category })).id;
     return {
@@ -90,7 +98,11 @@ export class Earning {
     return res.body;
   }
 
-  declareReq(user: User, ruleId: string, extra: { residentId?: string; note?: string; occurredAt?: string } = {}) {
+  declareReq(
+    user: User,
+    ruleId: string,
+    extra: { residentId?: string; note?: string; occurredAt?: string } = {},
+  ) {
     return this.as(user).post('/declarations', {
       ruleId,
       occurredAt: extra.occurredAt ?? new Date(Date.now() - 3600_000).toISOString(),
@@ -99,7 +111,11 @@ export class Earning {
     });
   }
 
-  async declare(user: User, ruleId: string, extra: { residentId?: string; note?: string } = {}): Promise<any> {
+  async declare(
+    user: User,
+    ruleId: string,
+    extra: { residentId?: string; note?: string } = {},
+  ): Promise<any> {
     const res = await this.declareReq(user, ruleId, extra);
     if (res.status !== 201) throw new Error(`declare: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;

@@ -20,7 +20,11 @@ import { RULE_KINDS, type RuleKind } from '../entities/point-rule.entity';
 import { MAX_RULE_POINTS } from '../rule-tree';
 
 const toBool = ({ value }: { value: unknown }) =>
-  value === true || value === 'true' || value === '1' ? true : value === false || value === 'false' || value === '0' ? false : value;
+  value === true || value === 'true' || value === '1'
+    ? true
+    : value === false || value === 'false' || value === '0'
+      ? false
+      : value;
 
 export class CreateRuleDto {
   @ApiProperty({ enum: RULE_KINDS })
@@ -37,7 +41,10 @@ export class CreateRuleDto {
   @IsUUID()
   parentId?: string;
 
-  @ApiPropertyOptional({ description: 'items only: a non-zero integer, negative for a deduction', example: 2 })
+  @ApiPropertyOptional({
+    description: 'items only: a non-zero integer, negative for a deduction',
+    example: 2,
+  })
   @IsOptional()
   @IsInt()
   @NotEquals(0)
@@ -159,7 +166,9 @@ export class CreateDeclarationDto {
   @Length(1, 1000)
   note: string;
 
-  @ApiPropertyOptional({ description: 'grid workers: the resident declared for (recorded as a proxy declaration)' })
+  @ApiPropertyOptional({
+    description: 'grid workers: the resident declared for (recorded as a proxy declaration)',
+  })
   @IsOptional()
   @IsUUID()
   residentId?: string;
@@ -208,7 +217,9 @@ export class BaseGrantDto {
 }
 
 export class RankingsQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'a community, village, street, district or city (default: your own region)' })
+  @ApiPropertyOptional({
+    description: 'a community, village, street, district or city (default: your own region)',
+  })
   @IsOptional()
   @IsUUID()
   regionId?: string;
@@ -223,7 +234,11 @@ export class RankingsQuery extends PageQuery {
 }
 
 export class BoardsQuery extends YearQuery {
-  @ApiPropertyOptional({ description: 'red board of one month of the year instead of the whole year', minimum: 1, maximum: 12 })
+  @ApiPropertyOptional({
+    description: 'red board of one month of the year instead of the whole year',
+    minimum: 1,
+    maximum: 12,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -261,7 +276,10 @@ export class CreditThresholdsDto {
 }
 
 export class EarningSettingsDto {
-  @ApiProperty({ description: 'a yellow-board mark clears after this many days without a new deduction', example: 30 })
+  @ApiProperty({
+    description: 'a yellow-board mark clears after this many days without a new deduction',
+    example: 30,
+  })
   @IsInt()
   @Min(1)
   @Max(3650)

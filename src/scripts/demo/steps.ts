@@ -3,8 +3,11 @@
 // `SeedStep`, and appends it below. See README.md in this folder.
 import { catalogStep } from './catalog.step';
 import type { SeedStep } from './context';
+import { earningStep } from './earning.step';
 import { entitlementsStep } from './entitlements.step';
+import { fundingStep } from './funding.step';
 import { organizationsStep } from './organizations.step';
+import { redemptionStep } from './redemption.step';
 import { regionsStep } from './regions.step';
 import { residentsStep, staffStep } from './users.step';
 
@@ -13,6 +16,9 @@ export const DEMO_STEPS: readonly SeedStep[] = [
   organizationsStep,
   staffStep,
   residentsStep,
+  earningStep,
   catalogStep,
+  redemptionStep,
   entitlementsStep,
+  fundingStep,
 ];
