@@ -137,13 +137,42 @@ async function seed(pool: Pool): Promise<{ streetId: string; transfers: number }
     [street, '小蚌埠镇', 'street', district, `/${city}/${district}/${street}/`],
   ];
   const communities: Community[] = [];
-  const accounts = new Inserter(pool, 'accounts', ['id', 'ledger', 'kind', 'owner_type', 'owner_id', 'sub', 'flags']);
-  const users = new Inserter(pool, 'users', ['id', 'username', 'display_name', 'roles', 'region_id', 'household_no', 'active']);
+  const accounts = new Inserter(pool, 'accounts', [
+    'id',
+    'ledger',
+    'kind',
+    'owner_type',
+    'owner_id',
+    'sub',
+    'flags',
+  ]);
+  const users = new Inserter(pool, 'users', [
+    'id',
+    'username',
+    'display_name',
+    'roles',
+    'region_id',
+    'household_no',
+    'active',
+  ]);
   for (let c = 0; c < P.communities; c++) {
     const id = seqId(2);
-    regions.push([id, `社区${String(c + 1).padStart(2, '0')}`, 'community', street, `/${city}/${district}/${street}/${id}/`]);
+    regions.push([
+      id,
+      `社区${String(c + 1).padStart(2, '0')}`,
+      'community',
+      street,
+      `/${city}/${district}/${street}/${id}/`,
+    ]);
     const acc: Record<string, string> = {};
-    const account = async (ledger: string, kind: string, sub = '', flags = 0, ownerType = 'region', owner = id) => {
+    const account = async (
+      ledger: string,
+      kind: string,
+      sub = '',
+      flags = 0,
+      ownerType = 'region',
+      owner = id,
+    ) => {
       const aid = seqId(3);
       await accounts.add([aid, ledger, kind, ownerType, owner, sub, flags]);
       return aid;
@@ -153,7 +182,8 @@ async function seed(pool: Pool): Promise<{ streetId: string; transfers: number }
     acc.community_fund = await account('CNY_FEN', 'community_fund', '', 1);
     acc.inventory = await account('CNY_FEN', 'inventory', '', 1);
     const sources: string[] = [];
-    for (const s of FUNDING_SOURCES) sources.push((acc[`source:${s}`] = await account('CNY_FEN', 'funding_source', s)));
+    for (const s of FUNDING_SOURCES)
+      sources.push((acc[`source:${s}`] = await account('CNY_FEN', 'funding_source', s)));
     const provider = seqId(4);
     const redemption = await account('POINTS', 'redemption', '', 0, 'organization', provider);
     const residents: Community['residents'] = [];
@@ -211,24 +241,80 @@ async function seed(pool: Pool): Promise<{ streetId: string; transfers: number }
   for (const c of communities) {
     const a = c.accounts;
     for (const res of c.residents) {
-      await transfers.add([seqId(7), 'POINTS', a.issuance, res.wallet, 100, 'single', null, 'base_grant', 'bench', null, 0, from]);
+      await transfers.add([
+        seqId(7),
+        'POINTS',
+        a.issuance,
+        res.wallet,
+        100,
+        'single',
+        null,
+        'base_grant',
+        'bench',
+        null,
+        0,
+        from,
+      ]);
       for (let i = 0; i < P.awards; i++) await single('POINTS', a.issuance, res.wallet, 5, 'award');
-      for (let i = 0; i < P.deductions; i++) await single('POINTS', res.wallet, a.deduction_sink, 1, 'deduction', 1);
+      for (let i = 0; i < P.deductions; i++)
+        await single('POINTS', res.wallet, a.deduction_sink, 1, 'deduction', 1);
       for (let i = 0; i < P.orders; i++) {
         const orderId = seqId(8);
         const hold = seqId(7);
         const when = at();
         const later = new Date(when.getTime() + 60_000);
-        await transfers.add([hold, 'POINTS', res.wallet, c.redemption, 5, 'pending', null, 'order_hold', 'order', orderId, 0, when]);
-        await transfers.add([seqId(7), 'POINTS', res.wallet, c.redemption, 5, 'post', hold, 'redeem', 'order', orderId, 0, later]);
-        await orders.add([orderId, res.id, c.id, c.listing, c.provider, 1, 5, 5, 'redeemed', hold, later, later, when]);
+        await transfers.add([
+          hold,
+          'POINTS',
+          res.wallet,
+          c.redemption,
+          5,
+          'pending',
+          null,
+          'order_hold',
+          'order',
+          orderId,
+          0,
+          when,
+        ]);
+        await transfers.add([
+          seqId(7),
+          'POINTS',
+          res.wallet,
+          c.redemption,
+          5,
+          'post',
+          hold,
+          'redeem',
+          'order',
+          orderId,
+          0,
+          later,
+        ]);
+        await orders.add([
+          orderId,
+          res.id,
+          c.id,
+          c.listing,
+          c.provider,
+          1,
+          5,
+          5,
+          'redeemed',
+          hold,
+          later,
+          later,
+          when,
+        ]);
       }
     }
     for (let i = 0; i < P.donations; i++)
       await single('CNY_FEN', c.sources[i % c.sources.length], a.community_fund, 10_000, 'donation');
-    for (let i = 0; i < P.expenses; i++) await single('CNY_FEN', a.community_fund, a.expense, 5_000, 'expense');
+    for (let i = 0; i < P.expenses; i++)
+      await single('CNY_FEN', a.community_fund, a.expense, 5_000, 'expense');
     for (let i = 0; i < P.inKind; i++) await single('CNY_FEN', c.sources[2], a.inventory, 2_000, 'donation');
-    for (let i = 0; i < P.costs; i++) await single('CNY_FEN', a.inventory, a.cost_of_redemptions, 1_000, 'redemption_cost');
+    for (let i = 0; i < P.costs; i++)
+      await single('CNY_FEN', a.inventory, a.cost_of_redemptions, 1_000, 'redemption_cost');
   }
   await transfers.flush();
   await orders.flush();
@@ -259,11 +345,21 @@ const PLAIN_SQL = `
 async function main(): Promise<void> {
   const p = parseDatabaseUrl(SERVER_URL);
   const name = `jifen_bench_funding_${randomBytes(3).toString('hex')}`;
-  const auth = p.password ? `${encodeURIComponent(p.username)}:${encodeURIComponent(p.password)}` : encodeURIComponent(p.username);
+  const auth = p.password
+    ? `${encodeURIComponent(p.username)}:${encodeURIComponent(p.password)}`
+    : encodeURIComponent(p.username);
   const url = `${p.scheme}://${auth}@${p.host}:${p.port}/${name}`;
   console.log(`database ${name}`);
   await migrate(url);
-  const pool = createPool({ host: p.host, port: p.port, user: p.username, password: p.password, database: name, connectionLimit: 2, timezone: 'Z' });
+  const pool = createPool({
+    host: p.host,
+    port: p.port,
+    user: p.username,
+    password: p.password,
+    database: name,
+    connectionLimit: 2,
+    timezone: 'Z',
+  });
   let app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>> | undefined;
   try {
     const { streetId, transfers } = await seed(pool);
@@ -294,7 +390,9 @@ async function main(): Promise<void> {
       let t0 = performance.now();
       await builder.build(id, 1);
       builds.push(performance.now() - t0);
-      const [[v]] = (await pool.query('SELECT figures FROM funding_report_versions WHERE report_id = ?', [id])) as any;
+      const [[v]] = (await pool.query('SELECT figures FROM funding_report_versions WHERE report_id = ?', [
+        id,
+      ])) as any;
       figures = JSON.parse(v.figures);
       t0 = performance.now();
       const [rows] = (await pool.query(PLAIN_SQL, [from, to])) as any;
@@ -307,7 +405,8 @@ async function main(): Promise<void> {
         `${t.pointsRedeemed.toLocaleString('en-US')} redeemed (rate ${t.redemptionRate}), funds ${t.fundsInFen} fen, ` +
         `spending ${t.spendingFen} fen, cost of redemptions ${t.costOfRedemptionsFen} fen, AAA households ${t.aaaHouseholds}`,
     );
-    const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`;
+    const fmt = (xs: number[]) =>
+      `median ${median(xs).toFixed(0)} ms (runs: ${xs.map((x) => x.toFixed(0)).join(', ')})`;
     console.log(`\n| what | ${transfers.toLocaleString('en-US')} transfers |\n| --- | --- |`);
     console.log(`| report build (ReportBuilderService.build) | ${fmt(builds)} |`);
     console.log(`| one plain SQL aggregate (GROUP BY community, code) | ${fmt(plains)} |`);

@@ -11,7 +11,9 @@
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID, verify as edVerify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -77,6 +79,31 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+const CLK_TCK_MS = 10; // USER_HZ = 100 on mainstream Linux kernels
+
+/** CPU time (user + system, ms) a process has used so far, from /proc; null when unreadable. */
+function procCpuMs(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11]) + Number(rest[12])) * CLK_TCK_MS;
+  } catch {
+    return null;
+  }
+}
+
+/** Busy and total CPU time of the machine (all cores, ms), from /proc/stat. */
+function machineCpuMs(): { busy: number; total: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: (total - f[3] - f[4]) * CLK_TCK_MS, total: total * CLK_TCK_MS };
+  } catch {
+    return null;
+  }
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -422,6 +449,12 @@ interface PhaseResult {
   samples: Map<string, string>;
   latencies: Float64Array;
   elapsedMs: number;
+  /** CPU ms per scan of the API process (null for the raw path) and of this process. */
+  apiCpuMs: number | null;
+  clientCpuMs: number;
+  /** Share of the whole machine's CPU that was busy during the phase (all processes), and the load. */
+  machineBusyPct: number | null;
+  loadAvg: number;
 }
 
 /** `concurrency` loops, one per till, each scanning its next voucher when the previous one answered. */
@@ -430,7 +463,11 @@ async function drive(
   vouchers: Voucher[],
   tills: Till[],
   once: (v: Voucher, till: Till) => Promise<Attempt>,
+  apiPid?: number,
 ): Promise<PhaseResult> {
+  const api0 = procCpuMs(apiPid);
+  const machine0 = machineCpuMs();
+  const client0 = process.cpuUsage();
   const latencies = new Float64Array(vouchers.length);
   const statuses = new Map<string, number>();
   const samples = new Map<string, string>();
@@ -451,6 +488,10 @@ async function drive(
     }
   };
   await Promise.all(tills.map(loop));
+  const elapsedMs = performance.now() - start;
+  const api1 = procCpuMs(apiPid);
+  const machine1 = machineCpuMs();
+  const client = process.cpuUsage(client0);
   return {
     name,
     requests: issued,
@@ -458,7 +499,14 @@ async function drive(
     statuses,
     samples,
     latencies: latencies.slice(0, done).sort(),
-    elapsedMs: performance.now() - start,
+    elapsedMs,
+    apiCpuMs: api0 !== null && api1 !== null && done ? (api1 - api0) / done : null,
+    clientCpuMs: done ? (client.user + client.system) / 1000 / done : 0,
+    machineBusyPct:
+      machine0 && machine1
+        ? (100 * (machine1.busy - machine0.busy)) / (machine1.total - machine0.total)
+        : null,
+    loadAvg: os.loadavg()[0],
   };
 }
 
@@ -706,7 +754,21 @@ async function checkPhase(pool: Pool, r: PhaseResult, vouchers: Voucher[]): Prom
 
 function table(results: PhaseResult[]): string {
   const rows = [
-    ['path', 'scans', 'ok', 'redemptions/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'statuses'],
+    [
+      'path',
+      'scans',
+      'ok',
+      'redemptions/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      'API CPU ms/scan',
+      'client CPU ms/scan',
+      'machine busy',
+      'load (1 min)',
+      'statuses',
+    ],
     ...results.map((r) => [
       r.name,
       String(r.requests),
@@ -716,6 +778,10 @@ function table(results: PhaseResult[]): string {
       percentile(r.latencies, 0.95).toFixed(1),
       percentile(r.latencies, 0.99).toFixed(1),
       percentile(r.latencies, 1).toFixed(1),
+      r.apiCpuMs === null ? '-' : r.apiCpuMs.toFixed(2),
+      r.clientCpuMs.toFixed(2),
+      r.machineBusyPct === null ? '-' : `${r.machineBusyPct.toFixed(0)} %`,
+      r.loadAvg.toFixed(1),
       [...r.statuses].map(([s, n]) => `${s}×${n}`).join(' '),
     ]),
   ];
@@ -769,6 +835,7 @@ async function main(): Promise<void> {
     // 32 tills scanning flat out are not abuse: lift the per-user request limit for the run.
     RATE_LIMIT_PER_MINUTE: '1000000',
   };
+  console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}`);
   console.log(
     `redemption benchmark: ${P.vouchers} ready vouchers per path (+${P.warmup} warm-up), ${P.concurrency} connections ` +
       `(one till each), one merchant, database ${dbName}`,
@@ -804,12 +871,13 @@ async function main(): Promise<void> {
     const keys = new Map(keyRows.map((k) => [String(k.kid), rawToPublicKey(String(k.public_key))]));
     const agent = new http.Agent({ keepAlive: true, maxSockets: P.concurrency });
     const viaHttp = (v: Voucher, till: Till) => httpRedeem(agent, port, v, till);
+    const apiPid = api.pid;
     const viaSql = (v: Voucher, till: Till) => rawRedeem(pool!, keys, v, till);
 
     const [warmHttp, warmSql, setHttp, setSql] = world.sets;
     console.log('  warm-up (not reported)');
     const warm = [
-      await drive('warm-up HTTP', warmHttp, world.tills, viaHttp),
+      await drive('warm-up HTTP', warmHttp, world.tills, viaHttp, apiPid),
       await drive('warm-up raw', warmSql, world.tills, viaSql),
     ];
     console.log('  measured');
@@ -818,6 +886,7 @@ async function main(): Promise<void> {
       setHttp,
       world.tills,
       viaHttp,
+      apiPid,
     );
     const raw1 = await drive('raw mysql2, same work', setSql, world.tills, viaSql);
     agent.destroy();

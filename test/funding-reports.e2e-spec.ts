@@ -62,10 +62,24 @@ describe('funding reports: figures, outputs and review', () => {
   });
 
   it('spending of 260,000 yuan against a collective income of 1,630,000 reports 16.0%', async () => {
-    expect((await funding.profile(villageAdmin, village.id, { collectiveIncomeFen: yuan(1_630_000) })).status).toBe(200);
-    await funding.cash(villageAdmin, village.id, 'collective_economy', yuan(300_000), { name: '村集体经济合作社' });
-    expect((await funding.expense(villageAdmin, village.id, { amountFen: yuan(200_000), purpose: '积分超市商品采购' })).status).toBe(201);
-    expect((await funding.expense(villageAdmin, village.id, { amountFen: yuan(60_000), purpose: '积分兑换服务' })).status).toBe(201);
+    expect(
+      (await funding.profile(villageAdmin, village.id, { collectiveIncomeFen: yuan(1_630_000) })).status,
+    ).toBe(200);
+    await funding.cash(villageAdmin, village.id, 'collective_economy', yuan(300_000), {
+      name: '村集体经济合作社',
+    });
+    expect(
+      (
+        await funding.expense(villageAdmin, village.id, {
+          amountFen: yuan(200_000),
+          purpose: '积分超市商品采购',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (await funding.expense(villageAdmin, village.id, { amountFen: yuan(60_000), purpose: '积分兑换服务' }))
+        .status,
+    ).toBe(201);
     const report = await funding.report(villageAdmin, village.id);
     const v = funding.community(report, village.id);
     expect(v.spendingFen).toBe(yuan(260_000));
@@ -80,16 +94,32 @@ describe('funding reports: figures, outputs and review', () => {
 
   it('12,385 points issued and 11,200 redeemed: a 90.4% redemption rate and 1,185 outstanding', async () => {
     const { staff: cashier } = await mall.provider('merchant', city.a2.id);
-    const listing = await mall.create(cashier, city.a2.id, { stock: 500, pointsPrice: 200, title: '大米 5kg' });
+    const listing = await mall.create(cashier, city.a2.id, {
+      stock: 500,
+      pointsPrice: 200,
+      title: '大米 5kg',
+    });
     const [resident] = await shop.residents(city.a2.id, 1, 12_385);
     const placed = await shop.order(resident, listing.id, 56);
     expect(placed.status).toBe(201);
-    await waitFor(() => shop.status(placed.body.id), (s) => s === 'ready', { what: 'order ready' });
-    const voucher = await t.http().get(`/api/v1/orders/${placed.body.id}/voucher`).set('Authorization', `Bearer ${resident.token}`);
+    await waitFor(
+      () => shop.status(placed.body.id),
+      (s) => s === 'ready',
+      { what: 'order ready' },
+    );
+    const voucher = await t
+      .http()
+      .get(`/api/v1/orders/${placed.body.id}/voucher`)
+      .set('Authorization', `Bearer ${resident.token}`);
     expect((await counter.redeem(cashier, voucher.body.code)).status).toBe(200);
     const report = await funding.report(officerA, city.a2.id);
     const a2 = funding.community(report, city.a2.id);
-    expect(a2).toMatchObject({ pointsIssued: 12_385, pointsRedeemed: 11_200, pointsOutstanding: 1_185, pointsDeducted: 0 });
+    expect(a2).toMatchObject({
+      pointsIssued: 12_385,
+      pointsRedeemed: 11_200,
+      pointsOutstanding: 1_185,
+      pointsDeducted: 0,
+    });
     expect(a2.redemptionRate).toBeCloseTo(0.904, 3);
     expect((a2.redemptionRate * 100).toFixed(1)).toBe('90.4');
     expect(a2.participants).toBe(1);
@@ -165,7 +195,9 @@ describe('funding reports: figures, outputs and review', () => {
       const row = byName.get(c.name.startsWith('=') ? `'${c.name}` : c.name)!;
       expect(row['资金收入(分) fundsInFen']).toBe(String(c.fundsInFen));
       expect(row['社会捐赠占比 socialDonationShare']).toBe(String(c.socialDonationShare ?? ''));
-      expect(row['支出占集体收入 spendingShareOfCollectiveIncome']).toBe(String(c.spendingShareOfCollectiveIncome ?? ''));
+      expect(row['支出占集体收入 spendingShareOfCollectiveIncome']).toBe(
+        String(c.spendingShareOfCollectiveIncome ?? ''),
+      );
     }
     // A name that a spreadsheet would run as a formula is escaped.
     expect(byName.has("'=1+2社区")).toBe(true);
@@ -236,13 +268,19 @@ describe('funding reports: figures, outputs and review', () => {
     const approved = await funding.review(officerA, report.id, 'approve', '同意');
     expect(approved.status).toBe(200);
     expect(approved.body.reviewStatus).toBe('approved');
-    expect(approved.body.reviews.map((r: { action: string; version: number }) => [r.action, r.version])).toEqual([
+    expect(
+      approved.body.reviews.map((r: { action: string; version: number }) => [r.action, r.version]),
+    ).toEqual([
       ['submit', 1],
       ['return', 1],
       ['resubmit', 2],
       ['approve', 2],
     ]);
-    expect(approved.body.reviews[1]).toMatchObject({ actorName: '刘建华', comment: '请补充企业捐赠明细', toStatus: 'returned' });
+    expect(approved.body.reviews[1]).toMatchObject({
+      actorName: '刘建华',
+      comment: '请补充企业捐赠明细',
+      toStatus: 'returned',
+    });
     expect((await funding.regenerate(a1Admin, report.id)).status).toBe(409);
     expect((await funding.review(officerA, report.id, 'return', 'x')).status).toBe(409);
 
@@ -266,11 +304,19 @@ describe('funding reports: figures, outputs and review', () => {
   });
 
   it('refuses a bad period and a region outside the caller’s scope', async () => {
-    const backwards = await funding.requestReport(a1Staff, { regionId: city.a1.id, from: '2026-02-01', to: '2026-01-01' });
+    const backwards = await funding.requestReport(a1Staff, {
+      regionId: city.a1.id,
+      from: '2026-02-01',
+      to: '2026-01-01',
+    });
     expect(backwards.status).toBe(400);
     const other = await funding.requestReport(a1Staff, { regionId: city.a2.id, ...thisYear() });
     expect(other.status).toBe(404);
-    const notDate = await funding.requestReport(a1Staff, { regionId: city.a1.id, from: 'yesterday', to: '2026-01-01' });
+    const notDate = await funding.requestReport(a1Staff, {
+      regionId: city.a1.id,
+      from: 'yesterday',
+      to: '2026-01-01',
+    });
     expect(notDate.status).toBe(400);
   });
 });

@@ -36,7 +36,11 @@ describe('funding: donations, expenses, lots and the cost of redemptions', () =>
     const [resident] = await shop.residents(city.a1.id, 1, listing.pointsPrice * quantity);
     const placed = await shop.order(resident, listing.id, quantity);
     expect(placed.status).toBe(201);
-    await waitFor(() => shop.status(placed.body.id), (s) => s === 'ready', { what: 'order ready' });
+    await waitFor(
+      () => shop.status(placed.body.id),
+      (s) => s === 'ready',
+      { what: 'order ready' },
+    );
     const voucher = await t
       .http()
       .get(`/api/v1/orders/${placed.body.id}/voucher`)
@@ -75,7 +79,13 @@ describe('funding: donations, expenses, lots and the cost of redemptions', () =>
         WHERE t.ref_type = 'donation' AND t.ref_id = ?`,
       [first.body.id],
     );
-    expect(row).toEqual({ amount: 600_000, code: 'donation', dk: 'funding_source', sub: 'social_donation', ck: 'community_fund' });
+    expect(row).toEqual({
+      amount: 600_000,
+      code: 'donation',
+      dk: 'funding_source',
+      sub: 'social_donation',
+      ck: 'community_fund',
+    });
     expect((await funding.funds(s, c.id)).fundBalanceFen).toBe(600_000);
   });
 
@@ -83,7 +93,13 @@ describe('funding: donations, expenses, lots and the cost of redemptions', () =>
     const c = await world.community();
     const s = await world.staff(c.id);
     const resident = await world.resident(c.id);
-    const base = { source: 'charity_fund', kind: 'cash', amountFen: 100, communityId: c.id, receivedAt: new Date().toISOString() };
+    const base = {
+      source: 'charity_fund',
+      kind: 'cash',
+      amountFen: 100,
+      communityId: c.id,
+      receivedAt: new Date().toISOString(),
+    };
     expect((await funding.donate(resident, { ...base, donor: { name: 'x' } })).status).toBe(403);
     // Staff of another community cannot see this one.
     expect((await funding.donate(staff, { ...base, donor: { name: 'x' } })).status).toBe(404);
@@ -119,7 +135,11 @@ describe('funding: donations, expenses, lots and the cost of redemptions', () =>
       const res = await funding.expense(s, c.id, body, `too-much-${i}`);
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('INSUFFICIENT_FUNDS');
-      expect(res.body.details).toMatchObject({ communityId: c.id, requestedFen: 100_001, availableFen: 100_000 });
+      expect(res.body.details).toMatchObject({
+        communityId: c.id,
+        requestedFen: 100_001,
+        availableFen: 100_000,
+      });
     }
     expect(await Promise.all(tables.map((x) => world.count(x)))).toEqual(before);
     expect(await mall.stock(listing.id)).toBe(3);
@@ -145,12 +165,25 @@ describe('funding: donations, expenses, lots and the cost of redemptions', () =>
     expect(res.status).toBe(201);
     // 1,000 yuan / 30 = 33.33 yuan a bag; the 10 fen left over are booked as expense.
     expect(res.body).toMatchObject({ stockedFen: 99_990, expensedFen: 10, fundBalanceFen: 100_000 });
-    expect(res.body.lot).toMatchObject({ listingId: listing.id, quantity: 30, remaining: 30, unitValueFen: 3_333 });
+    expect(res.body.lot).toMatchObject({
+      listingId: listing.id,
+      quantity: 30,
+      remaining: 30,
+      unitValueFen: 3_333,
+    });
     expect(await mall.stock(listing.id)).toBe(30);
-    expect(await funding.funds(s, c.id)).toMatchObject({ inventoryValueFen: 99_990, openLotsValueFen: 99_990 });
+    expect(await funding.funds(s, c.id)).toMatchObject({
+      inventoryValueFen: 99_990,
+      openLotsValueFen: 99_990,
+    });
     // An unlimited listing cannot take a lot.
     const unlimited = await mall.create(shopStaff, c.id, { stock: null, providerOrganizationId: org.id });
-    const refused = await funding.expense(s, c.id, { amountFen: 100, purpose: 'x', listingId: unlimited.id, quantity: 1 });
+    const refused = await funding.expense(s, c.id, {
+      amountFen: 100,
+      purpose: 'x',
+      listingId: unlimited.id,
+      quantity: 1,
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.code).toBe('INVALID_STATE');
     const half = await funding.expense(s, c.id, { amountFen: 100, purpose: 'x', quantity: 1 });
@@ -158,7 +191,11 @@ describe('funding: donations, expenses, lots and the cost of redemptions', () =>
   });
 
   it('in-kind goods donated, ordered and redeemed appear in the trace and the cost of redemptions, oldest lot first', async () => {
-    const listing = await mall.create(merchant.staff, city.a1.id, { stock: 0, pointsPrice: 30, title: '文创抱枕' });
+    const listing = await mall.create(merchant.staff, city.a1.id, {
+      stock: 0,
+      pointsPrice: 30,
+      title: '文创抱枕',
+    });
     const donor = { organizationId: merchant.org.id };
     const older = await funding.goods(
       staff,
@@ -167,7 +204,12 @@ describe('funding: donations, expenses, lots and the cost of redemptions', () =>
       donor,
       new Date(Date.now() - 2 * 86_400_000).toISOString(),
     );
-    const newer = await funding.goods(staff, city.a1.id, [{ listingId: listing.id, quantity: 5, unitValueFen: 8_000 }], donor);
+    const newer = await funding.goods(
+      staff,
+      city.a1.id,
+      [{ listingId: listing.id, quantity: 5, unitValueFen: 8_000 }],
+      donor,
+    );
     expect(newer.amountFen).toBe(40_000);
     expect(await mall.stock(listing.id)).toBe(6);
 
@@ -182,17 +224,38 @@ describe('funding: donations, expenses, lots and the cost of redemptions', () =>
     const first = await funding.trace(staff, older.id);
     expect(first.status).toBe(200);
     expect(first.body.lots).toEqual([
-      expect.objectContaining({ listingId: listing.id, listingTitle: '文创抱枕', quantity: 1, remaining: 0, consumed: 1, listingStock: 4 }),
+      expect.objectContaining({
+        listingId: listing.id,
+        listingTitle: '文创抱枕',
+        quantity: 1,
+        remaining: 0,
+        consumed: 1,
+        listingStock: 4,
+      }),
     ]);
     expect(first.body.redemptions).toEqual([
-      expect.objectContaining({ orderId, orderStatus: 'redeemed', resident: '李*英', quantity: 1, unitValueFen: 5_000, amountFen: 5_000 }),
+      expect.objectContaining({
+        orderId,
+        orderStatus: 'redeemed',
+        resident: '李*英',
+        quantity: 1,
+        unitValueFen: 5_000,
+        amountFen: 5_000,
+      }),
     ]);
     expect(first.body.remaining).toEqual({ quantity: 0, valueFen: 0 });
     const second = (await funding.trace(staff, newer.id)).body;
     expect(second.redemptions).toEqual([expect.objectContaining({ orderId, quantity: 1, amountFen: 8_000 })]);
     expect(second.remaining).toEqual({ quantity: 4, valueFen: 32_000 });
     expect(second.consumed).toEqual({ quantity: 1, valueFen: 8_000 });
-    expect(second.transfers).toEqual([expect.objectContaining({ code: 'donation', from: 'funding_source', to: 'inventory', amountFen: 40_000 })]);
+    expect(second.transfers).toEqual([
+      expect.objectContaining({
+        code: 'donation',
+        from: 'funding_source',
+        to: 'inventory',
+        amountFen: 40_000,
+      }),
+    ]);
     // No resident's full name leaks.
     expect(JSON.stringify(second)).not.toContain('李桂英');
 
@@ -212,21 +275,45 @@ describe('funding: donations, expenses, lots and the cost of redemptions', () =>
     const svc = t.app.get(FundingService);
     const replay = await t.app
       .get(TransactionService)
-      .run((em) => svc.recognizeRedemptionCost(em, { orderId, listingId: listing.id, quantity: 2, communityId: city.a1.id }));
+      .run((em) =>
+        svc.recognizeRedemptionCost(em, {
+          orderId,
+          listingId: listing.id,
+          quantity: 2,
+          communityId: city.a1.id,
+        }),
+      );
     expect(replay).toMatchObject({ costFen: 13_000, uncoveredQuantity: 0 });
     expect(await world.count('transfers', "code = 'redemption_cost' AND ref_id = ?", [orderId])).toBe(2);
     expect(await world.count('lot_consumptions', 'order_id = ?', [orderId])).toBe(2);
   });
 
   it('concurrent redemptions never take the same unit twice; units without lots recognise no cost', async () => {
-    const listing = await mall.create(merchant.staff, city.a1.id, { stock: 2, pointsPrice: 10, title: '食用油 5L' });
-    await funding.goods(staff, city.a1.id, [{ listingId: listing.id, quantity: 3, unitValueFen: 1_000 }], { name: '王记粮油' }, new Date(Date.now() - 60_000).toISOString());
-    await funding.goods(staff, city.a1.id, [{ listingId: listing.id, quantity: 4, unitValueFen: 2_000 }], { name: '王记粮油' });
+    const listing = await mall.create(merchant.staff, city.a1.id, {
+      stock: 2,
+      pointsPrice: 10,
+      title: '食用油 5L',
+    });
+    await funding.goods(
+      staff,
+      city.a1.id,
+      [{ listingId: listing.id, quantity: 3, unitValueFen: 1_000 }],
+      { name: '王记粮油' },
+      new Date(Date.now() - 60_000).toISOString(),
+    );
+    await funding.goods(staff, city.a1.id, [{ listingId: listing.id, quantity: 4, unitValueFen: 2_000 }], {
+      name: '王记粮油',
+    });
     // 2 units of plain stock + 7 from lots; 9 residents redeem at once.
     const vouchers = await counter.vouchers(listing, 9, city.a1.id);
-    const res = await Promise.all(vouchers.map((v, i) => counter.redeem(merchant.staff, v.code, { deviceId: `till-${i % 3}` })));
+    const res = await Promise.all(
+      vouchers.map((v, i) => counter.redeem(merchant.staff, v.code, { deviceId: `till-${i % 3}` })),
+    );
     expect(res.map((r) => r.status)).toEqual(Array(9).fill(200));
-    const lots = await t.sql('SELECT remaining FROM donation_lots WHERE listing_id = ? ORDER BY received_at', [listing.id]);
+    const lots = await t.sql(
+      'SELECT remaining FROM donation_lots WHERE listing_id = ? ORDER BY received_at',
+      [listing.id],
+    );
     expect(lots.map((l) => Number(l.remaining))).toEqual([0, 0]);
     const [used] = await t.sql(
       'SELECT SUM(quantity) q, SUM(amount_fen) v, COUNT(DISTINCT order_id) o FROM lot_consumptions WHERE listing_id = ?',

@@ -97,6 +97,17 @@ describe('Redis down', () => {
       app[k] = async (...a: any[]) => { console.log('start', k); const r = await f(...a); console.log('end', k); return r; };
     }
     void origClose;
+    for (const m of app.container.getModules().values()) {
+      for (const w of [...m.providers.values(), ...m.injectables.values()]) {
+        const inst = w.instance;
+        if (inst && typeof inst.onApplicationShutdown === 'function' && !inst.__wrapped) {
+          const f = inst.onApplicationShutdown.bind(inst);
+          inst.__wrapped = true;
+          const name = String(w.name?.toString?.() ?? w.token?.toString?.());
+          inst.onApplicationShutdown = async (...a: any[]) => { console.log('SD start', name); const r = await f(...a); console.log('SD end', name); return r; };
+        }
+      }
+    }
     await t?.close();
     clearTimeout(timer);
     await redis?.stop();

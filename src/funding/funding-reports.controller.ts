@@ -24,7 +24,11 @@ export class FundingReportsController {
   @Roles('community_admin', 'community_staff', 'street_officer', 'city_admin')
   @ApiIdempotencyKey()
   @ApiAcceptedResponse({ description: '`{id, status: "queued", ...}`: built by the reports queue' })
-  request(@CurrentActor() actor: Actor, @Body() body: CreateFundingReportDto, @IdempotencyKey() key?: string) {
+  request(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateFundingReportDto,
+    @IdempotencyKey() key?: string,
+  ) {
     return this.reports.request(actor, body, key);
   }
 

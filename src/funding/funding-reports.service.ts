@@ -94,7 +94,11 @@ export class FundingReportsService {
     const from = new Date(dto.from);
     const to = new Date(dto.to);
     if (to.getTime() <= from.getTime())
-      throw new DomainError('VALIDATION_FAILED', { fields: [{ field: 'to', problems: ['must be after from'] }] }, 'to: must be after from');
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        { fields: [{ field: 'to', problems: ['must be after from'] }] },
+        'to: must be after from',
+      );
     if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000)
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -143,7 +147,10 @@ export class FundingReportsService {
         ),
       );
       if (!n) throw new DomainError('CONFLICT', { reportId: id }, 'the report changed meanwhile; try again');
-      await this.outbox.add(em, QUEUES.reports, FUNDING_REPORT_BUILD_JOB, { reportId: id, version: report.version + 1 });
+      await this.outbox.add(em, QUEUES.reports, FUNDING_REPORT_BUILD_JOB, {
+        reportId: id,
+        version: report.version + 1,
+      });
     });
     return this.get(actor, id);
   }
@@ -177,7 +184,9 @@ export class FundingReportsService {
     );
     const page = toPage(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
     const repo = this.db.getRepository(FundingReportEntity);
-    const items = await Promise.all(page.items.map(async (r) => this.view((await repo.findOneByOrFail({ id: r.id }))!)));
+    const items = await Promise.all(
+      page.items.map(async (r) => this.view((await repo.findOneByOrFail({ id: r.id }))!)),
+    );
     return { items, nextCursor: page.nextCursor };
   }
 
@@ -208,17 +217,25 @@ export class FundingReportsService {
       take: 1,
     });
     if (last && last.actorId === actor.id && last.toStatus === 'submitted')
-      throw new DomainError('SELF_REVIEW_FORBIDDEN', { reportId: id }, 'you submitted this report: another officer reviews it');
+      throw new DomainError(
+        'SELF_REVIEW_FORBIDDEN',
+        { reportId: id },
+        'you submitted this report: another officer reviews it',
+      );
     await this.step(actor, report, action, dto.comment ?? null);
     return this.get(actor, id);
   }
 
   /** The CSV, chart or PDF of a built version. */
-  async file(actor: Actor, id: string, format: 'csv' | 'png' | 'pdf', version?: number): Promise<StreamableFile> {
+  async file(
+    actor: Actor,
+    id: string,
+    format: 'csv' | 'png' | 'pdf',
+    version?: number,
+  ): Promise<StreamableFile> {
     const doc = await this.document(actor, id, version);
     const base = `funding-report-${doc.regionName}-v${doc.version}`;
-    if (format === 'csv')
-      return this.streamable(renderCsv(doc), 'text/csv; charset=utf-8', `${base}.csv`);
+    if (format === 'csv') return this.streamable(renderCsv(doc), 'text/csv; charset=utf-8', `${base}.csv`);
     const font = resolveReportFont(this.config.reportFontPath);
     const chart = renderChart(doc, font);
     if (format === 'png') return this.streamable(chart, 'image/png', `${base}.png`, 'inline');
@@ -293,7 +310,8 @@ export class FundingReportsService {
           [t.to, ...cols.map((c) => set[c]), report.id, t.from, report.readyVersion],
         ),
       );
-      if (!n) throw new DomainError('CONFLICT', { reportId: report.id }, 'the report changed meanwhile; reload it');
+      if (!n)
+        throw new DomainError('CONFLICT', { reportId: report.id }, 'the report changed meanwhile; reload it');
       await em.getRepository(FundingReportReviewEntity).insert({
         id: newId(),
         reportId: report.id,
@@ -308,10 +326,15 @@ export class FundingReportsService {
     });
   }
 
-  private async versionRow(report: FundingReportEntity, version?: number): Promise<FundingReportVersionEntity | null> {
+  private async versionRow(
+    report: FundingReportEntity,
+    version?: number,
+  ): Promise<FundingReportVersionEntity | null> {
     const v = version ?? report.readyVersion;
     if (v === null || v === undefined) return null;
-    const row = await this.db.getRepository(FundingReportVersionEntity).findOneBy({ reportId: report.id, version: v });
+    const row = await this.db
+      .getRepository(FundingReportVersionEntity)
+      .findOneBy({ reportId: report.id, version: v });
     if (!row && version !== undefined) throw notFound('fundingReportVersion', String(version));
     return row;
   }

@@ -38,7 +38,13 @@ import { ReportFiguresService } from './report-figures.service';
     EarningModule,
   ],
   controllers: [FundingController, FundingReportsController],
-  providers: [FundingService, FundingReportsService, ReportFiguresService, ReportBuilderService, FundingReportProcessor],
+  providers: [
+    FundingService,
+    FundingReportsService,
+    ReportFiguresService,
+    ReportBuilderService,
+    FundingReportProcessor,
+  ],
   exports: [FundingService, FundingReportsService, ReportBuilderService],
 })
 export class FundingModule {}

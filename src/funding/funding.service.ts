@@ -97,7 +97,13 @@ export class FundingService {
   ) {}
 
   account(em: EntityManager, communityId: string, kind: AccountKind, sub?: string): Promise<string> {
-    return this.ledger.ensureAccount(em, { ledger: MONEY, kind, ownerType: 'region', ownerId: communityId, sub });
+    return this.ledger.ensureAccount(em, {
+      ledger: MONEY,
+      kind,
+      ownerType: 'region',
+      ownerId: communityId,
+      sub,
+    });
   }
 
   // ---- Donations ---------------------------------------------------------------------------------
@@ -162,8 +168,10 @@ export class FundingService {
         });
         transferIds.push(t.id);
       };
-      if (dto.kind === 'cash') await move('cash', await this.account(em, community.id, 'community_fund'), amountFen);
-      else if (dto.kind === 'service') await move('service', await this.account(em, community.id, 'expense'), amountFen);
+      if (dto.kind === 'cash')
+        await move('cash', await this.account(em, community.id, 'community_fund'), amountFen);
+      else if (dto.kind === 'service')
+        await move('service', await this.account(em, community.id, 'expense'), amountFen);
       else {
         const inventory = await this.account(em, community.id, 'inventory');
         for (const [i, item] of (dto.items ?? []).entries()) {
@@ -213,7 +221,11 @@ export class FundingService {
    * Listings that can take a lot for this community: they circulate there (scoped to it, its street
    * or its city) or lie inside it, and count their stock (an unlimited listing has nothing to add to).
    */
-  private async stockableListings(community: RegionEntity, ids: string[], field: string): Promise<ListingEntity[]> {
+  private async stockableListings(
+    community: RegionEntity,
+    ids: string[],
+    field: string,
+  ): Promise<ListingEntity[]> {
     const rows = await this.catalog.findByIds(ids);
     const byId = new Map(rows.map((l) => [l.id, l]));
     for (const id of ids) {
@@ -362,7 +374,12 @@ export class FundingService {
     await this.regions.getCommunityInScope(actor, communityId);
     const em = this.db.manager;
     const inventory = await this.ledger.balances(
-      await this.ledger.findAccount({ ledger: MONEY, kind: 'inventory', ownerType: 'region', ownerId: communityId }),
+      await this.ledger.findAccount({
+        ledger: MONEY,
+        kind: 'inventory',
+        ownerType: 'region',
+        ownerId: communityId,
+      }),
     );
     const lots: Array<{ n: string | number; value: string | number | null }> = await em.query(
       'SELECT COUNT(*) AS n, SUM(remaining * unit_value_fen) AS value FROM donation_lots WHERE community_id = ? AND remaining > 0',
@@ -405,11 +422,15 @@ export class FundingService {
     em: EntityManager,
     o: { orderId: string; listingId: string; quantity: number; communityId?: string | null },
   ): Promise<RedemptionCost> {
-    const prior: Array<{ lot_id: string; quantity: number; unit_value_fen: string | number; amount_fen: string | number }> =
-      await em.query(
-        'SELECT lot_id, quantity, unit_value_fen, amount_fen FROM lot_consumptions WHERE order_id = ? ORDER BY created_at, id',
-        [o.orderId],
-      );
+    const prior: Array<{
+      lot_id: string;
+      quantity: number;
+      unit_value_fen: string | number;
+      amount_fen: string | number;
+    }> = await em.query(
+      'SELECT lot_id, quantity, unit_value_fen, amount_fen FROM lot_consumptions WHERE order_id = ? ORDER BY created_at, id',
+      [o.orderId],
+    );
     if (prior.length) {
       const consumed = prior.map((r) => ({
         lotId: r.lot_id,
@@ -428,22 +449,25 @@ export class FundingService {
     let need = o.quantity;
     const consumed: RedemptionCost['consumed'] = [];
     for (let round = 0; need > 0 && round < 100; round++) {
-      const lots: Array<{ id: string; remaining: number; unit_value_fen: string | number; community_id: string }> =
-        await em.query(
-          `SELECT id, remaining, unit_value_fen, community_id FROM donation_lots
+      const lots: Array<{
+        id: string;
+        remaining: number;
+        unit_value_fen: string | number;
+        community_id: string;
+      }> = await em.query(
+        `SELECT id, remaining, unit_value_fen, community_id FROM donation_lots
             WHERE listing_id = ? AND remaining > 0 ORDER BY received_at, created_at, id LIMIT 20`,
-          [o.listingId],
-        );
+        [o.listingId],
+      );
       if (!lots.length) break;
       let raced = false;
       for (const lot of lots) {
         const take = Math.min(need, Number(lot.remaining));
         const ok = affectedRows(
-          await em.query('UPDATE donation_lots SET remaining = remaining - ? WHERE id = ? AND remaining >= ?', [
-            take,
-            lot.id,
-            take,
-          ]),
+          await em.query(
+            'UPDATE donation_lots SET remaining = remaining - ? WHERE id = ? AND remaining >= ?',
+            [take, lot.id, take],
+          ),
         );
         if (!ok) {
           raced = true; // another capture took some meanwhile: read the lots again
@@ -468,7 +492,18 @@ export class FundingService {
         await em.query(
           `INSERT INTO lot_consumptions (id, lot_id, order_id, listing_id, community_id, order_community_id, quantity, unit_value_fen, amount_fen, transfer_id, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))`,
-          [newId(), lot.id, o.orderId, o.listingId, lot.community_id, o.communityId ?? null, take, unit, amount, transferId],
+          [
+            newId(),
+            lot.id,
+            o.orderId,
+            o.listingId,
+            lot.community_id,
+            o.communityId ?? null,
+            take,
+            unit,
+            amount,
+            transferId,
+          ],
         );
         consumed.push({ lotId: lot.id, quantity: take, unitValueFen: unit, amountFen: amount });
         need -= take;

@@ -27,7 +27,9 @@ const community = (over: Partial<CommunityAmounts> = {}): CommunityAmounts => ({
 
 describe('report arithmetic', () => {
   it('12,385 points issued and 11,200 redeemed: a 90.4% redemption rate', () => {
-    const f = communityFigures(community({ pointsIssued: 12_385, pointsRedeemed: 11_200, pointsOutstanding: 1_185 }));
+    const f = communityFigures(
+      community({ pointsIssued: 12_385, pointsRedeemed: 11_200, pointsOutstanding: 1_185 }),
+    );
     expect(f.redemptionRate).toBeCloseTo(11_200 / 12_385, 6);
     expect(percent(f.redemptionRate)).toBe('90.4%');
     expect(f.pointsOutstanding).toBe(1_185);

@@ -8,7 +8,10 @@ import { FundingReportEntity } from './entities/funding-report.entity';
 import { ComputedReport, ReportFiguresService } from './report-figures.service';
 
 export const FUNDING_REPORT_BUILD_JOB = 'funding-report.build';
-export type FundingReportJob = { name: typeof FUNDING_REPORT_BUILD_JOB; data: { reportId: string; version: number } };
+export type FundingReportJob = {
+  name: typeof FUNDING_REPORT_BUILD_JOB;
+  data: { reportId: string; version: number };
+};
 
 /** The sha256 of a version's content: its identity, the period, every figure (stable key order). */
 export function contentHashOf(reportId: string, version: number, figures: ComputedReport): string {
@@ -30,10 +33,14 @@ export class ReportBuilderService {
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  async build(reportId: string, version: number): Promise<{ reportId: string; version: number; outcome: string }> {
+  async build(
+    reportId: string,
+    version: number,
+  ): Promise<{ reportId: string; version: number; outcome: string }> {
     const report = await this.db.getRepository(FundingReportEntity).findOneBy({ id: reportId });
     if (!report) throw new Error(`funding report ${reportId} does not exist`);
-    if (report.version !== version) return { reportId, version, outcome: `superseded by version ${report.version}` };
+    if (report.version !== version)
+      return { reportId, version, outcome: `superseded by version ${report.version}` };
     const stored = await this.db.query(
       'SELECT 1 AS x FROM funding_report_versions WHERE report_id = ? AND version = ?',
       [reportId, version],

@@ -126,7 +126,10 @@ export function renderChart(doc: ReportDocument, font: ReportFont): Buffer {
     },
     plugins: [whiteBackground, rateLabels],
   };
-  const chart = new Chart(canvas as unknown as ConstructorParameters<typeof Chart>[0], config as ChartConfiguration);
+  const chart = new Chart(
+    canvas as unknown as ConstructorParameters<typeof Chart>[0],
+    config as ChartConfiguration,
+  );
   try {
     return canvas.toBuffer('image/png');
   } finally {

@@ -16,16 +16,28 @@ type Row = Record<string, string | number | null>;
 const COLUMNS: Array<{ key: string; header: string; of: (f: ReportFigures) => number | null }> = [
   { key: 'fundsInFen', header: '资金收入(分) fundsInFen', of: (f) => f.fundsInFen },
   ...FUNDING_SOURCES.flatMap((s) => [
-    { key: `${s}Fen`, header: `${SOURCE_LABELS[s]}(分) ${s}Fen`, of: (f: ReportFigures) => f.fundsBySource[s].fen },
+    {
+      key: `${s}Fen`,
+      header: `${SOURCE_LABELS[s]}(分) ${s}Fen`,
+      of: (f: ReportFigures) => f.fundsBySource[s].fen,
+    },
     {
       key: `${s}Share`,
       header: `${SOURCE_LABELS[s]}占比 ${s}Share`,
       of: (f: ReportFigures) => f.fundsBySource[s].share,
     },
   ]),
-  { key: 'socialDonationShare', header: '社会捐赠占比 socialDonationShare', of: (f) => f.socialDonationShare },
+  {
+    key: 'socialDonationShare',
+    header: '社会捐赠占比 socialDonationShare',
+    of: (f) => f.socialDonationShare,
+  },
   { key: 'spendingFen', header: '支出(分) spendingFen', of: (f) => f.spendingFen },
-  { key: 'costOfRedemptionsFen', header: '兑换成本(分) costOfRedemptionsFen', of: (f) => f.costOfRedemptionsFen },
+  {
+    key: 'costOfRedemptionsFen',
+    header: '兑换成本(分) costOfRedemptionsFen',
+    of: (f) => f.costOfRedemptionsFen,
+  },
   { key: 'pointsIssued', header: '发放积分 pointsIssued', of: (f) => f.pointsIssued },
   { key: 'pointsDeducted', header: '扣减积分 pointsDeducted', of: (f) => f.pointsDeducted },
   { key: 'pointsRedeemed', header: '兑换积分 pointsRedeemed', of: (f) => f.pointsRedeemed },
@@ -37,7 +49,11 @@ const COLUMNS: Array<{ key: string; header: string; of: (f: ReportFigures) => nu
     header: '每兑换积分成本(分) costPerRedeemedPointFen',
     of: (f) => f.costPerRedeemedPointFen,
   },
-  { key: 'collectiveIncomeFen', header: '集体收入(分) collectiveIncomeFen', of: (f) => f.collectiveIncomeFen },
+  {
+    key: 'collectiveIncomeFen',
+    header: '集体收入(分) collectiveIncomeFen',
+    of: (f) => f.collectiveIncomeFen,
+  },
   {
     key: 'spendingShareOfCollectiveIncome',
     header: '支出占集体收入 spendingShareOfCollectiveIncome',
@@ -57,7 +73,11 @@ const COLUMNS: Array<{ key: string; header: string; of: (f: ReportFigures) => nu
     header: '未结医疗账单(分) deferredBillsOutstandingFen',
     of: (f) => f.deferredBillsOutstandingFen,
   },
-  { key: 'deferredBillsOverdue', header: '逾期医疗账单 deferredBillsOverdue', of: (f) => f.deferredBillsOverdue },
+  {
+    key: 'deferredBillsOverdue',
+    header: '逾期医疗账单 deferredBillsOverdue',
+    of: (f) => f.deferredBillsOverdue,
+  },
   {
     key: 'deferredBillsOverdueFen',
     header: '逾期医疗账单(分) deferredBillsOverdueFen',

@@ -4,7 +4,13 @@ import { CreditService } from '../earning/credit.service';
 import { earningYearOf, yearRange } from '../earning/earning-period';
 import { RegionEntity } from '../regions/entities/region.entity';
 import { FUNDING_CODES, FUNDING_SOURCES, MONEY, type FundingSource } from './funding.types';
-import { communityFigures, CommunityAmounts, CommunityFigures, ReportFigures, totalsOf } from './report-arithmetic';
+import {
+  communityFigures,
+  CommunityAmounts,
+  CommunityFigures,
+  ReportFigures,
+  totalsOf,
+} from './report-arithmetic';
 
 /** The code of the ledger post that captures an order's points hold at the counter. */
 export const REDEEM_CODE = 'redeem';
@@ -120,11 +126,19 @@ export class ReportFiguresService {
     await this.profiles(em, ids, out);
     await this.money(em, ofKind('funding_source', 'community_fund', 'inventory'), byId, from, to, out);
     const cumulative = new Map<string, number>();
-    await this.points(em, ofKind('issuance'), ofKind('deduction_sink', 'expiry_sink'), byId, from, to, out, cumulative);
+    await this.points(
+      em,
+      ids,
+      ofKind('issuance'),
+      ofKind('deduction_sink', 'expiry_sink'),
+      byId,
+      from,
+      to,
+      out,
+      cumulative,
+    );
     await this.redeemed(em, ids, from, to, out, cumulative);
     for (const [id, c] of out) c.pointsOutstanding = cumulative.get(id) ?? 0;
-    await this.participation(em, ids, ofKind('issuance'), byId, from, to, out);
-    await this.aaaHouseholds(em, ofKind('issuance'), ofKind('deduction_sink'), to, out);
     await this.deferredBills(em, ids, to, out);
     return [...out.values()];
   }
@@ -178,9 +192,15 @@ export class ReportFiguresService {
     }
   }
 
-  /** Issued (from issuance), deducted and expired (into the sinks): in the period and up to `to`. */
+  /**
+   * Issued, deducted and expired points, participation and AAA households, in one grouped pass over
+   * the issuance accounts' transfers and one over the sinks' (by account and wallet), then the
+   * wallets' residents. Windows: the period [from, to); all time before `to` (outstanding); the
+   * earning year up to `to` (AAA, as CreditService counts it: awards + base grants − deductions).
+   */
   private async points(
     em: EntityManager,
+    ids: string[],
     issuanceIds: string[],
     sinkIds: string[],
     byId: Map<string, AccountRow>,
@@ -190,39 +210,102 @@ export class ReportFiguresService {
     cumulative: Map<string, number>,
   ) {
     const add = (id: string, v: number) => cumulative.set(id, (cumulative.get(id) ?? 0) + v);
-    if (issuanceIds.length) {
-      const rows: Array<{ account_id: string; period: Num; total: Num }> = await em.query(
-        `SELECT debit_account_id AS account_id, SUM(CASE WHEN created_at >= ? THEN amount ELSE 0 END) AS period,
-                SUM(amount) AS total
-           FROM transfers
-          WHERE debit_account_id IN (${placeholders(issuanceIds)}) AND code IN ('award', 'base_grant')
-            AND phase = 'single' AND created_at < ?
-          GROUP BY debit_account_id`,
-        [from, ...issuanceIds, to],
-      );
-      for (const r of rows) {
-        const community = byId.get(r.account_id)!.owner_id;
-        out.get(community)!.pointsIssued += n(r.period);
-        add(community, n(r.total));
+    const yearFrom = yearRange(earningYearOf(new Date(to.getTime() - 1))).from;
+    type FlowRow = { side: string; wallet: string; period: Num; total: Num; year: Num; awards: Num };
+    const issued: FlowRow[] = issuanceIds.length
+      ? await em.query(
+          `SELECT debit_account_id AS side, credit_account_id AS wallet,
+                  SUM(CASE WHEN created_at >= ? THEN amount ELSE 0 END) AS period,
+                  SUM(amount) AS total,
+                  SUM(CASE WHEN created_at >= ? THEN amount ELSE 0 END) AS year,
+                  SUM(CASE WHEN code = 'award' AND created_at >= ? THEN 1 ELSE 0 END) AS awards
+             FROM transfers
+            WHERE debit_account_id IN (${placeholders(issuanceIds)}) AND code IN ('award', 'base_grant')
+              AND phase = 'single' AND created_at < ?
+            GROUP BY debit_account_id, credit_account_id`,
+          [from, yearFrom, from, ...issuanceIds, to],
+        )
+      : [];
+    const sunk: FlowRow[] = sinkIds.length
+      ? await em.query(
+          `SELECT credit_account_id AS side, debit_account_id AS wallet,
+                  SUM(CASE WHEN created_at >= ? THEN amount ELSE 0 END) AS period,
+                  SUM(amount) AS total,
+                  SUM(CASE WHEN code = 'deduction' AND created_at >= ? THEN amount ELSE 0 END) AS year,
+                  0 AS awards
+             FROM transfers
+            WHERE credit_account_id IN (${placeholders(sinkIds)}) AND phase IN ('single', 'post') AND created_at < ?
+            GROUP BY credit_account_id, debit_account_id`,
+          [from, yearFrom, ...sinkIds, to],
+        )
+      : [];
+    // Whose wallets: residents (registered and active now) of which community, in which household.
+    const wallets = [...new Set([...issued, ...sunk].map((r) => r.wallet))];
+    const owner = new Map<string, { userId: string; regionId: string; household: string }>();
+    for (let i = 0; i < wallets.length; i += 5_000) {
+      const chunk = wallets.slice(i, i + 5_000);
+      const rows: Array<{ wallet: string; user_id: string; region_id: string; household: string }> =
+        await em.query(
+          `SELECT w.id AS wallet, u.id AS user_id, u.region_id, COALESCE(u.household_no, u.id) AS household
+           FROM accounts w JOIN users u ON u.id = w.owner_id
+          WHERE w.id IN (${placeholders(chunk)}) AND w.kind = 'wallet' AND w.owner_type = 'user'
+            AND u.active = 1 AND FIND_IN_SET('resident', u.roles)`,
+          chunk,
+        );
+      for (const r of rows)
+        owner.set(r.wallet, { userId: r.user_id, regionId: r.region_id, household: r.household });
+    }
+    const earned = new Map<string, { community: string; household: string; points: number }>();
+    const earn = (community: string, wallet: string, points: number) => {
+      const o = owner.get(wallet);
+      if (!o || o.regionId !== community) return; // a resident of another community, or no longer a resident
+      const e = earned.get(o.userId) ?? { community, household: o.household, points: 0 };
+      e.points += points;
+      earned.set(o.userId, e);
+    };
+    const participants = new Map<string, Set<string>>();
+    for (const r of issued) {
+      const community = byId.get(r.side)!.owner_id;
+      out.get(community)!.pointsIssued += n(r.period);
+      add(community, n(r.total));
+      earn(community, r.wallet, n(r.year));
+      const o = owner.get(r.wallet);
+      if (n(r.awards) > 0 && o?.regionId === community) {
+        const set = participants.get(community) ?? new Set<string>();
+        set.add(o.userId);
+        participants.set(community, set);
       }
     }
-    if (sinkIds.length) {
-      const rows: Array<{ account_id: string; period: Num; total: Num }> = await em.query(
-        `SELECT credit_account_id AS account_id, SUM(CASE WHEN created_at >= ? THEN amount ELSE 0 END) AS period,
-                SUM(amount) AS total
-           FROM transfers
-          WHERE credit_account_id IN (${placeholders(sinkIds)}) AND phase IN ('single', 'post') AND created_at < ?
-          GROUP BY credit_account_id`,
-        [from, ...sinkIds, to],
-      );
-      for (const r of rows) {
-        const sink = byId.get(r.account_id)!;
-        const c = out.get(sink.owner_id)!;
-        if (sink.kind === 'deduction_sink') c.pointsDeducted += n(r.period);
-        else c.pointsExpired += n(r.period);
-        add(sink.owner_id, -n(r.total));
-      }
+    for (const r of sunk) {
+      const sink = byId.get(r.side)!;
+      const c = out.get(sink.owner_id)!;
+      if (sink.kind === 'deduction_sink') {
+        c.pointsDeducted += n(r.period);
+        earn(sink.owner_id, r.wallet, -n(r.year));
+      } else c.pointsExpired += n(r.period);
+      add(sink.owner_id, -n(r.total));
     }
+    for (const [community, set] of participants) out.get(community)!.participants = set.size;
+
+    const residents: Array<{ region_id: string; n: Num }> = await em.query(
+      `SELECT region_id, COUNT(*) AS n FROM users
+        WHERE region_id IN (${placeholders(ids)}) AND FIND_IN_SET('resident', roles) AND active = 1
+        GROUP BY region_id`,
+      ids,
+    );
+    for (const r of residents) out.get(r.region_id)!.residents = n(r.n);
+
+    const aaa = new Map<string, Set<string>>();
+    const thresholds = new Map<string, number>();
+    for (const e of earned.values()) {
+      if (!thresholds.has(e.community))
+        thresholds.set(e.community, (await this.credit.thresholdsFor(e.community)).aaa);
+      if (e.points < thresholds.get(e.community)!) continue;
+      const set = aaa.get(e.community) ?? new Set<string>();
+      set.add(e.household);
+      aaa.set(e.community, set);
+    }
+    for (const [community, set] of aaa) out.get(community)!.aaaHouseholds = set.size;
   }
 
   /** Points captured at redemption: `redeem` posts of order holds, by the order's community. */
@@ -251,96 +334,25 @@ export class ReportFiguresService {
     }
   }
 
-  private async participation(
+  /** Deferred hospital bills (treat first, pay later) of the entitlements module, if it is installed. */
+  private async deferredBills(
     em: EntityManager,
     ids: string[],
-    issuanceIds: string[],
-    byId: Map<string, AccountRow>,
-    from: Date,
     to: Date,
     out: Map<string, CommunityAmounts>,
   ) {
-    const residents: Array<{ region_id: string; n: Num }> = await em.query(
-      `SELECT region_id, COUNT(*) AS n FROM users
-        WHERE region_id IN (${placeholders(ids)}) AND FIND_IN_SET('resident', roles) AND active = 1
-        GROUP BY region_id`,
-      ids,
-    );
-    for (const r of residents) out.get(r.region_id)!.residents = n(r.n);
-    if (!issuanceIds.length) return;
-    const rows: Array<{ account_id: string; n: Num }> = await em.query(
-      `SELECT t.debit_account_id AS account_id, COUNT(DISTINCT u.id) AS n
-         FROM transfers t
-         JOIN accounts ia ON ia.id = t.debit_account_id
-         JOIN accounts w ON w.id = t.credit_account_id AND w.kind = 'wallet' AND w.owner_type = 'user'
-         JOIN users u ON u.id = w.owner_id AND u.region_id = ia.owner_id
-        WHERE t.debit_account_id IN (${placeholders(issuanceIds)}) AND t.code = 'award'
-          AND t.created_at >= ? AND t.created_at < ? AND u.active = 1 AND FIND_IN_SET('resident', u.roles)
-        GROUP BY t.debit_account_id`,
-      [...issuanceIds, from, to],
-    );
-    for (const r of rows) out.get(byId.get(r.account_id)!.owner_id)!.participants = n(r.n);
-  }
-
-  /** Households with a resident at AAA in the earning year of the period's last instant. */
-  private async aaaHouseholds(
-    em: EntityManager,
-    issuanceIds: string[],
-    deductionIds: string[],
-    to: Date,
-    out: Map<string, CommunityAmounts>,
-  ) {
-    if (!issuanceIds.length) return;
-    const year = yearRange(earningYearOf(new Date(to.getTime() - 1)));
-    const deductions = deductionIds.length
-      ? `UNION ALL
-         SELECT t.credit_account_id, t.debit_account_id, -t.amount
-           FROM transfers t
-          WHERE t.credit_account_id IN (${placeholders(deductionIds)}) AND t.code = 'deduction'
-            AND t.created_at >= ? AND t.created_at < ?`
-      : '';
-    const rows: Array<{ community_id: string; household: string; points: Num }> = await em.query(
-      `SELECT a.owner_id AS community_id, COALESCE(u.household_no, u.id) AS household, SUM(x.amount) AS points
-         FROM (
-           SELECT t.debit_account_id AS side, t.credit_account_id AS wallet, t.amount
-             FROM transfers t
-            WHERE t.debit_account_id IN (${placeholders(issuanceIds)}) AND t.code IN ('award', 'base_grant')
-              AND t.created_at >= ? AND t.created_at < ?
-           ${deductions}
-         ) x
-         JOIN accounts a ON a.id = x.side
-         JOIN accounts w ON w.id = x.wallet AND w.kind = 'wallet' AND w.owner_type = 'user'
-         JOIN users u ON u.id = w.owner_id AND u.region_id = a.owner_id
-        GROUP BY a.owner_id, u.id, u.household_no`,
-      [
-        ...issuanceIds,
-        year.from,
-        year.to,
-        ...(deductionIds.length ? [...deductionIds, year.from, year.to] : []),
-      ],
-    );
-    const aaa = new Map<string, Set<string>>();
-    const thresholds = new Map<string, number>();
-    for (const r of rows) {
-      if (!thresholds.has(r.community_id))
-        thresholds.set(r.community_id, (await this.credit.thresholdsFor(r.community_id)).aaa);
-      if (n(r.points) < thresholds.get(r.community_id)!) continue;
-      const set = aaa.get(r.community_id) ?? new Set<string>();
-      set.add(r.household);
-      aaa.set(r.community_id, set);
-    }
-    for (const [id, set] of aaa) out.get(id)!.aaaHouseholds = set.size;
-  }
-
-  /** Deferred hospital bills (treat first, pay later) of the entitlements module, if it is installed. */
-  private async deferredBills(em: EntityManager, ids: string[], to: Date, out: Map<string, CommunityAmounts>) {
     const [present] = await em.query(
       `SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'entitlement_uses'`,
     );
     if (!n(present?.n)) return;
-    const rows: Array<{ community_id: string; outstanding: Num; outstanding_fen: Num; overdue: Num; overdue_fen: Num }> =
-      await em.query(
-        `SELECT community_id,
+    const rows: Array<{
+      community_id: string;
+      outstanding: Num;
+      outstanding_fen: Num;
+      overdue: Num;
+      overdue_fen: Num;
+    }> = await em.query(
+      `SELECT community_id,
                 COUNT(*) AS outstanding, SUM(COALESCE(amount_fen, 0)) AS outstanding_fen,
                 SUM(CASE WHEN status = 'overdue' OR (due_at IS NOT NULL AND due_at <= CURRENT_TIMESTAMP(3)) THEN 1 ELSE 0 END) AS overdue,
                 SUM(CASE WHEN status = 'overdue' OR (due_at IS NOT NULL AND due_at <= CURRENT_TIMESTAMP(3)) THEN COALESCE(amount_fen, 0) ELSE 0 END) AS overdue_fen
@@ -348,8 +360,8 @@ export class ReportFiguresService {
           WHERE community_id IN (${placeholders(ids)}) AND kind = 'treat_first_pay_later'
             AND status IN ('outstanding', 'overdue') AND created_at < ?
           GROUP BY community_id`,
-        [...ids, to],
-      );
+      [...ids, to],
+    );
     for (const r of rows) {
       const c = out.get(r.community_id)!;
       c.deferredBillsOutstanding = n(r.outstanding);

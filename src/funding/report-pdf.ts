@@ -120,38 +120,48 @@ export function renderPdf(report: ReportDocument, chartPng: Buffer, font: Report
   ];
   doc.fontSize(11).text('各社区(村)指标', { underline: true });
   doc.moveDown(0.3);
-  table(doc, [
-    { header: '社区/村', width: 92, cell: (f) => f.name },
-    { header: '资金收入(元)', width: 62, cell: (f) => yuan(f.fundsInFen) },
-    { header: '社会捐赠占比', width: 52, cell: (f) => percent(f.socialDonationShare) },
-    { header: '支出(元)', width: 62, cell: (f) => yuan(f.spendingFen) },
-    { header: '兑换成本(元)', width: 58, cell: (f) => yuan(f.costOfRedemptionsFen) },
-    { header: '发放积分', width: 48, cell: (f) => num(f.pointsIssued) },
-    { header: '扣减积分', width: 42, cell: (f) => num(f.pointsDeducted) },
-    { header: '兑换积分', width: 48, cell: (f) => num(f.pointsRedeemed) },
-    { header: '结余积分', width: 48, cell: (f) => num(f.pointsOutstanding) },
-    { header: '兑换率', width: 40, cell: (f) => percent(f.redemptionRate) },
-    { header: '支出占集体收入', width: 58, cell: (f) => percent(f.spendingShareOfCollectiveIncome) },
-    { header: '参与率', width: 40, cell: (f) => percent(f.participationRate) },
-    { header: 'AAA户', width: 34, cell: (f) => num(f.aaaHouseholds) },
-    {
-      header: '未结/逾期账单',
-      width: 64,
-      cell: (f) => `${num(f.deferredBillsOutstanding)} / ${num(f.deferredBillsOverdue)}`,
-    },
-  ], rows);
+  table(
+    doc,
+    [
+      { header: '社区/村', width: 92, cell: (f) => f.name },
+      { header: '资金收入(元)', width: 62, cell: (f) => yuan(f.fundsInFen) },
+      { header: '社会捐赠占比', width: 52, cell: (f) => percent(f.socialDonationShare) },
+      { header: '支出(元)', width: 62, cell: (f) => yuan(f.spendingFen) },
+      { header: '兑换成本(元)', width: 58, cell: (f) => yuan(f.costOfRedemptionsFen) },
+      { header: '发放积分', width: 48, cell: (f) => num(f.pointsIssued) },
+      { header: '扣减积分', width: 42, cell: (f) => num(f.pointsDeducted) },
+      { header: '兑换积分', width: 48, cell: (f) => num(f.pointsRedeemed) },
+      { header: '结余积分', width: 48, cell: (f) => num(f.pointsOutstanding) },
+      { header: '兑换率', width: 40, cell: (f) => percent(f.redemptionRate) },
+      { header: '支出占集体收入', width: 58, cell: (f) => percent(f.spendingShareOfCollectiveIncome) },
+      { header: '参与率', width: 40, cell: (f) => percent(f.participationRate) },
+      { header: 'AAA户', width: 34, cell: (f) => num(f.aaaHouseholds) },
+      {
+        header: '未结/逾期账单',
+        width: 64,
+        cell: (f) => `${num(f.deferredBillsOutstanding)} / ${num(f.deferredBillsOverdue)}`,
+      },
+    ],
+    rows,
+  );
 
   doc.fontSize(11).text('资金来源(元,占比)', { underline: true });
   doc.moveDown(0.3);
-  table(doc, [
-    { header: '社区/村', width: 104, cell: (f) => f.name },
-    ...FUNDING_SOURCES.map((s) => ({
-      header: SOURCE_LABELS[s],
-      width: 88,
-      cell: (f: ReportFigures) =>
-        f.fundsBySource[s].fen ? `${yuan(f.fundsBySource[s].fen)} (${percent(f.fundsBySource[s].share)})` : '—',
-    })),
-  ], rows);
+  table(
+    doc,
+    [
+      { header: '社区/村', width: 104, cell: (f) => f.name },
+      ...FUNDING_SOURCES.map((s) => ({
+        header: SOURCE_LABELS[s],
+        width: 88,
+        cell: (f: ReportFigures) =>
+          f.fundsBySource[s].fen
+            ? `${yuan(f.fundsBySource[s].fen)} (${percent(f.fundsBySource[s].share)})`
+            : '—',
+      })),
+    ],
+    rows,
+  );
 
   doc.addPage();
   doc.fontSize(11).text('资金来源与兑换率', { underline: true });

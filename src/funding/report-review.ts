@@ -10,13 +10,14 @@ export const REVIEW_ACTIONS = ['submit', 'resubmit', 'approve', 'return'] as con
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
 
 /** Every allowed review step, in one place: from which states, to which state. */
-export const REVIEW_TRANSITIONS: Readonly<Record<ReviewAction, { from: readonly ReviewStatus[]; to: ReviewStatus }>> =
-  Object.freeze({
-    submit: { from: ['draft'], to: 'submitted' },
-    resubmit: { from: ['returned'], to: 'submitted' },
-    approve: { from: ['submitted'], to: 'approved' },
-    return: { from: ['submitted'], to: 'returned' },
-  });
+export const REVIEW_TRANSITIONS: Readonly<
+  Record<ReviewAction, { from: readonly ReviewStatus[]; to: ReviewStatus }>
+> = Object.freeze({
+  submit: { from: ['draft'], to: 'submitted' },
+  resubmit: { from: ['returned'], to: 'submitted' },
+  approve: { from: ['submitted'], to: 'approved' },
+  return: { from: ['submitted'], to: 'returned' },
+});
 
 /** The action that submits a report in `status` (first time or after a return), or null. */
 export function submitActionFor(status: ReviewStatus): 'submit' | 'resubmit' | null {

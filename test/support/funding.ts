@@ -5,7 +5,10 @@ import { TestApp, waitFor } from './harness';
 import type { User, World } from './world';
 
 /** supertest: keep the body as raw bytes (CSV, PNG, PDF). */
-const binary = (res: NodeJS.ReadableStream & { setEncoding?: unknown }, done: (e: Error | null, b: Buffer) => void) => {
+const binary = (
+  res: NodeJS.ReadableStream & { setEncoding?: unknown },
+  done: (e: Error | null, b: Buffer) => void,
+) => {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
   res.on('end', () => done(null, Buffer.concat(chunks)));
@@ -43,7 +46,9 @@ export class Funding {
 
   /** GET with the body kept as bytes. */
   bytes(user: User, path: string) {
-    return this.get(user, path).buffer(true).parse(binary as never);
+    return this.get(user, path)
+      .buffer(true)
+      .parse(binary as never);
   }
 
   donate(user: User, body: Record<string, unknown>, key?: string) {
@@ -127,7 +132,10 @@ export class Funding {
   async ready(user: User, id: string): Promise<any> {
     const res = await waitFor(
       () => this.get(user, `/funding-reports/${id}`),
-      (r) => r.status !== 200 || r.body.status === 'failed' || (r.body.status === 'ready' && r.body.version === r.body.latestVersion),
+      (r) =>
+        r.status !== 200 ||
+        r.body.status === 'failed' ||
+        (r.body.status === 'ready' && r.body.version === r.body.latestVersion),
       { timeoutMs: 30_000, what: `funding report ${id} ready` },
     );
     if (res.status !== 200 || res.body.status !== 'ready')

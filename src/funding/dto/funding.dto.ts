@@ -36,7 +36,10 @@ export const MAX_QUANTITY = 1_000_000;
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 const IsIsoDateTime = () =>
   applyDecorators(
-    IsISO8601({ strict: true }, { message: '$property must be an ISO-8601 date or date-time, e.g. 2026-01-01' }),
+    IsISO8601(
+      { strict: true },
+      { message: '$property must be an ISO-8601 date or date-time, e.g. 2026-01-01' },
+    ),
     Matches(ISO_DATE_TIME, { message: '$property must be an ISO-8601 date or date-time with a time zone' }),
   );
 

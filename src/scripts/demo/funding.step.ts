@@ -74,7 +74,13 @@ export const EXPENSES: readonly DemoExpense[] = [
     listingId: DEMO_LISTINGS.rice,
     quantity: 40,
   },
-  { key: 'thy-prizes', by: 'demo.community_staff', community: 'taohuayuan', amountFen: yuan(800), purpose: '积分活动奖品及宣传物料' },
+  {
+    key: 'thy-prizes',
+    by: 'demo.community_staff',
+    community: 'taohuayuan',
+    amountFen: yuan(800),
+    purpose: '积分活动奖品及宣传物料',
+  },
   {
     key: 'liren-salt',
     by: 'demo.village_admin',
@@ -84,7 +90,13 @@ export const EXPENSES: readonly DemoExpense[] = [
     listingId: DEMO_LISTINGS.salt,
     quantity: 2_000,
   },
-  { key: 'liren-goods', by: 'demo.village_admin', community: 'liren', amountFen: yuan(254_000), purpose: '积分兑换商品及服务' },
+  {
+    key: 'liren-goods',
+    by: 'demo.village_admin',
+    community: 'liren',
+    amountFen: yuan(254_000),
+    purpose: '积分兑换商品及服务',
+  },
 ];
 
 /** A report of this year for each, built at once (the seed runs no workers) and submitted. */
@@ -94,7 +106,10 @@ export const REPORTS: ReadonlyArray<{ key: string; by: string; region: RegionKey
 ];
 
 async function keyUsed(ctx: DemoContext, scope: string, key: string): Promise<boolean> {
-  const rows = await ctx.db.query('SELECT 1 AS x FROM idempotency_keys WHERE scope = ? AND idem_key = ?', [scope, key]);
+  const rows = await ctx.db.query('SELECT 1 AS x FROM idempotency_keys WHERE scope = ? AND idem_key = ?', [
+    scope,
+    key,
+  ]);
   return rows.length > 0;
 }
 
@@ -118,7 +133,11 @@ export const fundingStep: SeedStep = {
         tally.add('unchanged');
         continue;
       }
-      await funding.donate(a, { ...d, communityId: DEMO.regions[community], receivedAt: new Date().toISOString() }, k);
+      await funding.donate(
+        a,
+        { ...d, communityId: DEMO.regions[community], receivedAt: new Date().toISOString() },
+        k,
+      );
       tally.add('created');
     }
     for (const { key, by, community, ...e } of EXPENSES) {
@@ -136,13 +155,17 @@ export const fundingStep: SeedStep = {
       const a = await actor(r.by);
       const k = `demo-${year}-report-${r.key}`;
       const fresh = !(await keyUsed(ctx, `funding-reports:${a.id}`, k));
-      const body = { regionId: DEMO.regions[r.region], from: period.from.toISOString(), to: period.to.toISOString() };
+      const body = {
+        regionId: DEMO.regions[r.region],
+        from: period.from.toISOString(),
+        to: period.to.toISOString(),
+      };
       let report = await reports.request(a, body, k);
       if (report.status !== 'ready') {
         await ctx.get(ReportBuilderService).build(report.id, report.latestVersion);
         report = await reports.get(a, report.id);
       }
-      if (report.reviewStatus === 'draft') report = await reports.submit(a, report.id, { comment: '请街道审核' });
+      if (report.reviewStatus === 'draft') await reports.submit(a, report.id, { comment: '请街道审核' });
       tally.add(fresh ? 'created' : 'unchanged');
     }
     return tally.toString();
