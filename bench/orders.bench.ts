@@ -768,7 +768,7 @@ function table(results: PhaseResult[]): string {
     const tput = (r.ok / r.elapsedMs) * 1000;
     const raw = results.find((x) => x.scenario === r.scenario && x.path === 'raw SQL');
     const rawTput = raw ? (raw.ok / raw.elapsedMs) * 1000 : NaN;
-    const http = r.path === 'HTTP' && raw;
+    const vsRaw = r.path === 'HTTP' && raw;
     rows.push([
       r.scenario,
       r.path,
@@ -776,8 +776,8 @@ function table(results: PhaseResult[]): string {
       tput.toFixed(0),
       percentile(r.latencies, 0.5).toFixed(1),
       percentile(r.latencies, 0.99).toFixed(1),
-      http ? `${(tput / rawTput).toFixed(2)}x` : '',
-      http ? `${(percentile(r.latencies, 0.5) / percentile(raw.latencies, 0.5)).toFixed(1)}x` : '',
+      vsRaw ? `${(tput / rawTput).toFixed(2)}x` : '',
+      vsRaw ? `${(percentile(r.latencies, 0.5) / percentile(raw.latencies, 0.5)).toFixed(1)}x` : '',
     ]);
   }
   return format(rows);

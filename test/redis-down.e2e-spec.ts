@@ -85,31 +85,7 @@ describe('Redis down', () => {
   });
   afterAll(async () => {
     await redis?.start().catch(() => undefined);
-    const timer = setTimeout(() => {
-      const hs = (process as any)._getActiveHandles();
-      console.log('HANDLES', hs.map((h: any) => h.constructor?.name + ' ' + (h.remotePort ?? h.address?.()?.port ?? '')));
-      console.log('REQS', (process as any)._getActiveRequests().map((h: any) => h.constructor?.name));
-    }, 15000);
-    const origClose = t.app.close.bind(t.app);
-    const app: any = t.app;
-    for (const k of ['callDestroyHook', 'callBeforeShutdownHook', 'dispose', 'callShutdownHook']) {
-      const f = app[k].bind(app);
-      app[k] = async (...a: any[]) => { console.log('start', k); const r = await f(...a); console.log('end', k); return r; };
-    }
-    void origClose;
-    for (const m of app.container.getModules().values()) {
-      for (const w of [...m.providers.values(), ...m.injectables.values()]) {
-        const inst = w.instance;
-        if (inst && typeof inst.onApplicationShutdown === 'function' && !inst.__wrapped) {
-          const f = inst.onApplicationShutdown.bind(inst);
-          inst.__wrapped = true;
-          const name = String(w.name?.toString?.() ?? w.token?.toString?.());
-          inst.onApplicationShutdown = async (...a: any[]) => { console.log('SD start', name); const r = await f(...a); console.log('SD end', name); return r; };
-        }
-      }
-    }
     await t?.close();
-    clearTimeout(timer);
     await redis?.stop();
   });
 

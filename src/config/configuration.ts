@@ -19,6 +19,16 @@ export const DEV_ADMIN_USERNAME = 'admin';
 export const DEV_ADMIN_PASSWORD = 'admin12345';
 export const DEV_KEY_SECRET = 'jifen-dev-key-encryption-secret';
 
+const DURATION_RE = /^(\d+)\s*([smhd]?)$/;
+const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `12h` → 43200; a bare number is seconds (jsonwebtoken would read a numeric *string* as milliseconds). */
+export function durationSeconds(value: string): number {
+  const m = DURATION_RE.exec(value.trim());
+  if (!m) throw new ConfigError(`not a duration: ${value}`);
+  return Number(m[1]) * UNIT_SECONDS[m[2]];
+}
+
 /** The environment, as read and checked at start-up. Every value has a documented default except in production. */
 export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
@@ -32,10 +42,11 @@ export class EnvironmentVariables {
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must look like redis://host:6379' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
+  // Checked bottom-up and one problem per variable is reported: "abc" is "not an integer".
   @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
-  @IsInt({ message: 'PORT must be an integer' })
-  @Min(0)
   @Max(65535)
+  @Min(0)
+  @IsInt({ message: 'PORT must be an integer' })
   PORT = 3000;
 
   @IsIn(APP_ROLES, { message: `APP_ROLE must be one of ${APP_ROLES.join(', ')}` })
@@ -46,7 +57,8 @@ export class EnvironmentVariables {
   @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
   JWT_SECRET?: string;
 
-  @IsString()
+  /** Seconds, or a number with a unit: `900`, `90s`, `15m`, `12h`, `7d`. */
+  @Matches(DURATION_RE, { message: 'JWT_EXPIRES_IN must be seconds or a number with s, m, h or d (e.g. 12h)' })
   JWT_EXPIRES_IN = '12h';
 
   @IsOptional()
@@ -71,7 +83,7 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @IsString()
+  @Matches(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, { message: 'BODY_LIMIT must be a size such as 1mb, 500kb or 65536' })
   BODY_LIMIT = '1mb';
 
   /** Failed logins allowed per username within LOGIN_WINDOW_SECONDS before 429. */
@@ -169,7 +181,8 @@ export interface AppConfig {
   port: number;
   role: AppRole;
   jwtSecret: string;
-  jwtExpiresIn: string;
+  /** Token lifetime in seconds. */
+  jwtExpiresIn: number;
   adminUsername: string;
   adminPassword: string;
   keyEncryptionSecret: string;
@@ -199,7 +212,7 @@ export function loadConfig(raw: Record<string, unknown> = process.env): AppConfi
   const cleaned: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) if (v !== '' && v !== undefined) cleaned[k] = v;
   const env = plainToInstance(EnvironmentVariables, cleaned, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
+  const errors = validateSync(env, { skipMissingProperties: false, stopAtFirstError: true });
   const problems = errors.flatMap((e) =>
     Object.values(e.constraints ?? {}).map((m) => `${e.property}: ${m}`),
   );
@@ -227,7 +240,7 @@ export function loadConfig(raw: Record<string, unknown> = process.env): AppConfi
     port: env.PORT,
     role: env.APP_ROLE,
     jwtSecret,
-    jwtExpiresIn: env.JWT_EXPIRES_IN,
+    jwtExpiresIn: durationSeconds(env.JWT_EXPIRES_IN),
     adminUsername,
     adminPassword,
     keyEncryptionSecret,

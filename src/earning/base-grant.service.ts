@@ -16,7 +16,7 @@ export const DEFAULT_BASE_GRANT_POINTS = 100;
 /** Residents per transaction. */
 export const BASE_GRANT_BATCH = 500;
 /** Parallel transactions that create a batch's missing wallets before the batch runs. */
-const WALLET_PREP_PARALLELISM = 8;
+const WALLET_PREP_PARALLELISM = 4;
 
 export interface BaseGrantJob {
   communityId: string;

@@ -49,8 +49,9 @@ const placeholders = (xs: unknown[]) => xs.map(() => '?').join(', ');
  *   redeemed: `redeem` posts of order holds, attributed to the order's community;
  * - outstanding: issued − deducted − redeemed − expired over all time before `to`;
  * - participation: residents (registered now) credited an `award` in the period / residents;
- * - AAA households: households with a resident whose points earned in the earning year that holds
- *   the period's last day reach the community's AAA threshold (same rule as CreditService);
+ * - AAA households: households with a resident whose points earned in the earning year of the
+ *   period's end, up to that end, reach the community's AAA threshold (CreditService's rule:
+ *   awards + base grants − deductions; its thresholds);
  * - deferred hospital bills: treat-first-pay-later uses of the community's residents recorded before
  *   `to` and unpaid now (overdue: marked overdue, or due and unpaid), when the entitlements
  *   module's table exists.

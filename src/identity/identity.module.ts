@@ -21,7 +21,7 @@ import { UsersService } from './users.service';
       inject: [APP_CONFIG],
       useFactory: (c: AppConfig) => ({
         secret: c.jwtSecret,
-        signOptions: { expiresIn: c.jwtExpiresIn as never, algorithm: 'HS256' },
+        signOptions: { expiresIn: c.jwtExpiresIn, algorithm: 'HS256' },
       }),
     }),
   ],

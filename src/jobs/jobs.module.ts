@@ -6,7 +6,7 @@ import { OutboxRelay } from './outbox-relay.service';
 import { OutboxService } from './outbox.service';
 import { QueueRegistry } from './queue-registry.service';
 import { QUEUES } from './queues';
-import { workerRedisOptions } from './redis-options';
+import { producerRedisOptions, workerRedisOptions } from './redis-options';
 import { SchedulerService } from './scheduler.service';
 import { WorkerRunner } from './worker-runner.service';
 
@@ -21,7 +21,14 @@ import { WorkerRunner } from './worker-runner.service';
         prefix: config.queuePrefix,
       }),
     }),
-    BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
+    // Queues (producers, Bull Board) fail fast while Redis is down; workers use the root connection.
+    ...Object.values(QUEUES).map((name) =>
+      BullModule.registerQueueAsync({
+        name,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) => ({ connection: producerRedisOptions(config.redisUrl) }),
+      }),
+    ),
   ],
   providers: [OutboxService, OutboxRelay, QueueRegistry, SchedulerService, WorkerRunner],
   exports: [BullModule, OutboxService, OutboxRelay, QueueRegistry, SchedulerService, WorkerRunner],

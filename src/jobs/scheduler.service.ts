@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 
 interface Task {
@@ -15,7 +22,7 @@ interface Task {
  * rows with SKIP LOCKED or conditional updates). In the `api` role nothing runs.
  */
 @Injectable()
-export class SchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly log = new Logger('Scheduler');
   private readonly tasks: Task[] = [];
   private started = false;
@@ -44,6 +51,11 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     this.stopping = true;
     for (const t of this.tasks) if (t.timer) clearTimeout(t.timer);
     await Promise.allSettled(this.tasks.map((t) => t.running));
+  }
+
+  /** Stops before the database closes, so that no task runs against a closed pool. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -169,10 +169,6 @@ export class OfflineSyncService {
           checked,
           meter,
         );
-        await em.query(
-          'UPDATE offline_scans SET status = ?, reason = ?, order_id = ?, over_allowance = ? WHERE id = ?',
-          [o.status, o.reason, o.orderId, o.overAllowance ? 1 : 0, rowId],
-        );
         return o;
       });
       if (outcome.status === 'accepted') meter.add(outcome.points);
@@ -196,6 +192,10 @@ export class OfflineSyncService {
     }
   }
 
+  /**
+   * Judges the scan and records its outcome on the scan's row; an accepted scan is recorded before
+   * the capture, whose ledger post is then the last statement before the commit.
+   */
   private async apply(
     em: EntityManager,
     actor: Actor,
@@ -203,14 +203,27 @@ export class OfflineSyncService {
     checked: Checked,
     meter: AllowanceMeter,
   ): Promise<Outcome> {
+    const record = async (o: Outcome): Promise<Outcome> => {
+      await em.query(
+        'UPDATE offline_scans SET status = ?, reason = ?, order_id = ?, over_allowance = ? WHERE id = ?',
+        [o.status, o.reason, o.orderId, o.overAllowance ? 1 : 0, s.rowId],
+      );
+      return o;
+    };
     const none = { orderId: null, overAllowance: false, points: 0 };
-    if ('invalid' in checked) return { ...none, status: 'invalid', reason: checked.invalid };
+    if ('invalid' in checked) return record({ ...none, status: 'invalid', reason: checked.invalid });
     const order = await this.captures.lockOrder(em, checked.claims.subject);
     if (!order || order.providerOrganizationId !== s.organizationId)
-      return { ...none, status: 'invalid', reason: 'unknown_order' };
+      return record({ ...none, status: 'invalid', reason: 'unknown_order' });
     const verdict = judgeVoucher(order, s.scannedAt);
     if (verdict.ok) {
-      const overAllowance = meter.exceeds(order.totalPoints);
+      const accepted = await record({
+        status: 'accepted',
+        orderId: order.id,
+        reason: null,
+        overAllowance: meter.exceeds(order.totalPoints),
+        points: order.totalPoints,
+      });
       await this.captures.capture(em, order, {
         actorId: actor.id,
         deviceId: s.deviceId,
@@ -218,15 +231,10 @@ export class OfflineSyncService {
         scanId: s.scan.scanId,
         scannedAt: s.scannedAt,
       });
-      return {
-        status: 'accepted',
-        orderId: order.id,
-        reason: null,
-        overAllowance,
-        points: order.totalPoints,
-      };
+      return accepted;
     }
-    if (!verdict.dispute) return { ...none, status: 'invalid', orderId: order.id, reason: 'not_ready' };
+    if (!verdict.dispute)
+      return record({ ...none, status: 'invalid', orderId: order.id, reason: 'not_ready' });
     await this.disputes.open(em, {
       organizationId: s.organizationId,
       order,
@@ -234,7 +242,7 @@ export class OfflineSyncService {
       deviceId: s.deviceId,
       kind: verdict.dispute,
     });
-    return { ...none, status: 'conflict', orderId: order.id, reason: verdict.dispute };
+    return record({ ...none, status: 'conflict', orderId: order.id, reason: verdict.dispute });
   }
 
   /** The code's claims, or why a device should not have accepted it. */
