@@ -37,7 +37,11 @@ describe('login and tokens', () => {
       expect(res.body.expiresIn).toBe(12 * 3600);
       const profile = await me(res.body.accessToken);
       expect(profile.status).toBe(200);
-      expect(profile.body).toMatchObject({ id: alice.id, displayName: '李爱丽', region: { id: community.id } });
+      expect(profile.body).toMatchObject({
+        id: alice.id,
+        displayName: '李爱丽',
+        region: { id: community.id },
+      });
     });
 
     it('matches the username without regard to case or surrounding spaces', async () => {

@@ -28,7 +28,11 @@ describe('bad input', () => {
   });
 
   const post = (path: string, body: unknown) =>
-    t.http().post(`/api/v1${path}`).set('Authorization', `Bearer ${admin}`).send(body as object);
+    t
+      .http()
+      .post(`/api/v1${path}`)
+      .set('Authorization', `Bearer ${admin}`)
+      .send(body as object);
 
   it('names an unknown field', async () => {
     const before = await rows();
@@ -69,12 +73,20 @@ describe('bad input', () => {
     const b = await post('/regions', {});
     expect(b.status).toBe(400);
     expect(fieldsOf(b.body).sort()).toEqual(['kind', 'name']);
-    const c = await t
-      .http()
-      .post('/api/v1/auth/login')
-      .send({ username: 'admin' });
+    const c = await t.http().post('/api/v1/auth/login').send({ username: 'admin' });
     expect(c.status).toBe(400);
     expect(fieldsOf(c.body)).toEqual(['password']);
+    expect(await rows()).toEqual(before);
+  });
+
+  it('names a birth date that is not a plain calendar date', async () => {
+    const before = await rows();
+    for (const birthDate of ['1950-03-02T10:00:00Z', '1950-02-30', '02/03/1950', '2999-01-01']) {
+      const res = await post('/users', { ...goodUser(), birthDate });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+      expect(fieldsOf(res.body)).toEqual(['birthDate']);
+    }
     expect(await rows()).toEqual(before);
   });
 
@@ -154,8 +166,9 @@ describe('bad input', () => {
 
   it('still accepts the good request (the checks above can fail)', async () => {
     const before = await rows();
-    const res = await post('/users', goodUser());
+    const res = await post('/users', { ...goodUser(), birthDate: '1950-03-02' });
     expect(res.status).toBe(201);
+    expect(res.body.birthDate).toBe('1950-03-02');
     expect(await rows()).toEqual({ ...before, users: before.users + 1 });
   });
 });

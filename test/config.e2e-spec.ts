@@ -27,7 +27,9 @@ require(require('node:path').resolve(process.argv[1]));
 `;
 
 /** Starts the app with exactly this environment (nothing inherited but PATH and HOME). */
-function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+function start(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', REGISTER_SWC, 'src/main.ts'], {
       cwd: ROOT,

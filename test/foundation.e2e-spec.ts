@@ -39,7 +39,10 @@ describe('foundation: HTTP basics, login, roles and scope', () => {
   });
 
   it('answers unknown routes with 404 in the error shape', async () => {
-    const res = await t.http().get('/api/v1/no-such-thing').set('Authorization', `Bearer ${await world.admin()}`);
+    const res = await t
+      .http()
+      .get('/api/v1/no-such-thing')
+      .set('Authorization', `Bearer ${await world.admin()}`);
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
   });
@@ -100,7 +103,10 @@ describe('foundation: HTTP basics, login, roles and scope', () => {
       expect(bearer.headers['content-type']).toMatch(/text\/html/);
       const viaBasic = await board().set('Authorization', basic(ADMIN.username, ADMIN.password));
       expect(viaBasic.status).toBe(200);
-      const api = await board('/admin/queues/api/queues').set('Authorization', `Bearer ${await world.admin()}`);
+      const api = await board('/admin/queues/api/queues').set(
+        'Authorization',
+        `Bearer ${await world.admin()}`,
+      );
       expect(api.status).toBe(200);
       expect(api.body.queues.map((q: { name: string }) => q.name)).toEqual(
         expect.arrayContaining(['system', 'earning', 'orders', 'reports']),
@@ -161,7 +167,7 @@ describe('foundation: per-user rate limit and graceful shutdown', () => {
       body: JSON.stringify({ username: ADMIN.username, password: ADMIN.password }),
     });
     events.push(`answered ${res.status}`);
-    const body = await res.json();
+    const body = (await res.json()) as { accessToken?: unknown };
     expect(res.status).toBe(200);
     expect(typeof body.accessToken).toBe('string');
     expect(closing).toBeDefined();

@@ -9,7 +9,9 @@ function register(n: number, tag: string, header = '姓名,户号,手机号,出�
   const lines = [header];
   for (let i = 0; i < n; i++) {
     const name = `${SURNAMES[i % 10]}${GIVEN[Math.floor(i / 10) % 10]}${i}`;
-    lines.push(`${name},${tag}-${Math.floor(i / 3)},1${tag}${String(i).padStart(6, '0')},19${40 + (i % 60)}-0${1 + (i % 9)}-1${i % 10}`);
+    lines.push(
+      `${name},${tag}-${Math.floor(i / 3)},1${tag}${String(i).padStart(6, '0')},19${40 + (i % 60)}-0${1 + (i % 9)}-1${i % 10}`,
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -61,7 +63,11 @@ describe('resident import (POST /communities/:id/residents/import)', () => {
       .get(`/api/v1/users/${res.body.residents[123].id}`)
       .set('Authorization', `Bearer ${admin.token}`);
     expect(view.status).toBe(200);
-    expect(view.body).toMatchObject({ displayName: '刘建国123', regionId: community.id, roles: ['resident'] });
+    expect(view.body).toMatchObject({
+      displayName: '刘建国123',
+      regionId: community.id,
+      roles: ['resident'],
+    });
   });
 
   it('imports nothing when one row is bad, and names its line and field (422 IMPORT_INVALID)', async () => {
@@ -80,9 +86,13 @@ describe('resident import (POST /communities/:id/residents/import)', () => {
   });
 
   it('names every bad field of every bad row', async () => {
-    const csv = ['姓名,户号,手机号', '张三,H1,13800000001', ',H2,13800000002', '李四,,abc', '王五,H4,13800000004'].join(
-      '\n',
-    );
+    const csv = [
+      '姓名,户号,手机号',
+      '张三,H1,13800000001',
+      ',H2,13800000002',
+      '李四,,abc',
+      '王五,H4,13800000004',
+    ].join('\n');
     const res = await world.importResidents(community.id, csv, admin.token);
     expect(res.status).toBe(422);
     const found = res.body.details.rows.map((r: any) => `${r.line}:${r.field}`);
@@ -122,7 +132,14 @@ describe('resident import (POST /communities/:id/residents/import)', () => {
   });
 
   it('reports the real line of a bad row after blank lines and multi-line cells', async () => {
-    const csv = ['姓名,户号,手机号', '张三,H1,13811111111', '', '', '"李\n四",H2,13811111112', '王五,H3,x1'].join('\n');
+    const csv = [
+      '姓名,户号,手机号',
+      '张三,H1,13811111111',
+      '',
+      '',
+      '"李\n四",H2,13811111112',
+      '王五,H3,x1',
+    ].join('\n');
     const res = await world.importResidents(community.id, csv, admin.token);
     expect(res.status).toBe(422);
     expect(res.body.details.rows).toEqual([
@@ -152,7 +169,9 @@ describe('resident import (POST /communities/:id/residents/import)', () => {
   it('reports usernames that already exist', async () => {
     const before = await residents();
     const existing = await world.resident(community.id);
-    const csv = ['姓名,户号,用户名', `甲,H1,fresh${tag()}`, `乙,H1,${existing.username.toUpperCase()}`].join('\n');
+    const csv = ['姓名,户号,用户名', `甲,H1,fresh${tag()}`, `乙,H1,${existing.username.toUpperCase()}`].join(
+      '\n',
+    );
     const res = await world.importResidents(community.id, csv, admin.token);
     expect(res.status).toBe(422);
     expect(res.body.details.rows).toEqual([
@@ -191,7 +210,11 @@ describe('resident import (POST /communities/:id/residents/import)', () => {
   });
 
   it('answers a register without the required columns, or without rows, with 422', async () => {
-    const noColumn = await world.importResidents(community.id, '姓名,手机号\n张三,13800000009\n', admin.token);
+    const noColumn = await world.importResidents(
+      community.id,
+      '姓名,手机号\n张三,13800000009\n',
+      admin.token,
+    );
     expect(noColumn.status).toBe(422);
     expect(noColumn.body.details.rows[0]).toMatchObject({ line: 1, field: 'householdNo' });
     const noRows = await world.importResidents(community.id, '姓名,户号,手机号\n', admin.token);

@@ -61,7 +61,11 @@ describe('outbox and relay', () => {
     // A job committed after it does run: once it has, the rolled-back one would have too.
     const committed = await tx().run((em) => outbox().add(em, QUEUE, 'test.committed', { orderId: 'c-1' }));
     expect(await relay().drain()).toBe(1);
-    await waitFor(async () => ranIds(), (ids) => ids.includes(committed), { what: 'the committed job' });
+    await waitFor(
+      async () => ranIds(),
+      (ids) => ids.includes(committed),
+      { what: 'the committed job' },
+    );
     expect(runs).toEqual([{ id: committed, name: 'test.committed', data: { orderId: 'c-1' } }]);
     expect(await queue.getJob(rolledBack)).toBeUndefined();
     const [row] = await t.sql('SELECT sent_at, attempts FROM outbox WHERE id = ?', [committed]);
@@ -147,7 +151,11 @@ describe('outbox and relay', () => {
     });
     try {
       const id = await tx().run((em) => outbox().add(em, QUEUE, 'test.scheduled', { n: 1 }));
-      await waitFor(async () => ranIds(), (ids) => ids.includes(id), { what: 'the scheduled relay' });
+      await waitFor(
+        async () => ranIds(),
+        (ids) => ids.includes(id),
+        { what: 'the scheduled relay' },
+      );
       expect(ranIds().filter((x) => x === id)).toHaveLength(1);
     } finally {
       await other.close();

@@ -34,10 +34,25 @@ class OwnRedis {
     if (this.child) return;
     this.child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir()],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        tmpdir(),
+      ],
       { stdio: 'ignore' },
     );
-    await waitFor(() => this.ping(), (ok) => ok, { what: `redis-server on port ${this.port}` });
+    await waitFor(
+      () => this.ping(),
+      (ok) => ok,
+      { what: `redis-server on port ${this.port}` },
+    );
   }
 
   async stop(): Promise<void> {
@@ -150,8 +165,8 @@ describe('Redis down', () => {
   it('keeps a job written during the outage and relays it once Redis is back; /health recovers', async () => {
     // Redis is still down (previous test). A business transaction writes a job for a queue the
     // relay has not used yet.
-    const id = await t
-      .app.get(TransactionService)
+    const id = await t.app
+      .get(TransactionService)
       .run((em) => t.app.get(OutboxService).add(em, 'redis-down-test', 'test.outage', { n: 1 }));
     // The relay keeps trying (and failing) while Redis is down; the row stays unsent.
     expect((await t.sql('SELECT sent_at FROM outbox WHERE id = ?', [id]))[0].sent_at).toBeNull();

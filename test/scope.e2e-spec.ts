@@ -20,8 +20,9 @@ describe('roles and scope', () => {
     world = new World(t);
     a = await world.community('桃花园社区');
     // b shares a's city but sits under another street; otherCity is a separate city.
-    const district = (await t.sql<{ parent_id: string }>('SELECT parent_id FROM regions WHERE id = ?', [a.streetId]))[0]
-      .parent_id;
+    const district = (
+      await t.sql<{ parent_id: string }>('SELECT parent_id FROM regions WHERE id = ?', [a.streetId])
+    )[0].parent_id;
     const streetB = await world.region('杏花街道', 'street', district);
     b = await world.community('杏花村', { streetId: streetB.id, cityId: a.cityId });
     otherCity = await world.community('外市社区');
@@ -38,9 +39,16 @@ describe('roles and scope', () => {
 
   const as = (u: User | string) => (typeof u === 'string' ? u : u.token);
   const getUser = (who: User | string, id: string) =>
-    t.http().get(`/api/v1/users/${id}`).set('Authorization', `Bearer ${as(who)}`);
+    t
+      .http()
+      .get(`/api/v1/users/${id}`)
+      .set('Authorization', `Bearer ${as(who)}`);
   const createUser = (who: User | string, body: Record<string, unknown>) =>
-    t.http().post('/api/v1/users').set('Authorization', `Bearer ${as(who)}`).send(body);
+    t
+      .http()
+      .post('/api/v1/users')
+      .set('Authorization', `Bearer ${as(who)}`)
+      .send(body);
   const newResident = (regionId: string, roles = ['resident']) => ({
     username: `n${Date.now()}${Math.floor(Math.random() * 1e6)}`,
     password: 'pass-word-123',
@@ -65,7 +73,12 @@ describe('roles and scope', () => {
     it('lets a community admin create residents and staff of their community, but no admins', async () => {
       expect((await createUser(adminA, newResident(a.id))).status).toBe(201);
       expect((await createUser(adminA, newResident(a.id, ['community_staff']))).status).toBe(201);
-      for (const roles of [['community_admin'], ['city_admin'], ['street_officer'], ['resident', 'city_admin']]) {
+      for (const roles of [
+        ['community_admin'],
+        ['city_admin'],
+        ['street_officer'],
+        ['resident', 'city_admin'],
+      ]) {
         const res = await createUser(adminA, newResident(a.id, roles));
         expect(res.status).toBe(403);
         expect(res.body.code).toBe('FORBIDDEN');
@@ -73,7 +86,11 @@ describe('roles and scope', () => {
     });
 
     it('forbids a resident to import a register (403)', async () => {
-      const res = await world.importResidents(a.id, '姓名,户号,手机号\n孙悟空,H1,13900000001\n', residentA.token);
+      const res = await world.importResidents(
+        a.id,
+        '姓名,户号,手机号\n孙悟空,H1,13900000001\n',
+        residentA.token,
+      );
       expect(res.status).toBe(403);
       expect(res.body.code).toBe('FORBIDDEN');
     });
@@ -198,7 +215,10 @@ describe('roles and scope', () => {
     });
 
     it('answers the platform administrator with every city', async () => {
-      const res = await t.http().get('/api/v1/regions/tree').set('Authorization', `Bearer ${await world.admin()}`);
+      const res = await t
+        .http()
+        .get('/api/v1/regions/tree')
+        .set('Authorization', `Bearer ${await world.admin()}`);
       expect(res.status).toBe(200);
       expect(ids(res.body)).toEqual(expect.arrayContaining([a.id, b.id, otherCity.id]));
     });

@@ -83,7 +83,15 @@ describe('OpenAPI document and Swagger UI', () => {
     };
     expect(Object.keys(schemaOf('/api/v1/auth/login', 'post').properties)).toEqual(['username', 'password']);
     expect(Object.keys(schemaOf('/api/v1/users', 'post').properties)).toEqual(
-      expect.arrayContaining(['username', 'password', 'displayName', 'roles', 'regionId', 'organizationId', 'birthDate']),
+      expect.arrayContaining([
+        'username',
+        'password',
+        'displayName',
+        'roles',
+        'regionId',
+        'organizationId',
+        'birthDate',
+      ]),
     );
     expect(schemaOf('/api/v1/regions', 'post').properties.kind.enum).toEqual([
       'city',
@@ -92,9 +100,9 @@ describe('OpenAPI document and Swagger UI', () => {
       'community',
       'village',
     ]);
-    expect(Object.keys(doc.paths['/api/v1/communities/{id}/residents/import'].post.requestBody.content)).toEqual([
-      'text/csv',
-    ]);
+    expect(
+      Object.keys(doc.paths['/api/v1/communities/{id}/residents/import'].post.requestBody.content),
+    ).toEqual(['text/csv']);
   });
 
   it('marks the routes that need a token, and not the public ones', () => {

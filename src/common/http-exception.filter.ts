@@ -39,7 +39,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (res.headersSent) return;
     const retryAfter = body.details.retryAfterSeconds;
-    if (body.statusCode === 429 && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    if (body.statusCode === 429 && typeof retryAfter === 'number')
+      res.setHeader('Retry-After', String(retryAfter));
     res.status(body.statusCode).json(body);
   }
 

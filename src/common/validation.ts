@@ -1,4 +1,5 @@
 import { HttpException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { buildMessage, ValidateBy, ValidationOptions } from 'class-validator';
 
 export interface FieldProblem {
   field: string;
@@ -35,4 +36,28 @@ export function createValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
   });
+}
+
+/** `YYYY-MM-DD`, a real calendar day, not after today (UTC). */
+export function isPastCalendarDate(value: unknown): boolean {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value && d.getTime() <= Date.now();
+}
+
+/** A birth date and the like: a plain calendar day (no time), not in the future. */
+export function IsPastCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isPastCalendarDate',
+      validator: {
+        validate: (value) => isPastCalendarDate(value),
+        defaultMessage: buildMessage(
+          (each) => `${each}$property must be a date YYYY-MM-DD that is not in the future`,
+          options,
+        ),
+      },
+    },
+    options,
+  );
 }

@@ -58,7 +58,9 @@ export class EnvironmentVariables {
   JWT_SECRET?: string;
 
   /** Seconds, or a number with a unit: `900`, `90s`, `15m`, `12h`, `7d`. */
-  @Matches(DURATION_RE, { message: 'JWT_EXPIRES_IN must be seconds or a number with s, m, h or d (e.g. 12h)' })
+  @Matches(DURATION_RE, {
+    message: 'JWT_EXPIRES_IN must be seconds or a number with s, m, h or d (e.g. 12h)',
+  })
   JWT_EXPIRES_IN = '12h';
 
   @IsOptional()
@@ -83,7 +85,9 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @Matches(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, { message: 'BODY_LIMIT must be a size such as 1mb, 500kb or 65536' })
+  @Matches(/^\d+(\.\d+)?\s*(b|kb|mb|gb)?$/i, {
+    message: 'BODY_LIMIT must be a size such as 1mb, 500kb or 65536',
+  })
   BODY_LIMIT = '1mb';
 
   /** Failed logins allowed per username within LOGIN_WINDOW_SECONDS before 429. */
@@ -102,6 +106,13 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Connections in this process's MySQL pool. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 20 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  DB_POOL_SIZE = 20;
 
   /** How often the outbox relay polls, in milliseconds. */
   @Transform(({ value }) => (value === undefined || value === '' ? 250 : Number(value)))
@@ -193,6 +204,7 @@ export interface AppConfig {
   loginWindowSeconds: number;
   rateLimitPerMinute: number;
   outboxPollMs: number;
+  dbPoolSize: number;
   orderSweepMs: number;
   orderRedeemWindowSeconds: number | null;
   orderReconcileAfterSeconds: number;
@@ -251,6 +263,7 @@ export function loadConfig(raw: Record<string, unknown> = process.env): AppConfi
     loginWindowSeconds: env.LOGIN_WINDOW_SECONDS,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     outboxPollMs: env.OUTBOX_POLL_MS,
+    dbPoolSize: env.DB_POOL_SIZE,
     orderSweepMs: env.ORDER_SWEEP_MS,
     orderRedeemWindowSeconds: env.ORDER_REDEEM_WINDOW_SECONDS ?? null,
     orderReconcileAfterSeconds: env.ORDER_RECONCILE_AFTER_SECONDS,

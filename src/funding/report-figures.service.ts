@@ -46,9 +46,11 @@ const placeholders = (xs: unknown[]) => xs.map(() => '?').join(', ');
  * - cost of redemptions: inventory → cost_of_redemptions;
  * - points issued: `award` and `base_grant` debiting the community's issuance account; deducted:
  *   `deduction` crediting its deduction sink; expired: transfers crediting its expiry sink;
- *   redeemed: `redeem` posts of order holds, attributed to the order's community;
+ *   redeemed: `redeem` posts of order holds, attributed to the community the wallet's resident
+ *   belongs to (one pass over the `redeem` code index, no join per row);
  * - outstanding: issued − deducted − redeemed − expired over all time before `to`;
  * - participation: residents (registered now) credited an `award` in the period / residents;
+ *   residents are the community's active users with the resident role, as registered now;
  * - AAA households: households with a resident whose points earned in the earning year of the
  *   period's end, up to that end, reach the community's AAA threshold (CreditService's rule:
  *   awards + base grants − deductions; its thresholds);
@@ -138,7 +140,6 @@ export class ReportFiguresService {
       out,
       cumulative,
     );
-    await this.redeemed(em, ids, from, to, out, cumulative);
     for (const [id, c] of out) c.pointsOutstanding = cumulative.get(id) ?? 0;
     await this.deferredBills(em, ids, to, out);
     return [...out.values()];
@@ -240,8 +241,17 @@ export class ReportFiguresService {
           [from, yearFrom, ...sinkIds, to],
         )
       : [];
+    // Points captured at the counter: `redeem` posts of order holds, debited from the resident's wallet.
+    const redeemed: Array<{ wallet: string; period: Num; total: Num }> = await em.query(
+      `SELECT debit_account_id AS wallet, SUM(CASE WHEN created_at >= ? THEN amount ELSE 0 END) AS period,
+              SUM(amount) AS total
+         FROM transfers
+        WHERE ledger = 'POINTS' AND code = ? AND phase = 'post' AND created_at < ?
+        GROUP BY debit_account_id`,
+      [from, REDEEM_CODE, to],
+    );
     // Whose wallets: residents (registered and active now) of which community, in which household.
-    const wallets = [...new Set([...issued, ...sunk].map((r) => r.wallet))];
+    const wallets = [...new Set([...issued, ...sunk, ...redeemed].map((r) => r.wallet))];
     const owner = new Map<string, { userId: string; regionId: string; household: string }>();
     for (let i = 0; i < wallets.length; i += 5_000) {
       const chunk = wallets.slice(i, i + 5_000);
@@ -287,6 +297,13 @@ export class ReportFiguresService {
       add(sink.owner_id, -n(r.total));
     }
     for (const [community, set] of participants) out.get(community)!.participants = set.size;
+    for (const r of redeemed) {
+      const o = owner.get(r.wallet);
+      const c = o && out.get(o.regionId);
+      if (!c) continue; // not a resident of these communities
+      c.pointsRedeemed += n(r.period);
+      add(o.regionId, -n(r.total));
+    }
 
     const residents: Array<{ region_id: string; n: Num }> = await em.query(
       `SELECT region_id, COUNT(*) AS n FROM users
@@ -307,32 +324,6 @@ export class ReportFiguresService {
       aaa.set(e.community, set);
     }
     for (const [community, set] of aaa) out.get(community)!.aaaHouseholds = set.size;
-  }
-
-  /** Points captured at redemption: `redeem` posts of order holds, by the order's community. */
-  private async redeemed(
-    em: EntityManager,
-    ids: string[],
-    from: Date,
-    to: Date,
-    out: Map<string, CommunityAmounts>,
-    cumulative: Map<string, number>,
-  ) {
-    const rows: Array<{ community_id: string; period: Num; total: Num }> = await em.query(
-      `SELECT o.community_id, SUM(CASE WHEN t.created_at >= ? THEN t.amount ELSE 0 END) AS period,
-              SUM(t.amount) AS total
-         FROM transfers t
-         JOIN transfers p ON p.id = t.pending_id
-         JOIN orders o ON o.id = p.ref_id
-        WHERE t.ledger = 'POINTS' AND t.code = ? AND t.phase = 'post' AND t.created_at < ?
-          AND p.ref_type = 'order' AND o.community_id IN (${placeholders(ids)})
-        GROUP BY o.community_id`,
-      [from, REDEEM_CODE, to, ...ids],
-    );
-    for (const r of rows) {
-      out.get(r.community_id)!.pointsRedeemed += n(r.period);
-      cumulative.set(r.community_id, (cumulative.get(r.community_id) ?? 0) - n(r.total));
-    }
   }
 
   /** Deferred hospital bills (treat first, pay later) of the entitlements module, if it is installed. */

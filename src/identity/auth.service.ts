@@ -120,7 +120,9 @@ export class AuthService {
     const user = await this.users.findOneBy({ username });
     const ok = await this.passwords.verify(user?.active ? user.passwordHash : null, password);
     if (!ok || !user) return null;
-    await this.tx.run((em) => em.query('DELETE FROM login_failures WHERE username = ?', [username.slice(0, 64)]));
+    await this.tx.run((em) =>
+      em.query('DELETE FROM login_failures WHERE username = ?', [username.slice(0, 64)]),
+    );
     return user;
   }
 

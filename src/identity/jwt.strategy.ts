@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { Actor } from '../common/actor';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
@@ -13,7 +14,8 @@ export class JwtStrategy extends PassportStrategy(Strategy) {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwtSecret,
+      // A KeyObject, not the text secret: jsonwebtoken would otherwise build one on every request.
+      secretOrKey: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) as never,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
+import { isPastCalendarDate } from '../common/validation';
 import { isDuplicateKey, TransactionService } from '../database/transaction.service';
 import { RegionsService } from '../regions/regions.service';
 import { USERNAME_RE } from './dto/identity.dto';
@@ -130,7 +131,7 @@ export class ResidentImportService {
       else if (householdNo.length > 64)
         problem('householdNo', 'household number is longer than 64 characters');
       if (phone && !/^[0-9+\- ]{5,32}$/.test(phone)) problem('phone', 'phone must be digits');
-      if (birthDate && !isValidDate(birthDate)) problem('birthDate', 'birth date must be YYYY-MM-DD');
+      if (birthDate && !isPastCalendarDate(birthDate)) problem('birthDate', 'birth date must be YYYY-MM-DD');
       if (!username) problem('username', 'a username or a phone number is required');
       else if (!USERNAME_RE.test(username))
         problem('username', 'username must be 3-64 characters of letters, digits, _ . @ -');
@@ -231,10 +232,4 @@ export class ResidentImportService {
     }
     return taken;
   }
-}
-
-function isValidDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && d.getTime() <= Date.now();
 }

@@ -29,14 +29,12 @@ export class QueuesBoardAuth implements NestMiddleware {
     }
     if (!actor) {
       res.setHeader('WWW-Authenticate', 'Basic realm="Jifen Market queues", charset="UTF-8"');
-      res
-        .status(401)
-        .json({
-          statusCode: 401,
-          code: 'UNAUTHORIZED',
-          message: 'log in as a city administrator',
-          details: {},
-        });
+      res.status(401).json({
+        statusCode: 401,
+        code: 'UNAUTHORIZED',
+        message: 'log in as a city administrator',
+        details: {},
+      });
       return;
     }
     if (!actor.roles.includes('city_admin')) {

@@ -22,7 +22,9 @@ interface Task {
  * rows with SKIP LOCKED or conditional updates). In the `api` role nothing runs.
  */
 @Injectable()
-export class SchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class SchedulerService
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly log = new Logger('Scheduler');
   private readonly tasks: Task[] = [];
   private started = false;

@@ -18,7 +18,9 @@ export const PROCESSOR_OPTIONS = { autorun: false, concurrency: 4 } as const;
 export const SHUTDOWN_GRACE_MS = 20_000;
 
 @Injectable()
-export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+export class WorkerRunner
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   private readonly log = new Logger('Workers');
   private hosts: WorkerHost[] = [];
   /** Jobs this process is running, per worker (from the workers' own events). */
@@ -37,6 +39,9 @@ export class WorkerRunner implements OnApplicationBootstrap, BeforeApplicationSh
     if (this.config.role === 'api') return;
     for (const h of this.hosts) {
       const w = h.worker;
+      // A worker that dies loses its lock after WORKER_LOCK_MS; its job is re-queued by the stalled check.
+      w.opts.lockDuration = this.config.workerLockMs;
+      w.opts.stalledInterval = this.config.workerStalledIntervalMs;
       this.active.set(w, 0);
       const done = () => this.active.set(w, Math.max(0, (this.active.get(w) ?? 1) - 1));
       w.on('active', () => this.active.set(w, (this.active.get(w) ?? 0) + 1));

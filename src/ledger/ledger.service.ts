@@ -54,6 +54,8 @@ export const affectedRows = (res: unknown): number => {
   return r?.affectedRows ?? 0;
 };
 
+const NOTHING = async (): Promise<void> => undefined;
+
 /** Kinds whose owners' balances may never be spent below zero. */
 const DEFAULT_FLAGS: Partial<Record<AccountKind, number>> = {
   wallet: FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS,
@@ -173,39 +175,34 @@ export class LedgerService {
 
   /** A single-phase or pending transfer. Idempotent by id. */
   async transfer(em: EntityManager, t: TransferInput): Promise<Transfer> {
-    this.checkAmount(t.amount, 'amount', t.pending ? 1 : 1);
-    if (t.exempt && t.pending)
-      throw new DomainError('BAD_REQUEST', {}, 'only single-phase transfers may be exempt from limits');
-    const existing = await this.getTransfer(t.id, em);
-    if (existing)
-      return this.sameOrConflict(existing, {
-        ...t,
-        phase: t.pending ? 'pending' : 'single',
-        pendingId: null,
-      });
-    const ledger = await this.ledgerOf(em, t.debitAccountId, t.creditAccountId);
+    const { transfer, creditLater } = await this.transferDeferringCredit(em, t);
+    await creditLater();
+    return creditLater === NOTHING ? transfer : (await this.getTransfer(t.id, em))!;
+  }
+
+  /**
+   * Like `transfer`, but leaves the credit side's balance update to the caller, who must run
+   * `creditLater()` before the transaction commits. A hot credit account (a provider's redemption
+   * account, credited by every order) is then locked only for the last statement of the
+   * transaction instead of all of it. The transfer row and the debit are written at once.
+   */
+  async transferDeferringCredit(em: EntityManager, t: TransferInput): Promise<{ transfer: Transfer; creditLater: () => Promise<void> }> {
+    this.checkAmount(t.amount, 'amount', 1);
+    if (t.exempt && t.pending) throw new DomainError('BAD_REQUEST', {}, 'only single-phase transfers may be exempt from limits');
     const phase = t.pending ? 'pending' : 'single';
+    const existing = await this.getTransfer(t.id, em);
+    if (existing) return { transfer: this.sameOrConflict(existing, { ...t, phase, pendingId: null }), creditLater: NOTHING };
+    const ledger = await this.ledgerOf(em, t.debitAccountId, t.creditAccountId);
     try {
       await em.query(
         `INSERT INTO transfers (id, ledger, debit_account_id, credit_account_id, amount, phase, pending_id, code, ref_type, ref_id, exempt, created_at)
          VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))`,
-        [
-          t.id,
-          ledger,
-          t.debitAccountId,
-          t.creditAccountId,
-          t.amount,
-          phase,
-          t.code,
-          t.refType ?? null,
-          t.refId ?? null,
-          t.exempt ? 1 : 0,
-        ],
+        [t.id, ledger, t.debitAccountId, t.creditAccountId, t.amount, phase, t.code, t.refType ?? null, t.refId ?? null, t.exempt ? 1 : 0],
       );
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // The same id committed by a concurrent request meanwhile.
-      return this.sameOrConflict((await this.getTransfer(t.id, em))!, { ...t, phase, pendingId: null });
+      return { transfer: this.sameOrConflict((await this.getTransfer(t.id, em))!, { ...t, phase, pendingId: null }), creditLater: NOTHING };
     }
     const col = t.pending ? 'pending' : 'posted';
     const debited = affectedRows(
@@ -216,20 +213,31 @@ export class LedgerService {
       ),
     );
     if (!debited) throw this.insufficient(ledger, t.debitAccountId, t.amount);
-    const credited = affectedRows(
-      await em.query(
-        `UPDATE accounts SET credits_${col} = credits_${col} + ?
-          WHERE id = ? AND (flags & 2 = 0 OR debits_posted - credits_posted - credits_pending >= ?)`,
-        [t.amount, t.creditAccountId, t.amount],
-      ),
-    );
-    if (!credited)
-      throw new DomainError(
-        'CONFLICT',
-        { accountId: t.creditAccountId },
-        'credits would exceed debits on the credit account',
+    const transfer: Transfer = {
+      id: t.id,
+      ledger,
+      debitAccountId: t.debitAccountId,
+      creditAccountId: t.creditAccountId,
+      amount: t.amount,
+      phase,
+      pendingId: null,
+      code: t.code,
+      refType: t.refType ?? null,
+      refId: t.refId ?? null,
+      exempt: !!t.exempt,
+      createdAt: new Date(),
+    };
+    const creditLater = async () => {
+      const credited = affectedRows(
+        await em.query(
+          `UPDATE accounts SET credits_${col} = credits_${col} + ?
+            WHERE id = ? AND (flags & 2 = 0 OR debits_posted - credits_posted - credits_pending >= ?)`,
+          [t.amount, t.creditAccountId, t.amount],
+        ),
       );
-    return (await this.getTransfer(t.id, em))!;
+      if (!credited) throw new DomainError('CONFLICT', { accountId: t.creditAccountId }, 'credits would exceed debits on the credit account');
+    };
+    return { transfer, creditLater };
   }
 
   /**

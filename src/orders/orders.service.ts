@@ -65,17 +65,33 @@ export class OrdersService {
   ) {}
 
   async place(actor: Actor, dto: PlaceOrderDto, key?: string): Promise<OrderView> {
-    // Facts that do not change inside the transaction are read before it (short locks).
-    const [user, standing] = await Promise.all([this.users.findById(actor.id), this.credit.levelOf(actor.id)]);
-    if (!user?.regionId) throw notFound('resident', actor.id);
+    if (!actor.regionId) throw notFound('resident', actor.id);
+    // Facts that do not change inside the transaction are read before it, and only when the
+    // listing has a rule that needs them (most listings have none): short transactions, few reads.
+    const rules = await this.catalog.getForOrder(this.db.manager, dto.listingId);
+    const needsCredit = !!rules?.minCreditLevel;
+    const needsAge = !!rules?.minAge;
+    const [user, standing] = await Promise.all([
+      needsAge ? this.users.findById(actor.id) : null,
+      needsCredit ? this.credit.levelOf(actor.id) : null,
+    ]);
     return this.idempotency.run({ scope: `orders:${actor.id}`, key, request: dto }, async (em) => {
       const now = new Date();
       const listing = await this.catalog.getForOrder(em, dto.listingId);
       if (!listing) throw new DomainError('LISTING_NOT_FOUND', { listingId: dto.listingId }, 'listing not found');
       this.catalog.assertOrderable(listing, { regionPath: actor.regionPath }, now);
-      const eligible = this.catalog.checkEligibility(listing, { creditLevel: standing.level, birthDate: user.birthDate }, now);
-      if (!eligible.eligible) {
-        throw new DomainError('NOT_ELIGIBLE', { ...eligible, listingId: listing.id }, `not eligible for this listing (${eligible.reason.replace(/_/g, ' ')})`);
+      if (listing.minCreditLevel || listing.minAge) {
+        const eligible = this.catalog.checkEligibility(
+          listing,
+          {
+            creditLevel: standing?.level ?? (await this.credit.levelOf(actor.id)).level,
+            birthDate: (user ?? (await this.users.findById(actor.id)))?.birthDate ?? null,
+          },
+          now,
+        );
+        if (!eligible.eligible) {
+          throw new DomainError('NOT_ELIGIBLE', { ...eligible, listingId: listing.id }, `not eligible for this listing (${eligible.reason.replace(/_/g, ' ')})`);
+        }
       }
       const id = newId();
       let limitKey: string | null = null;
@@ -84,7 +100,9 @@ export class OrdersService {
         await takeLimit(em, actor.id, listing.id, limitKey, dto.quantity, listing.limitCount);
       }
       const total = listing.pointsPrice * dto.quantity;
-      const hold = await this.ledger.transfer(em, {
+      // The hold: the wallet is debited (and checked) now; the provider's redemption account, which
+      // every order of that provider credits, is credited as the last statement (shortest lock).
+      const hold = await this.ledger.transferDeferringCredit(em, {
         id: this.ledger.deriveId('order_hold', id),
         debitAccountId: await this.ledger.walletOf(em, actor.id),
         creditAccountId: await this.ledger.redemptionOf(em, listing.providerOrganizationId),
@@ -97,23 +115,30 @@ export class OrdersService {
       if (!(await this.catalog.takeStock(em, listing.id, dto.quantity))) {
         throw new DomainError('OUT_OF_STOCK', { listingId: listing.id, requested: dto.quantity }, 'out of stock');
       }
-      const order: Partial<OrderEntity> = {
+      const order = {
         id,
         residentId: actor.id,
-        communityId: user.regionId!,
+        communityId: actor.regionId!,
         listingId: listing.id,
         providerOrganizationId: listing.providerOrganizationId,
         quantity: dto.quantity,
         unitPoints: listing.pointsPrice,
         totalPoints: total,
-        status: 'pending',
-        holdTransferId: hold.id,
+        status: 'pending' as const,
+        holdTransferId: hold.transfer.id,
         limitPeriodKey: limitKey,
         expiresAt: this.deadline(listing, now),
+        createdAt: now,
       };
-      await em.getRepository(OrderEntity).insert(order);
+      await em.query(
+        `INSERT INTO orders (id, resident_id, community_id, listing_id, provider_organization_id, quantity, unit_points, total_points,
+                             status, hold_transfer_id, limit_period_key, expires_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
+        [id, order.residentId, order.communityId, order.listingId, order.providerOrganizationId, order.quantity, order.unitPoints, order.totalPoints, order.holdTransferId, limitKey, order.expiresAt, now, now],
+      );
       await this.outbox.add(em, QUEUES.orders, ORDER_PLACED_JOB, { orderId: id });
-      return toOrderView((await em.getRepository(OrderEntity).findOneByOrFail({ id })) as OrderEntity, listing.title);
+      await hold.creditLater();
+      return toOrderView({ ...order, readyAt: null, redeemedAt: null, cancelledAt: null, cancelReason: null, expiredAt: null } as OrderEntity, listing.title);
     });
   }
 

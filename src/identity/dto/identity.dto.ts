@@ -4,7 +4,6 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -12,6 +11,7 @@ import {
   Matches,
 } from 'class-validator';
 import { ROLES, type Role } from '../../common/actor';
+import { IsPastCalendarDate } from '../../common/validation';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -58,9 +58,9 @@ export class CreateUserDto {
   @IsUUID()
   organizationId?: string;
 
-  @ApiPropertyOptional({ example: '1950-03-02' })
+  @ApiPropertyOptional({ example: '1950-03-02', format: 'date' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsPastCalendarDate()
   birthDate?: string;
 
   @ApiPropertyOptional()
