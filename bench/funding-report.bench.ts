@@ -7,10 +7,11 @@
 //
 // Knobs (environment): BENCH_RESIDENTS (per community, default 500: 20 × 500 × 90 + 20 × 5,000 =
 // 1,000,000 transfers), BENCH_RUNS (timed builds and aggregates, default 3), BENCH_AUDIT=1 (run the
-// ledger audit on the data set first), BENCH_KEEP=1 (keep the database), BENCH_DATABASE_URL (server
-// to use; the database name is replaced by a fresh one that is dropped at the end), REDIS_URL.
+// ledger audit on the data set first), BENCH_KEEP=1 (keep the database), BENCH_REUSE=<database> (time
+// again on a database kept by an earlier run, skipping the seed), BENCH_DATABASE_URL (server to use;
+// the database name is replaced by a fresh one that is dropped at the end), REDIS_URL.
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import { createPool, Pool } from 'mysql2/promise';
@@ -335,6 +336,14 @@ async function seed(pool: Pool): Promise<{ streetId: string; transfers: number }
   return { streetId: street, transfers: transfers.inserted };
 }
 
+/** The street and the size of a data set kept by an earlier run (BENCH_KEEP=1). */
+async function existing(pool: Pool): Promise<{ streetId: string; transfers: number }> {
+  const [[street]] = (await pool.query("SELECT id FROM regions WHERE kind = 'street' LIMIT 1")) as any;
+  const [[count]] = (await pool.query('SELECT COUNT(*) AS n FROM transfers')) as any;
+  if (!street) throw new Error('BENCH_REUSE: no street in that database');
+  return { streetId: street.id, transfers: Number(count.n) };
+}
+
 /** One plain SQL aggregate over the same rows: every transfer of the year, by community and code. */
 const PLAIN_SQL = `
   SELECT a.owner_id, t.code, COUNT(*) AS n, SUM(t.amount) AS amount
@@ -344,13 +353,14 @@ const PLAIN_SQL = `
 
 async function main(): Promise<void> {
   const p = parseDatabaseUrl(SERVER_URL);
-  const name = `jifen_bench_funding_${randomBytes(3).toString('hex')}`;
+  const reuse = process.env.BENCH_REUSE;
+  const name = reuse ?? `jifen_bench_funding_${randomBytes(3).toString('hex')}`;
   const auth = p.password
     ? `${encodeURIComponent(p.username)}:${encodeURIComponent(p.password)}`
     : encodeURIComponent(p.username);
   const url = `${p.scheme}://${auth}@${p.host}:${p.port}/${name}`;
   console.log(`database ${name}`);
-  await migrate(url);
+  if (!reuse) await migrate(url);
   const pool = createPool({
     host: p.host,
     port: p.port,
@@ -362,7 +372,7 @@ async function main(): Promise<void> {
   });
   let app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>> | undefined;
   try {
-    const { streetId, transfers } = await seed(pool);
+    const { streetId, transfers } = reuse ? await existing(pool) : await seed(pool);
     Object.assign(process.env, {
       DATABASE_URL: url,
       APP_ROLE: 'api',
@@ -381,7 +391,7 @@ async function main(): Promise<void> {
     const plains: number[] = [];
     let figures: any = null;
     for (let run = 0; run < P.runs; run++) {
-      const id = seqId(9);
+      const id = randomUUID();
       await pool.query(
         `INSERT INTO funding_reports (id, region_id, period_from, period_to, status, review_status, version, requested_by)
          VALUES (?, ?, ?, ?, 'queued', 'draft', 1, ?)`,
@@ -414,7 +424,7 @@ async function main(): Promise<void> {
   } finally {
     await app?.close();
     await pool.end();
-    if (process.env.BENCH_KEEP !== '1') await dropDatabase(url);
+    if (process.env.BENCH_KEEP !== '1' && !reuse) await dropDatabase(url);
   }
 }
 

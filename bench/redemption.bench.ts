@@ -8,6 +8,7 @@
 // Knobs (environment): BENCH_VOUCHERS (per measured phase, default 10000), BENCH_CONCURRENCY (32),
 // BENCH_WARMUP (500 per path), BENCH_TIME_CAP_S (120 per phase), BENCH_VERIFY_S (3),
 // BENCH_DATABASE_URL (server; a fresh database is created and dropped), REDIS_URL,
+// BENCH_DB_POOL_SIZE (the API's DB_POOL_SIZE; default the app's own, 20),
 // BENCH_API_NODE_ARGS (extra node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import 'reflect-metadata';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -840,6 +841,7 @@ async function main(): Promise<void> {
     KEY_ENCRYPTION_SECRET: randomBytes(16).toString('hex'),
     // 32 tills scanning flat out are not abuse: lift the per-user request limit for the run.
     RATE_LIMIT_PER_MINUTE: '1000000',
+    ...(process.env.BENCH_DB_POOL_SIZE ? { DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE } : {}),
   };
   console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}`);
   console.log(

@@ -113,6 +113,20 @@ describe('foundation: HTTP basics, login, roles and scope', () => {
       );
     });
 
+    it('serves a page and its parallel asset requests to a browser using basic auth', async () => {
+      const auth = basic(ADMIN.username, ADMIN.password);
+      const page = await board().set('Authorization', auth);
+      expect(page.status).toBe(200);
+      // The page's scripts, styles and icons (relative to <base href="/admin/queues/">).
+      const assets = [...page.text.matchAll(/(?:src|href)="(static\/[^"]+)"/g)].map(
+        (m) => `/admin/queues/${m[1]}`,
+      );
+      expect(assets.length).toBeGreaterThan(0);
+      const paths = [...assets, ...Array(8).fill('/admin/queues/api/queues')];
+      const res = await Promise.all(paths.map((p) => board(p).set('Authorization', auth)));
+      expect(res.map((r) => r.status)).toEqual(paths.map(() => 200));
+    });
+
     it('is not served under the API prefix', async () => {
       const res = await board('/api/v1/admin/queues').set('Authorization', `Bearer ${await world.admin()}`);
       expect(res.status).toBe(404);

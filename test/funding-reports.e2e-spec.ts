@@ -122,6 +122,13 @@ describe('funding reports: figures, outputs and review', () => {
     });
     expect(a2.redemptionRate).toBeCloseTo(0.904, 3);
     expect((a2.redemptionRate * 100).toFixed(1)).toBe('90.4');
+    // The same as the ledger's `redeem` posts of the community's order holds.
+    const [ledger] = await t.sql(
+      `SELECT SUM(t.amount) s FROM transfers t JOIN orders o ON o.hold_transfer_id = t.pending_id
+        WHERE t.code = 'redeem' AND t.phase = 'post' AND o.community_id = ?`,
+      [city.a2.id],
+    );
+    expect(Number(ledger.s)).toBe(11_200);
     expect(a2.participants).toBe(1);
     expect(a2.aaaHouseholds).toBe(1);
   });

@@ -163,8 +163,9 @@ describe('Redis down', () => {
   });
 
   it('keeps a job written during the outage and relays it once Redis is back; /health recovers', async () => {
-    // Redis is still down (previous test). A business transaction writes a job for a queue the
-    // relay has not used yet.
+    // Redis is down (since the previous test). A business transaction writes a job for a queue
+    // the relay has not used yet.
+    await redis.stop();
     const id = await t.app
       .get(TransactionService)
       .run((em) => t.app.get(OutboxService).add(em, 'redis-down-test', 'test.outage', { n: 1 }));
@@ -193,5 +194,17 @@ describe('Redis down', () => {
     } finally {
       await queue.close();
     }
+  });
+
+  it('shuts down promptly while Redis is down (workers, queues and the relay let go)', async () => {
+    await t.http().get('/health').expect(200);
+    await redis.stop();
+    await waitFor(
+      () => t.http().get('/health'),
+      (r) => r.status === 503,
+      { what: '/health to notice' },
+    );
+    const closing = await timed(() => t.close());
+    expect(closing.ms).toBeLessThan(10_000);
   });
 });

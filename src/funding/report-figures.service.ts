@@ -12,9 +12,6 @@ import {
   totalsOf,
 } from './report-arithmetic';
 
-/** The code of the ledger post that captures an order's points hold at the counter. */
-export const REDEEM_CODE = 'redeem';
-
 export interface ComputedReport {
   regionId: string;
   regionName: string;
@@ -46,8 +43,8 @@ const placeholders = (xs: unknown[]) => xs.map(() => '?').join(', ');
  * - cost of redemptions: inventory → cost_of_redemptions;
  * - points issued: `award` and `base_grant` debiting the community's issuance account; deducted:
  *   `deduction` crediting its deduction sink; expired: transfers crediting its expiry sink;
- *   redeemed: `redeem` posts of order holds, attributed to the community the wallet's resident
- *   belongs to (one pass over the `redeem` code index, no join per row);
+ *   redeemed: the points of orders redeemed in the period (each capture posts its order's whole hold
+ *   with code `redeem` in the same transaction), by the order's community;
  * - outstanding: issued − deducted − redeemed − expired over all time before `to`;
  * - participation: residents (registered now) credited an `award` in the period / residents;
  *   residents are the community's active users with the resident role, as registered now;
@@ -241,17 +238,8 @@ export class ReportFiguresService {
           [from, yearFrom, ...sinkIds, to],
         )
       : [];
-    // Points captured at the counter: `redeem` posts of order holds, debited from the resident's wallet.
-    const redeemed: Array<{ wallet: string; period: Num; total: Num }> = await em.query(
-      `SELECT debit_account_id AS wallet, SUM(CASE WHEN created_at >= ? THEN amount ELSE 0 END) AS period,
-              SUM(amount) AS total
-         FROM transfers
-        WHERE ledger = 'POINTS' AND code = ? AND phase = 'post' AND created_at < ?
-        GROUP BY debit_account_id`,
-      [from, REDEEM_CODE, to],
-    );
     // Whose wallets: residents (registered and active now) of which community, in which household.
-    const wallets = [...new Set([...issued, ...sunk, ...redeemed].map((r) => r.wallet))];
+    const wallets = [...new Set([...issued, ...sunk].map((r) => r.wallet))];
     const owner = new Map<string, { userId: string; regionId: string; household: string }>();
     for (let i = 0; i < wallets.length; i += 5_000) {
       const chunk = wallets.slice(i, i + 5_000);
@@ -297,12 +285,22 @@ export class ReportFiguresService {
       add(sink.owner_id, -n(r.total));
     }
     for (const [community, set] of participants) out.get(community)!.participants = set.size;
+
+    // Points redeemed: orders redeemed at the counter, by the community the resident ordered from.
+    // The capture posts the order's whole hold (code `redeem`) in the transaction that marks it
+    // redeemed, so this is the ledger's figure; read from the orders, it is one narrow scan instead
+    // of a row lookup per posted transfer.
+    const redeemed: Array<{ community_id: string; period: Num; total: Num }> = await em.query(
+      `SELECT community_id, SUM(CASE WHEN redeemed_at >= ? THEN total_points ELSE 0 END) AS period,
+              SUM(total_points) AS total
+         FROM orders
+        WHERE status = 'redeemed' AND redeemed_at < ? AND community_id IN (${placeholders(ids)})
+        GROUP BY community_id`,
+      [from, to, ...ids],
+    );
     for (const r of redeemed) {
-      const o = owner.get(r.wallet);
-      const c = o && out.get(o.regionId);
-      if (!c) continue; // not a resident of these communities
-      c.pointsRedeemed += n(r.period);
-      add(o.regionId, -n(r.total));
+      out.get(r.community_id)!.pointsRedeemed += n(r.period);
+      add(r.community_id, -n(r.total));
     }
 
     const residents: Array<{ region_id: string; n: Num }> = await em.query(

@@ -4,26 +4,35 @@ import { ExpressAdapter } from '@bull-board/express';
 import { Injectable, MiddlewareConsumer, Module, NestMiddleware, NestModule } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { NextFunction, Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import type { Actor } from '../common/actor';
 import { AuthService } from '../identity/auth.service';
 import { QueueRegistry } from './queue-registry.service';
 import { QUEUES } from './queues';
 
 export const QUEUES_BOARD_PATH = '/admin/queues';
 
+/** How long a checked basic-auth header is trusted without checking the password again. */
+const BASIC_TTL_MS = 60_000;
+
 /** Bull Board is for city administrators: a bearer token, or HTTP basic auth for a browser. */
 @Injectable()
 export class QueuesBoardAuth implements NestMiddleware {
+  /**
+   * A browser sends the basic-auth header with every asset and every poll of the board: checking
+   * the password each time would cost an argon2 hash per request, and a page's parallel requests
+   * would count as a burst of login attempts. A header that passed stays trusted for a minute.
+   */
+  private readonly basicOk = new Map<string, { actor: Actor; until: number }>();
+
   constructor(private readonly auth: AuthService) {}
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     const header = req.headers.authorization ?? '';
-    let actor = null;
+    let actor: Actor | null = null;
     try {
       if (header.startsWith('Bearer ')) actor = await this.auth.verifyToken(header.slice(7));
-      else if (header.startsWith('Basic ')) {
-        const [user, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
-        actor = await this.auth.verifyPassword(user, rest.join(':'));
-      }
+      else if (header.startsWith('Basic ')) actor = await this.basic(header);
     } catch (err) {
       return next(err);
     }
@@ -44,6 +53,20 @@ export class QueuesBoardAuth implements NestMiddleware {
       return;
     }
     next();
+  }
+
+  private async basic(header: string): Promise<Actor | null> {
+    const key = createHash('sha256').update(header).digest('hex');
+    const now = Date.now();
+    const hit = this.basicOk.get(key);
+    if (hit && hit.until > now) return hit.actor;
+    const [user, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
+    const actor = await this.auth.verifyPassword(user, rest.join(':'));
+    if (actor) {
+      if (this.basicOk.size > 1000) this.basicOk.clear();
+      this.basicOk.set(key, { actor, until: now + BASIC_TTL_MS });
+    }
+    return actor;
   }
 }
 
