@@ -273,16 +273,14 @@ describe('funding: donations, expenses, lots and the cost of redemptions', () =>
 
     // Called again for the same order (a retried capture), nothing more is consumed or posted.
     const svc = t.app.get(FundingService);
-    const replay = await t.app
-      .get(TransactionService)
-      .run((em) =>
-        svc.recognizeRedemptionCost(em, {
-          orderId,
-          listingId: listing.id,
-          quantity: 2,
-          communityId: city.a1.id,
-        }),
-      );
+    const replay = await t.app.get(TransactionService).run((em) =>
+      svc.recognizeRedemptionCost(em, {
+        orderId,
+        listingId: listing.id,
+        quantity: 2,
+        communityId: city.a1.id,
+      }),
+    );
     expect(replay).toMatchObject({ costFen: 13_000, uncoveredQuantity: 0 });
     expect(await world.count('transfers', "code = 'redemption_cost' AND ref_id = ?", [orderId])).toBe(2);
     expect(await world.count('lot_consumptions', 'order_id = ?', [orderId])).toBe(2);
