@@ -5,8 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxService } from './outbox.service';
 import { QueueRegistry } from './queue-registry.service';
-import { QUEUES } from './queues';
-import { producerRedisOptions, workerRedisOptions } from './redis-options';
+import { workerRedisOptions } from './redis-options';
 import { SchedulerService } from './scheduler.service';
 import { WorkerRunner } from './worker-runner.service';
 
@@ -21,14 +20,9 @@ import { WorkerRunner } from './worker-runner.service';
         prefix: config.queuePrefix,
       }),
     }),
-    // Queues (producers, Bull Board) fail fast while Redis is down; workers use the root connection.
-    ...Object.values(QUEUES).map((name) =>
-      BullModule.registerQueueAsync({
-        name,
-        inject: [APP_CONFIG],
-        useFactory: (config: AppConfig) => ({ connection: producerRedisOptions(config.redisUrl) }),
-      }),
-    ),
+    // No BullModule.registerQueue: @nestjs/bullmq would give the processors' workers the queue's
+    // connection options. Workers take the root ones above (wait for Redis); producers and Bull
+    // Board use QueueRegistry's fail-fast queues.
   ],
   providers: [OutboxService, OutboxRelay, QueueRegistry, SchedulerService, WorkerRunner],
   exports: [BullModule, OutboxService, OutboxRelay, QueueRegistry, SchedulerService, WorkerRunner],
