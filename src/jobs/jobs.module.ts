@@ -1,10 +1,12 @@
-import { BullModule } from '@nestjs/bullmq';
-import { Global, Module, OnModuleInit } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { BeforeApplicationShutdown, Global, Module, OnModuleInit } from '@nestjs/common';
+import { DiscoveryModule, ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { OutboxRelay } from './outbox-relay.service';
 import { OutboxService } from './outbox.service';
-import { QueueRegistry } from './queue-registry.service';
+import { closeQueue, QueueRegistry } from './queue-registry.service';
+import { QUEUES } from './queues';
 import { workerRedisOptions } from './redis-options';
 import { SchedulerService } from './scheduler.service';
 import { WorkerRunner } from './worker-runner.service';
@@ -20,21 +22,34 @@ import { WorkerRunner } from './worker-runner.service';
         prefix: config.queuePrefix,
       }),
     }),
-    // No BullModule.registerQueue: @nestjs/bullmq would give the processors' workers the queue's
-    // connection options. Workers take the root ones above (wait for Redis); producers and Bull
-    // Board use QueueRegistry's fail-fast queues.
+    // Registering the queues is what makes @nestjs/bullmq create the processors' workers, with
+    // these queues' (the root's) options. Producers and Bull Board use QueueRegistry instead.
+    BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
   providers: [OutboxService, OutboxRelay, QueueRegistry, SchedulerService, WorkerRunner],
   exports: [BullModule, OutboxService, OutboxRelay, QueueRegistry, SchedulerService, WorkerRunner],
 })
-export class JobsModule implements OnModuleInit {
+export class JobsModule implements OnModuleInit, BeforeApplicationShutdown {
   constructor(
     private readonly scheduler: SchedulerService,
     private readonly relay: OutboxRelay,
+    private readonly moduleRef: ModuleRef,
   ) {}
 
   onModuleInit(): void {
     this.scheduler.every('outbox.relay', this.relay.pollMs, () => this.relay.drain());
     this.scheduler.every('outbox.prune', 60_000, () => this.relay.prune());
+  }
+
+  /**
+   * @nestjs/bullmq closes its queues later with a plain close(), which waits for ever for Redis
+   * when Redis is down (their connections queue commands until it is back). Close them first.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(
+      Object.values(QUEUES).map((name) =>
+        closeQueue(this.moduleRef.get<Queue>(getQueueToken(name), { strict: false })),
+      ),
+    );
   }
 }

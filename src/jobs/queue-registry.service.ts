@@ -25,8 +25,27 @@ export class QueueRegistry implements OnApplicationShutdown {
     return q;
   }
 
+  /** Closes every queue, even while Redis is down (see closeQueue). */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    const queues = [...this.queues.values()];
     this.queues.clear();
+    await Promise.allSettled(queues.map(closeQueue));
   }
+}
+
+/**
+ * Closes a queue without waiting for Redis. While Redis is down, BullMQ's close() sends QUIT: a
+ * connection that queues commands offline waits for ever, one that does not leaves its client
+ * reconnecting for ever (a process that never exits). Disconnecting the client first avoids both.
+ */
+export async function closeQueue(q: Queue): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const client = await Promise.race([
+    q.getBackend().client,
+    new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), 1000))),
+  ]).catch(() => null);
+  clearTimeout(timer);
+  if (client && client.status !== 'ready') client.disconnect();
+  await q.close().catch(() => undefined);
+  client?.disconnect();
 }
