@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Actor, regionInScope } from '../common/actor';
+import { Actor, hasRole, regionInScope } from '../common/actor';
+import { CodeSigner } from '../signing/code-signer.service';
 import { DomainError, notFound } from '../common/domain-error';
 import { UsersService } from '../identity/users.service';
 import { LedgerService } from '../ledger/ledger.service';
@@ -48,6 +49,7 @@ export class CreditService {
     private readonly ledger: LedgerService,
     private readonly users: UsersService,
     private readonly regions: RegionsService,
+    private readonly signer: CodeSigner,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -89,13 +91,27 @@ export class CreditService {
     actor: Actor,
     residentId: string,
     year?: number,
+    passCode?: string,
   ): Promise<CreditStanding & { entitlements: Entitlement[] }> {
-    if (actor.id !== residentId) {
+    if (actor.id !== residentId && hasRole(actor, 'hospital_staff', 'canteen_staff') && !isEarningStaff(actor)) {
+      // Partners see a resident's credit only through the pass the resident shows at the counter.
+      await this.checkPass(residentId, passCode);
+    } else if (actor.id !== residentId) {
       if (!isEarningStaff(actor)) throw notFound('resident', residentId);
       await this.users.getResidentInScope(actor, residentId);
     }
     const standing = await this.levelOf(residentId, year);
     return { ...standing, entitlements: defaultEntitlementsFor(standing.level) };
+  }
+
+  private async checkPass(residentId: string, passCode?: string): Promise<void> {
+    if (!passCode) throw notFound('resident', residentId);
+    const claims = await this.signer.verify(passCode);
+    if (claims.type !== 'pass') throw new DomainError('INVALID_CODE', { reason: 'not a resident pass' }, 'the code is not a resident pass');
+    if (claims.subject !== residentId) throw notFound('resident', residentId);
+    if (claims.expiresAt.getTime() <= Date.now()) {
+      throw new DomainError('PASS_EXPIRED', { expiredAt: claims.expiresAt }, 'the pass has expired; ask the resident to show a fresh one');
+    }
   }
 
   /** The thresholds in force for a region: its own, else the nearest ancestor's, else the default. */

@@ -23,6 +23,7 @@ import {
   EarningSettingsDto,
   RankingsQuery,
   YearQuery,
+  CreditQuery,
 } from './dto/earning.dto';
 import { StandingsService } from './standings.service';
 
@@ -81,8 +82,8 @@ export class StandingsController {
   }
 
   @Get('residents/:id/credit')
-  residentCredit(@CurrentActor() actor: Actor, @IdParam() id: string, @Query() q: YearQuery) {
-    return this.credit.credit(actor, id, q.year);
+  residentCredit(@CurrentActor() actor: Actor, @IdParam() id: string, @Query() q: CreditQuery) {
+    return this.credit.credit(actor, id, q.year, q.passCode);
   }
 
   @Get('regions/:id/credit-thresholds')

@@ -11,6 +11,7 @@ import {
   IsUUID,
   Length,
   Max,
+  MaxLength,
   Min,
   NotEquals,
 } from 'class-validator';
@@ -206,6 +207,14 @@ export class YearQuery {
   @Min(2000)
   @Max(2100)
   year?: number;
+}
+
+export class CreditQuery extends YearQuery {
+  @ApiPropertyOptional({ description: 'hospital and canteen staff: the resident pass shown at the counter' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  passCode?: string;
 }
 
 export class BaseGrantDto {
