@@ -70,6 +70,7 @@ export class Orders1764900000000 implements MigrationInterface {
   }
 
   public async down(q: QueryRunner): Promise<void> {
-    for (const t of ['notifications', 'vouchers', 'order_limit_counters', 'orders']) await q.query(`DROP TABLE ${t}`);
+    for (const t of ['notifications', 'vouchers', 'order_limit_counters', 'orders'])
+      await q.query(`DROP TABLE ${t}`);
   }
 }

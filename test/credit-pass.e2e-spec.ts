@@ -24,7 +24,11 @@ describe('GET /residents/:id/credit for hospital and canteen staff: only through
     const pass = await t.http().get('/api/v1/me/pass').set('Authorization', `Bearer ${alice.token}`);
     expect(pass.status).toBe(200);
     const credit = (id: string, passCode?: string) =>
-      t.http().get(`/api/v1/residents/${id}/credit`).query(passCode ? { passCode } : {}).set('Authorization', `Bearer ${doctor.token}`);
+      t
+        .http()
+        .get(`/api/v1/residents/${id}/credit`)
+        .query(passCode ? { passCode } : {})
+        .set('Authorization', `Bearer ${doctor.token}`);
 
     const ok = await credit(alice.id, pass.body.code);
     expect(ok.status).toBe(200);

@@ -21,13 +21,24 @@ describe('order expiry: the database decides what is due', () => {
   it('expires an unredeemed order within 5 s of its deadline and gives back points, stock and the limit', async () => {
     const city = await mall.city();
     const { staff } = await mall.provider('merchant', city.a1.id);
-    const listing = await mall.create(staff, city.a1.id, { stock: 1, pointsPrice: 40, perResidentLimit: { count: 1, period: 'year' } });
+    const listing = await mall.create(staff, city.a1.id, {
+      stock: 1,
+      pointsPrice: 40,
+      perResidentLimit: { count: 1, period: 'year' },
+    });
     const [r] = await shop.residents(city.a1.id, 1, 40);
     const placed = await shop.order(r, listing.id);
     expect(placed.status).toBe(201);
     expect(await mall.stock(listing.id)).toBe(0);
-    await waitFor(() => shop.status(placed.body.id), (s) => s === 'expired', { timeoutMs: 15_000, what: 'order expired' });
-    const [row] = await t.sql('SELECT TIMESTAMPDIFF(MICROSECOND, expires_at, expired_at) / 1000 AS late_ms FROM orders WHERE id = ?', [placed.body.id]);
+    await waitFor(
+      () => shop.status(placed.body.id),
+      (s) => s === 'expired',
+      { timeoutMs: 15_000, what: 'order expired' },
+    );
+    const [row] = await t.sql(
+      'SELECT TIMESTAMPDIFF(MICROSECOND, expires_at, expired_at) / 1000 AS late_ms FROM orders WHERE id = ?',
+      [placed.body.id],
+    );
     expect(Number(row.late_ms)).toBeGreaterThanOrEqual(0);
     expect(Number(row.late_ms)).toBeLessThan(5000);
     expect((await shop.wallet(r)).body).toEqual({ available: 40, held: 0, balance: 40 });
@@ -48,17 +59,26 @@ describe('order expiry: the database decides what is due', () => {
     // Make them due now, then let the sweeper and the residents' cancellations race.
     await t.sql('UPDATE orders SET expires_at = CURRENT_TIMESTAMP(3) WHERE id IN (?)', [ids]);
     const sweeper = t.app.get(OrderSweeper);
-    await Promise.all([sweeper.expireDue(), ...residents.map((r, i) => shop.cancel(r, ids[i])), sweeper.expireDue()]);
+    await Promise.all([
+      sweeper.expireDue(),
+      ...residents.map((r, i) => shop.cancel(r, ids[i])),
+      sweeper.expireDue(),
+    ]);
     await waitFor(
-      async () => t.sql(`SELECT status FROM orders WHERE id IN (?) AND status IN ('pending', 'ready')`, [ids]),
+      async () =>
+        t.sql(`SELECT status FROM orders WHERE id IN (?) AND status IN ('pending', 'ready')`, [ids]),
       (rows) => rows.length === 0,
       { what: 'every order resolved' },
     );
     const holds = await t.sql('SELECT hold_transfer_id h FROM orders WHERE id IN (?)', [ids]);
-    const resolutions = await t.sql('SELECT pending_id, COUNT(*) n FROM transfers WHERE pending_id IN (?) GROUP BY pending_id', [holds.map((h: { h: string }) => h.h)]);
+    const resolutions = await t.sql(
+      'SELECT pending_id, COUNT(*) n FROM transfers WHERE pending_id IN (?) GROUP BY pending_id',
+      [holds.map((h: { h: string }) => h.h)],
+    );
     expect(resolutions).toHaveLength(10);
     expect(resolutions.every((r: { n: number | string }) => Number(r.n) === 1)).toBe(true);
-    for (const r of residents) expect((await shop.wallet(r)).body).toEqual({ available: 25, held: 0, balance: 25 });
+    for (const r of residents)
+      expect((await shop.wallet(r)).body).toEqual({ available: 25, held: 0, balance: 25 });
     expect(await mall.stock(listing.id)).toBe(10);
   });
 });

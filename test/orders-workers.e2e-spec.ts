@@ -51,17 +51,28 @@ describe('order fulfilment: one voucher per order with two workers, and when a w
         halfDone();
         return new Promise(() => undefined); // never finishes
       },
-      { connection: workerRedisOptions(t.config.redisUrl), prefix: t.config.queuePrefix, lockDuration: 1000, stalledInterval: 300 },
+      {
+        connection: workerRedisOptions(t.config.redisUrl),
+        prefix: t.config.queuePrefix,
+        lockDuration: 1000,
+        stalledInterval: 300,
+      },
     );
     await t.app.get(OutboxRelay).drain();
     await half;
     await doomed.close(true);
-    const [{ code: firstCode }] = await t.sql('SELECT code FROM vouchers WHERE order_id = ?', [placed.body.id]);
+    const [{ code: firstCode }] = await t.sql('SELECT code FROM vouchers WHERE order_id = ?', [
+      placed.body.id,
+    ]);
     expect(await shop.status(placed.body.id)).toBe('pending');
 
     // A healthy worker process on the same database and queue picks the stalled job up again.
     second = await createTestApp({ role: 'worker', attachTo: t, env: FAST_RECOVERY });
-    await waitFor(() => shop.status(placed.body.id), (s) => s === 'ready', { timeoutMs: 20_000, what: 'order ready after the worker died' });
+    await waitFor(
+      () => shop.status(placed.body.id),
+      (s) => s === 'ready',
+      { timeoutMs: 20_000, what: 'order ready after the worker died' },
+    );
     const vouchers = await t.sql('SELECT code FROM vouchers WHERE order_id = ?', [placed.body.id]);
     expect(vouchers).toEqual([{ code: firstCode }]);
   });
@@ -80,13 +91,20 @@ describe('order fulfilment: one voucher per order with two workers, and when a w
       // Duplicate the work on purpose: the reconciler's re-queue, a second relay.
       await Promise.all([t.app.get(OutboxRelay).drain(), t.app.get(OutboxRelay).drain()]);
       await waitFor(
-        async () => (await t.sql(`SELECT COUNT(*) n FROM orders WHERE id IN (?) AND status = 'ready'`, [ids]))[0].n,
+        async () =>
+          (await t.sql(`SELECT COUNT(*) n FROM orders WHERE id IN (?) AND status = 'ready'`, [ids]))[0].n,
         (n) => Number(n) === ids.length,
         { timeoutMs: 30_000, what: 'all orders ready' },
       );
-      const [v] = await t.sql('SELECT COUNT(*) n, COUNT(DISTINCT order_id) d FROM vouchers WHERE order_id IN (?)', [ids]);
+      const [v] = await t.sql(
+        'SELECT COUNT(*) n, COUNT(DISTINCT order_id) d FROM vouchers WHERE order_id IN (?)',
+        [ids],
+      );
       expect([Number(v.n), Number(v.d)]).toEqual([40, 40]);
-      const processedBy = await t.sql(`SELECT COUNT(*) n FROM notifications WHERE kind = 'order_ready' AND ref_id IN (?)`, [ids]);
+      const processedBy = await t.sql(
+        `SELECT COUNT(*) n FROM notifications WHERE kind = 'order_ready' AND ref_id IN (?)`,
+        [ids],
+      );
       expect(Number(processedBy[0].n)).toBe(40);
     } finally {
       await third.close();

@@ -47,7 +47,9 @@ describe('orders: placement under concurrency, idempotency, limits, vouchers, sc
     const [alice] = await shop.residents(city.a1.id, 1, 100);
     const res = await Promise.all(Array.from({ length: 10 }, () => shop.order(alice, listing.id)));
     expect(res.filter((r) => r.status === 201)).toHaveLength(3);
-    expect(new Set(res.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`))).toEqual(new Set(['409 INSUFFICIENT_POINTS']));
+    expect(new Set(res.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.body.code}`))).toEqual(
+      new Set(['409 INSUFFICIENT_POINTS']),
+    );
     expect((await shop.wallet(alice)).body).toEqual({ available: 10, held: 90, balance: 100 });
   });
 
@@ -56,7 +58,9 @@ describe('orders: placement under concurrency, idempotency, limits, vouchers, sc
     const { staff } = await mall.provider('merchant', city.a1.id);
     const listing = await mall.create(staff, city.a1.id, { stock: 10, pointsPrice: 5 });
     const [bob] = await shop.residents(city.a1.id, 1, 100);
-    const res = await Promise.all(Array.from({ length: 20 }, () => shop.order(bob, listing.id, 1, 'key-bob-1')));
+    const res = await Promise.all(
+      Array.from({ length: 20 }, () => shop.order(bob, listing.id, 1, 'key-bob-1')),
+    );
     expect(res.map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(new Set(res.map((r) => r.body.id)).size).toBe(1);
     for (const r of res) expect(r.body).toEqual(res[0].body);
@@ -71,11 +75,17 @@ describe('orders: placement under concurrency, idempotency, limits, vouchers, sc
   it('a limit of 1 a month under 10 parallel orders gives one order', async () => {
     const city = await mall.city();
     const { staff } = await mall.provider('merchant', city.a1.id);
-    const listing = await mall.create(staff, city.a1.id, { stock: 100, pointsPrice: 1, perResidentLimit: { count: 1, period: 'month' } });
+    const listing = await mall.create(staff, city.a1.id, {
+      stock: 100,
+      pointsPrice: 1,
+      perResidentLimit: { count: 1, period: 'month' },
+    });
     const [carol] = await shop.residents(city.a1.id, 1, 100);
     const res = await Promise.all(Array.from({ length: 10 }, () => shop.order(carol, listing.id)));
     expect(res.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(new Set(res.filter((r) => r.status !== 201).map((r) => r.body.code))).toEqual(new Set(['LIMIT_REACHED']));
+    expect(new Set(res.filter((r) => r.status !== 201).map((r) => r.body.code))).toEqual(
+      new Set(['LIMIT_REACHED']),
+    );
   });
 
   it('fulfils an order with one voucher whose QR image decodes to a code that verifies; one changed character does not', async () => {
@@ -86,17 +96,34 @@ describe('orders: placement under concurrency, idempotency, limits, vouchers, sc
     const placed = await shop.order(dan, listing.id);
     expect(placed.status).toBe(201);
     expect(placed.body.status).toBe('pending');
-    const early = await t.http().get(`/api/v1/orders/${placed.body.id}/voucher`).set('Authorization', `Bearer ${dan.token}`);
+    const early = await t
+      .http()
+      .get(`/api/v1/orders/${placed.body.id}/voucher`)
+      .set('Authorization', `Bearer ${dan.token}`);
     if (early.status !== 200) expect(early.body.code).toBe('VOUCHER_NOT_READY');
-    await waitFor(() => shop.status(placed.body.id), (s) => s === 'ready', { what: 'order ready' });
-    const v = await t.http().get(`/api/v1/orders/${placed.body.id}/voucher`).set('Authorization', `Bearer ${dan.token}`);
+    await waitFor(
+      () => shop.status(placed.body.id),
+      (s) => s === 'ready',
+      { what: 'order ready' },
+    );
+    const v = await t
+      .http()
+      .get(`/api/v1/orders/${placed.body.id}/voucher`)
+      .set('Authorization', `Bearer ${dan.token}`);
     expect(v.status).toBe(200);
-    const png = await t.http().get(`/api/v1/orders/${placed.body.id}/voucher.png`).set('Authorization', `Bearer ${dan.token}`).buffer(true);
+    const png = await t
+      .http()
+      .get(`/api/v1/orders/${placed.body.id}/voucher.png`)
+      .set('Authorization', `Bearer ${dan.token}`)
+      .buffer(true);
     expect(png.headers['content-type']).toBe('image/png');
     const img = PNG.sync.read(png.body as Buffer);
     const decoded = jsQR(new Uint8ClampedArray(img.data), img.width, img.height);
     expect(decoded?.data).toBe(v.body.code);
-    const svg = await t.http().get(`/api/v1/orders/${placed.body.id}/voucher.svg`).set('Authorization', `Bearer ${dan.token}`);
+    const svg = await t
+      .http()
+      .get(`/api/v1/orders/${placed.body.id}/voucher.svg`)
+      .set('Authorization', `Bearer ${dan.token}`);
     expect(svg.text ?? svg.body.toString()).toContain('<svg');
 
     const signer = t.app.get(CodeSigner);
@@ -132,7 +159,11 @@ describe('orders: placement under concurrency, idempotency, limits, vouchers, sc
   it('cancellation by the resident gives back points, stock and the limit; by the provider it also notifies', async () => {
     const city = await mall.city();
     const { staff } = await mall.provider('merchant', city.a1.id);
-    const listing = await mall.create(staff, city.a1.id, { stock: 3, pointsPrice: 10, perResidentLimit: { count: 1, period: 'day' } });
+    const listing = await mall.create(staff, city.a1.id, {
+      stock: 3,
+      pointsPrice: 10,
+      perResidentLimit: { count: 1, period: 'day' },
+    });
     const [erin] = await shop.residents(city.a1.id, 1, 30);
     const first = await shop.order(erin, listing.id);
     expect((await shop.cancel(erin, first.body.id)).body.status).toBe('cancelled');
@@ -154,9 +185,16 @@ describe('orders: placement under concurrency, idempotency, limits, vouchers, sc
     const { staff } = await mall.provider('merchant', city.a1.id);
     const listing = await mall.create(staff, city.a1.id, { stock: 3, pointsPrice: 10 });
     const [fay] = await shop.residents(city.a1.id, 1, 30);
-    const bad = await t.http().post('/api/v1/orders').set('Authorization', `Bearer ${fay.token}`).send({ listingId: listing.id, quantity: 0, extra: 1 });
+    const bad = await t
+      .http()
+      .post('/api/v1/orders')
+      .set('Authorization', `Bearer ${fay.token}`)
+      .send({ listingId: listing.id, quantity: 0, extra: 1 });
     expect(bad.status).toBe(400);
-    expect(bad.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['extra', 'quantity']);
+    expect(bad.body.details.fields.map((f: { field: string }) => f.field).sort()).toEqual([
+      'extra',
+      'quantity',
+    ]);
     await mall.action(staff, listing.id, 'unpublish');
     const gone = await shop.order(fay, listing.id);
     expect([404, 422]).toContain(gone.status);

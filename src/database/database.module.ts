@@ -12,7 +12,9 @@ import { TransactionService } from './transaction.service';
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig) => ({
-        ...buildDataSourceOptions(config.databaseUrl, await detectEngine(config.databaseUrl), { poolSize: config.dbPoolSize }),
+        ...buildDataSourceOptions(config.databaseUrl, await detectEngine(config.databaseUrl), {
+          poolSize: config.dbPoolSize,
+        }),
         autoLoadEntities: true,
         retryAttempts: 3,
         retryDelay: 1000,

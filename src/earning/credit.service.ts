@@ -93,7 +93,11 @@ export class CreditService {
     year?: number,
     passCode?: string,
   ): Promise<CreditStanding & { entitlements: Entitlement[] }> {
-    if (actor.id !== residentId && hasRole(actor, 'hospital_staff', 'canteen_staff') && !isEarningStaff(actor)) {
+    if (
+      actor.id !== residentId &&
+      hasRole(actor, 'hospital_staff', 'canteen_staff') &&
+      !isEarningStaff(actor)
+    ) {
       // Partners see a resident's credit only through the pass the resident shows at the counter.
       await this.checkPass(residentId, passCode);
     } else if (actor.id !== residentId) {
@@ -107,10 +111,19 @@ export class CreditService {
   private async checkPass(residentId: string, passCode?: string): Promise<void> {
     if (!passCode) throw notFound('resident', residentId);
     const claims = await this.signer.verify(passCode);
-    if (claims.type !== 'pass') throw new DomainError('INVALID_CODE', { reason: 'not a resident pass' }, 'the code is not a resident pass');
+    if (claims.type !== 'pass')
+      throw new DomainError(
+        'INVALID_CODE',
+        { reason: 'not a resident pass' },
+        'the code is not a resident pass',
+      );
     if (claims.subject !== residentId) throw notFound('resident', residentId);
     if (claims.expiresAt.getTime() <= Date.now()) {
-      throw new DomainError('PASS_EXPIRED', { expiredAt: claims.expiresAt }, 'the pass has expired; ask the resident to show a fresh one');
+      throw new DomainError(
+        'PASS_EXPIRED',
+        { expiredAt: claims.expiresAt },
+        'the pass has expired; ask the resident to show a fresh one',
+      );
     }
   }
 

@@ -22,7 +22,6 @@ import {
   CreditThresholdsDto,
   EarningSettingsDto,
   RankingsQuery,
-  YearQuery,
   CreditQuery,
 } from './dto/earning.dto';
 import { StandingsService } from './standings.service';

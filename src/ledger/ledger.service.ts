@@ -186,23 +186,45 @@ export class LedgerService {
    * account, credited by every order) is then locked only for the last statement of the
    * transaction instead of all of it. The transfer row and the debit are written at once.
    */
-  async transferDeferringCredit(em: EntityManager, t: TransferInput): Promise<{ transfer: Transfer; creditLater: () => Promise<void> }> {
+  async transferDeferringCredit(
+    em: EntityManager,
+    t: TransferInput,
+  ): Promise<{ transfer: Transfer; creditLater: () => Promise<void> }> {
     this.checkAmount(t.amount, 'amount', 1);
-    if (t.exempt && t.pending) throw new DomainError('BAD_REQUEST', {}, 'only single-phase transfers may be exempt from limits');
+    if (t.exempt && t.pending)
+      throw new DomainError('BAD_REQUEST', {}, 'only single-phase transfers may be exempt from limits');
     const phase = t.pending ? 'pending' : 'single';
     const existing = await this.getTransfer(t.id, em);
-    if (existing) return { transfer: this.sameOrConflict(existing, { ...t, phase, pendingId: null }), creditLater: NOTHING };
+    if (existing)
+      return {
+        transfer: this.sameOrConflict(existing, { ...t, phase, pendingId: null }),
+        creditLater: NOTHING,
+      };
     const ledger = await this.ledgerOf(em, t.debitAccountId, t.creditAccountId);
     try {
       await em.query(
         `INSERT INTO transfers (id, ledger, debit_account_id, credit_account_id, amount, phase, pending_id, code, ref_type, ref_id, exempt, created_at)
          VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))`,
-        [t.id, ledger, t.debitAccountId, t.creditAccountId, t.amount, phase, t.code, t.refType ?? null, t.refId ?? null, t.exempt ? 1 : 0],
+        [
+          t.id,
+          ledger,
+          t.debitAccountId,
+          t.creditAccountId,
+          t.amount,
+          phase,
+          t.code,
+          t.refType ?? null,
+          t.refId ?? null,
+          t.exempt ? 1 : 0,
+        ],
       );
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       // The same id committed by a concurrent request meanwhile.
-      return { transfer: this.sameOrConflict((await this.getTransfer(t.id, em))!, { ...t, phase, pendingId: null }), creditLater: NOTHING };
+      return {
+        transfer: this.sameOrConflict((await this.getTransfer(t.id, em))!, { ...t, phase, pendingId: null }),
+        creditLater: NOTHING,
+      };
     }
     const col = t.pending ? 'pending' : 'posted';
     const debited = affectedRows(
@@ -235,7 +257,12 @@ export class LedgerService {
           [t.amount, t.creditAccountId, t.amount],
         ),
       );
-      if (!credited) throw new DomainError('CONFLICT', { accountId: t.creditAccountId }, 'credits would exceed debits on the credit account');
+      if (!credited)
+        throw new DomainError(
+          'CONFLICT',
+          { accountId: t.creditAccountId },
+          'credits would exceed debits on the credit account',
+        );
     };
     return { transfer, creditLater };
   }

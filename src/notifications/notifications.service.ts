@@ -68,8 +68,14 @@ export class NotificationsService {
   }
 
   async markRead(actor: Actor, id: string): Promise<void> {
-    const rows = await this.db.query('SELECT id FROM notifications WHERE id = ? AND user_id = ?', [id, actor.id]);
+    const rows = await this.db.query('SELECT id FROM notifications WHERE id = ? AND user_id = ?', [
+      id,
+      actor.id,
+    ]);
     if (!rows.length) throw notFound('notification', id);
-    await this.db.query('UPDATE notifications SET read_at = COALESCE(read_at, CURRENT_TIMESTAMP(3)) WHERE id = ?', [id]);
+    await this.db.query(
+      'UPDATE notifications SET read_at = COALESCE(read_at, CURRENT_TIMESTAMP(3)) WHERE id = ?',
+      [id],
+    );
   }
 }

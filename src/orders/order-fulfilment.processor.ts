@@ -36,11 +36,14 @@ export class OrderFulfilmentProcessor extends WorkerHost {
 
   async fulfil(orderId: string): Promise<{ orderId: string; outcome: string }> {
     return this.tx.run(async (em) => {
-      const order = await em.getRepository(OrderEntity).findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+      const order = await em
+        .getRepository(OrderEntity)
+        .findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
       if (!order) throw new Error(`order ${orderId} does not exist`);
       if (order.status !== 'pending') return { orderId, outcome: `already ${order.status}` };
       await this.vouchers.issue(em, order);
-      if (!(await transition(em, orderId, 'ready', {}, ['pending']))) return { orderId, outcome: 'state changed meanwhile' };
+      if (!(await transition(em, orderId, 'ready', {}, ['pending'])))
+        return { orderId, outcome: 'state changed meanwhile' };
       await this.notifications.notify(em, {
         userId: order.residentId,
         kind: 'order_ready',

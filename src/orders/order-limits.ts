@@ -17,7 +17,14 @@ export function periodKey(period: LimitPeriod, at: Date): string {
  * Counts `quantity` against a resident's limit for a listing in one period, by a conditional update
  * on a counter row: concurrent orders can never pass the limit together.
  */
-export async function takeLimit(em: EntityManager, residentId: string, listingId: string, key: string, quantity: number, limit: number): Promise<void> {
+export async function takeLimit(
+  em: EntityManager,
+  residentId: string,
+  listingId: string,
+  key: string,
+  quantity: number,
+  limit: number,
+): Promise<void> {
   await em.query(
     'INSERT INTO order_limit_counters (resident_id, listing_id, period_key, used) VALUES (?, ?, ?, 0) ON DUPLICATE KEY UPDATE used = used',
     [residentId, listingId, key],
@@ -27,12 +34,22 @@ export async function takeLimit(em: EntityManager, residentId: string, listingId
     [quantity, residentId, listingId, key, quantity, limit],
   );
   if (affectedRows(res) !== 1) {
-    throw new DomainError('LIMIT_REACHED', { listingId, limit, period: key }, `at most ${limit} per period for this listing`);
+    throw new DomainError(
+      'LIMIT_REACHED',
+      { listingId, limit, period: key },
+      `at most ${limit} per period for this listing`,
+    );
   }
 }
 
 /** Gives back what a cancelled or expired order counted. */
-export async function returnLimit(em: EntityManager, residentId: string, listingId: string, key: string, quantity: number): Promise<void> {
+export async function returnLimit(
+  em: EntityManager,
+  residentId: string,
+  listingId: string,
+  key: string,
+  quantity: number,
+): Promise<void> {
   await em.query(
     'UPDATE order_limit_counters SET used = GREATEST(used - ?, 0) WHERE resident_id = ? AND listing_id = ? AND period_key = ?',
     [quantity, residentId, listingId, key],

@@ -10,7 +10,8 @@ describe('order state machine', () => {
   });
 
   it('never leaves a final state and never redeems an order without a voucher', () => {
-    for (const s of ['redeemed', 'cancelled', 'expired', 'failed'] as const) expect(ORDER_TRANSITIONS[s]).toEqual([]);
+    for (const s of ['redeemed', 'cancelled', 'expired', 'failed'] as const)
+      expect(ORDER_TRANSITIONS[s]).toEqual([]);
     expect(canTransition('pending', 'redeemed')).toBe(false);
     expect(canTransition('redeemed', 'cancelled')).toBe(false);
     expect(canTransition('ready', 'pending')).toBe(false);

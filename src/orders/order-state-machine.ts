@@ -19,7 +19,8 @@ export function sourcesOf(to: OrderStatus): OrderStatus[] {
   return ORDER_STATUSES.filter((s) => ORDER_TRANSITIONS[s].includes(to));
 }
 
-export const canTransition = (from: OrderStatus, to: OrderStatus): boolean => ORDER_TRANSITIONS[from].includes(to);
+export const canTransition = (from: OrderStatus, to: OrderStatus): boolean =>
+  ORDER_TRANSITIONS[from].includes(to);
 
 /** Holds whose points are still held (the order may still be redeemed). */
 export const OPEN_STATUSES: readonly OrderStatus[] = ['pending', 'ready'];

@@ -30,8 +30,14 @@ export class OrderSweeper implements OnModuleInit {
 
   onModuleInit(): void {
     this.scheduler.every('orders.expire', this.config.orderSweepMs, () => this.expireDue());
-    this.scheduler.every('orders.remind', Math.max(this.config.orderSweepMs, 30_000), () => this.remindExpiring());
-    this.scheduler.every('orders.reconcile', Math.max(1000, (this.config.orderReconcileAfterSeconds * 1000) / 2), () => this.reconcilePending());
+    this.scheduler.every('orders.remind', Math.max(this.config.orderSweepMs, 30_000), () =>
+      this.remindExpiring(),
+    );
+    this.scheduler.every(
+      'orders.reconcile',
+      Math.max(1000, (this.config.orderReconcileAfterSeconds * 1000) / 2),
+      () => this.reconcilePending(),
+    );
   }
 
   /** Expires every due order; returns how many. */
@@ -82,7 +88,10 @@ export class OrderSweeper implements OnModuleInit {
         .setOnLocked('skip_locked')
         .getMany();
       for (const order of soon) {
-        await em.query('UPDATE orders SET expiry_notified_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND expiry_notified_at IS NULL', [order.id]);
+        await em.query(
+          'UPDATE orders SET expiry_notified_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND expiry_notified_at IS NULL',
+          [order.id],
+        );
         await this.notifications.notify(em, {
           userId: order.residentId,
           kind: 'order_expiring',

@@ -12,7 +12,11 @@ import { OrdersService } from './orders.service';
 import { VouchersService } from './vouchers.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OrderEntity, OrderLimitCounterEntity, VoucherEntity]), CatalogModule, EarningModule],
+  imports: [
+    TypeOrmModule.forFeature([OrderEntity, OrderLimitCounterEntity, VoucherEntity]),
+    CatalogModule,
+    EarningModule,
+  ],
   controllers: [OrdersController],
   providers: [OrdersService, VouchersService, OrderFulfilmentProcessor, OrderSweeper],
   exports: [OrdersService, VouchersService],

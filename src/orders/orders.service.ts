@@ -78,7 +78,8 @@ export class OrdersService {
     return this.idempotency.run({ scope: `orders:${actor.id}`, key, request: dto }, async (em) => {
       const now = new Date();
       const listing = await this.catalog.getForOrder(em, dto.listingId);
-      if (!listing) throw new DomainError('LISTING_NOT_FOUND', { listingId: dto.listingId }, 'listing not found');
+      if (!listing)
+        throw new DomainError('LISTING_NOT_FOUND', { listingId: dto.listingId }, 'listing not found');
       this.catalog.assertOrderable(listing, { regionPath: actor.regionPath }, now);
       if (listing.minCreditLevel || listing.minAge) {
         const eligible = this.catalog.checkEligibility(
@@ -90,7 +91,11 @@ export class OrdersService {
           now,
         );
         if (!eligible.eligible) {
-          throw new DomainError('NOT_ELIGIBLE', { ...eligible, listingId: listing.id }, `not eligible for this listing (${eligible.reason.replace(/_/g, ' ')})`);
+          throw new DomainError(
+            'NOT_ELIGIBLE',
+            { ...eligible, listingId: listing.id },
+            `not eligible for this listing (${eligible.reason.replace(/_/g, ' ')})`,
+          );
         }
       }
       const id = newId();
@@ -113,7 +118,11 @@ export class OrdersService {
         pending: true,
       });
       if (!(await this.catalog.takeStock(em, listing.id, dto.quantity))) {
-        throw new DomainError('OUT_OF_STOCK', { listingId: listing.id, requested: dto.quantity }, 'out of stock');
+        throw new DomainError(
+          'OUT_OF_STOCK',
+          { listingId: listing.id, requested: dto.quantity },
+          'out of stock',
+        );
       }
       const order = {
         id,
@@ -134,11 +143,35 @@ export class OrdersService {
         `INSERT INTO orders (id, resident_id, community_id, listing_id, provider_organization_id, quantity, unit_points, total_points,
                              status, hold_transfer_id, limit_period_key, expires_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
-        [id, order.residentId, order.communityId, order.listingId, order.providerOrganizationId, order.quantity, order.unitPoints, order.totalPoints, order.holdTransferId, limitKey, order.expiresAt, now, now],
+        [
+          id,
+          order.residentId,
+          order.communityId,
+          order.listingId,
+          order.providerOrganizationId,
+          order.quantity,
+          order.unitPoints,
+          order.totalPoints,
+          order.holdTransferId,
+          limitKey,
+          order.expiresAt,
+          now,
+          now,
+        ],
       );
       await this.outbox.add(em, QUEUES.orders, ORDER_PLACED_JOB, { orderId: id });
       await hold.creditLater();
-      return toOrderView({ ...order, readyAt: null, redeemedAt: null, cancelledAt: null, cancelReason: null, expiredAt: null } as OrderEntity, listing.title);
+      return toOrderView(
+        {
+          ...order,
+          readyAt: null,
+          redeemedAt: null,
+          cancelledAt: null,
+          cancelReason: null,
+          expiredAt: null,
+        } as OrderEntity,
+        listing.title,
+      );
     });
   }
 
@@ -171,7 +204,8 @@ export class OrdersService {
       where.push('o.resident_id = ?');
       params.push(actor.id);
     } else {
-      if (!actor.organizationId) throw new DomainError('FORBIDDEN', {}, 'only staff of a providing organisation list its orders');
+      if (!actor.organizationId)
+        throw new DomainError('FORBIDDEN', {}, 'only staff of a providing organisation list its orders');
       where.push('o.provider_organization_id = ?');
       params.push(actor.organizationId);
     }
@@ -191,7 +225,9 @@ export class OrdersService {
       `SELECT id FROM orders o WHERE ${where.join(' AND ')} ORDER BY o.created_at DESC, o.id DESC LIMIT ?`,
       [...params, limit + 1],
     );
-    const orders = found.length ? await this.db.getRepository(OrderEntity).findBy({ id: In(found.map((f) => f.id)) }) : [];
+    const orders = found.length
+      ? await this.db.getRepository(OrderEntity).findBy({ id: In(found.map((f) => f.id)) })
+      : [];
     const byId = new Map(orders.map((o) => [o.id, o]));
     const titles = await this.titles([...new Set(orders.map((o) => o.listingId))]);
     const views = found.map((f) => byId.get(f.id)!).map((o) => toOrderView(o, titles.get(o.listingId)));
@@ -204,17 +240,38 @@ export class OrdersService {
       const order = await this.getVisible(actor, id, em);
       const provider = order.residentId !== actor.id;
       if (order.status === 'redeemed') {
-        throw new DomainError('ALREADY_REDEEMED', { orderId: id, redeemedAt: order.redeemedAt }, 'the order was already redeemed');
+        throw new DomainError(
+          'ALREADY_REDEEMED',
+          { orderId: id, redeemedAt: order.redeemedAt },
+          'the order was already redeemed',
+        );
       }
       if (order.status === 'cancelled') return;
       if (!OPEN_STATUSES.includes(order.status)) {
-        throw new DomainError('INVALID_STATE', { orderId: id, status: order.status }, `the order is ${order.status}`);
+        throw new DomainError(
+          'INVALID_STATE',
+          { orderId: id, status: order.status },
+          `the order is ${order.status}`,
+        );
       }
-      const done = await this.release(em, order, 'cancelled', { cancelled_by: actor.id, cancel_reason: reason ?? null });
+      const done = await this.release(em, order, 'cancelled', {
+        cancelled_by: actor.id,
+        cancel_reason: reason ?? null,
+      });
       if (!done) {
         const now = await em.getRepository(OrderEntity).findOneByOrFail({ id });
-        if (now.status === 'redeemed') throw new DomainError('ALREADY_REDEEMED', { orderId: id, redeemedAt: now.redeemedAt }, 'the order was already redeemed');
-        if (now.status !== 'cancelled') throw new DomainError('INVALID_STATE', { orderId: id, status: now.status }, `the order is ${now.status}`);
+        if (now.status === 'redeemed')
+          throw new DomainError(
+            'ALREADY_REDEEMED',
+            { orderId: id, redeemedAt: now.redeemedAt },
+            'the order was already redeemed',
+          );
+        if (now.status !== 'cancelled')
+          throw new DomainError(
+            'INVALID_STATE',
+            { orderId: id, status: now.status },
+            `the order is ${now.status}`,
+          );
       }
       if (done && provider) {
         await this.notifications.notify(em, {
@@ -236,11 +293,23 @@ export class OrdersService {
    * racing redemption, cancellation or expiry resolves the hold exactly once. False when another
    * transition won.
    */
-  async release(em: EntityManager, order: OrderEntity, to: Extract<OrderStatus, 'cancelled' | 'expired' | 'failed'>, set: Record<string, unknown> = {}): Promise<boolean> {
+  async release(
+    em: EntityManager,
+    order: OrderEntity,
+    to: Extract<OrderStatus, 'cancelled' | 'expired' | 'failed'>,
+    set: Record<string, unknown> = {},
+  ): Promise<boolean> {
     if (!(await transition(em, order.id, to, set, OPEN_STATUSES))) return false;
-    await this.ledger.void(em, { id: this.ledger.deriveId('order_release', order.id), pendingId: order.holdTransferId, code: 'release', refType: 'order', refId: order.id });
+    await this.ledger.void(em, {
+      id: this.ledger.deriveId('order_release', order.id),
+      pendingId: order.holdTransferId,
+      code: 'release',
+      refType: 'order',
+      refId: order.id,
+    });
     await this.catalog.returnStock(em, order.listingId, order.quantity);
-    if (order.limitPeriodKey) await returnLimit(em, order.residentId, order.listingId, order.limitPeriodKey, order.quantity);
+    if (order.limitPeriodKey)
+      await returnLimit(em, order.residentId, order.listingId, order.limitPeriodKey, order.quantity);
     return true;
   }
 
@@ -250,7 +319,10 @@ export class OrdersService {
 
   private async titles(ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows: Array<{ id: string; title: string }> = await this.db.query('SELECT id, title FROM listings WHERE id IN (?)', [ids]);
+    const rows: Array<{ id: string; title: string }> = await this.db.query(
+      'SELECT id, title FROM listings WHERE id IN (?)',
+      [ids],
+    );
     return new Map(rows.map((r) => [r.id, r.title]));
   }
 }

@@ -52,7 +52,11 @@ export class VouchersService {
     if (!order || order.residentId !== actor.id) throw notFound('order', orderId);
     const v = await this.db.getRepository(VoucherEntity).findOneBy({ orderId });
     if (!v || order.status === 'pending') {
-      throw new DomainError('VOUCHER_NOT_READY', { orderId, status: order.status }, 'the voucher is not issued yet; try again shortly');
+      throw new DomainError(
+        'VOUCHER_NOT_READY',
+        { orderId, status: order.status },
+        'the voucher is not issued yet; try again shortly',
+      );
     }
     return { orderId, code: v.code, expiresAt: v.expiresAt, status: order.status };
   }

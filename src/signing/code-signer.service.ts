@@ -1,6 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomBytes, scryptSync, sign, verify } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  KeyObject,
+  randomBytes,
+  scryptSync,
+  sign,
+  verify,
+} from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
@@ -66,7 +77,9 @@ export class CodeSigner implements OnApplicationBootstrap {
 
   /** Creates the first key if there is no active one (safe when several processes start at once). */
   async ensureActiveKey(): Promise<string> {
-    const rows: Array<{ kid: string }> = await this.db.query('SELECT kid FROM signing_keys WHERE active_marker = 1');
+    const rows: Array<{ kid: string }> = await this.db.query(
+      'SELECT kid FROM signing_keys WHERE active_marker = 1',
+    );
     if (rows[0]) return rows[0].kid;
     try {
       const kid = await this.insertKey();
@@ -74,7 +87,9 @@ export class CodeSigner implements OnApplicationBootstrap {
       return kid;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const again: Array<{ kid: string }> = await this.db.query('SELECT kid FROM signing_keys WHERE active_marker = 1');
+      const again: Array<{ kid: string }> = await this.db.query(
+        'SELECT kid FROM signing_keys WHERE active_marker = 1',
+      );
       return again[0].kid;
     }
   }
@@ -98,7 +113,10 @@ export class CodeSigner implements OnApplicationBootstrap {
     if (!key || key.status === 'revoked') throw invalid('unknown or revoked key');
     if (!verify(null, parsed.header, key.publicKey, parsed.signature)) throw invalid('bad signature');
     // Revocation takes effect at once in every process: the status is read fresh for each check.
-    const rows: Array<{ status: SigningKeyStatus }> = await this.db.query('SELECT status FROM signing_keys WHERE kid = ?', [key.kid]);
+    const rows: Array<{ status: SigningKeyStatus }> = await this.db.query(
+      'SELECT status FROM signing_keys WHERE kid = ?',
+      [key.kid],
+    );
     if (rows[0]?.status !== 'active' && rows[0]?.status !== 'retired') throw invalid('revoked key');
     return parsed.claims;
   }
@@ -113,19 +131,37 @@ export class CodeSigner implements OnApplicationBootstrap {
 
   /** Public keys that still verify (active and retired). */
   async publicKeys(): Promise<PublicKeyView[]> {
-    const rows: KeyRow[] = await this.db.query(`SELECT * FROM signing_keys WHERE status IN ('active', 'retired') ORDER BY created_at DESC`);
-    return rows.map((r) => ({ kid: r.kid, publicKey: r.public_key, algorithm: 'Ed25519', status: r.status, createdAt: r.created_at, retiredAt: r.retired_at }));
+    const rows: KeyRow[] = await this.db.query(
+      `SELECT * FROM signing_keys WHERE status IN ('active', 'retired') ORDER BY created_at DESC`,
+    );
+    return rows.map((r) => ({
+      kid: r.kid,
+      publicKey: r.public_key,
+      algorithm: 'Ed25519',
+      status: r.status,
+      createdAt: r.created_at,
+      retiredAt: r.retired_at,
+    }));
   }
 
   async listKeys(): Promise<PublicKeyView[]> {
     const rows: KeyRow[] = await this.db.query('SELECT * FROM signing_keys ORDER BY created_at DESC');
-    return rows.map((r) => ({ kid: r.kid, publicKey: r.public_key, algorithm: 'Ed25519', status: r.status, createdAt: r.created_at, retiredAt: r.retired_at }));
+    return rows.map((r) => ({
+      kid: r.kid,
+      publicKey: r.public_key,
+      algorithm: 'Ed25519',
+      status: r.status,
+      createdAt: r.created_at,
+      retiredAt: r.retired_at,
+    }));
   }
 
   /** New codes are signed with a new key; the old one is retired and keeps verifying. */
   async rotate(): Promise<PublicKeyView> {
     const kid = await this.db.transaction(async (em) => {
-      await em.query(`UPDATE signing_keys SET status = 'retired', active_marker = NULL, retired_at = CURRENT_TIMESTAMP(3) WHERE active_marker = 1`);
+      await em.query(
+        `UPDATE signing_keys SET status = 'retired', active_marker = NULL, retired_at = CURRENT_TIMESTAMP(3) WHERE active_marker = 1`,
+      );
       return this.insertKey(em.query.bind(em));
     });
     this.active = undefined;
@@ -138,8 +174,12 @@ export class CodeSigner implements OnApplicationBootstrap {
   async revoke(kid: string): Promise<PublicKeyView> {
     const rows: KeyRow[] = await this.db.query('SELECT * FROM signing_keys WHERE kid = ?', [kid]);
     if (!rows[0]) throw new DomainError('NOT_FOUND', { kid }, 'no such key');
-    if (rows[0].status === 'active') throw new DomainError('INVALID_STATE', { kid }, 'rotate before revoking the active key');
-    await this.db.query(`UPDATE signing_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, CURRENT_TIMESTAMP(3)) WHERE kid = ?`, [kid]);
+    if (rows[0].status === 'active')
+      throw new DomainError('INVALID_STATE', { kid }, 'rotate before revoking the active key');
+    await this.db.query(
+      `UPDATE signing_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, CURRENT_TIMESTAMP(3)) WHERE kid = ?`,
+      [kid],
+    );
     this.keys.delete(kid);
     return (await this.listKeys()).find((k) => k.kid === kid)!;
   }
@@ -152,7 +192,11 @@ export class CodeSigner implements OnApplicationBootstrap {
       await this.ensureActiveKey();
       rows = await this.db.query('SELECT * FROM signing_keys WHERE active_marker = 1');
     }
-    this.active = { kid: rows[0].kid, privateKey: this.decryptPrivateKey(rows[0].private_key_enc), loadedAt: Date.now() };
+    this.active = {
+      kid: rows[0].kid,
+      privateKey: this.decryptPrivateKey(rows[0].private_key_enc),
+      loadedAt: Date.now(),
+    };
     return this.active;
   }
 
@@ -161,16 +205,28 @@ export class CodeSigner implements OnApplicationBootstrap {
     if (!k) {
       const rows: KeyRow[] = await this.db.query('SELECT * FROM signing_keys WHERE kid = ?', [kid]);
       if (!rows[0]) return undefined;
-      k = { kid, publicKey: rawToPublicKey(rows[0].public_key), publicKeyRaw: rows[0].public_key, status: rows[0].status, createdAt: rows[0].created_at, retiredAt: rows[0].retired_at };
+      k = {
+        kid,
+        publicKey: rawToPublicKey(rows[0].public_key),
+        publicKeyRaw: rows[0].public_key,
+        status: rows[0].status,
+        createdAt: rows[0].created_at,
+        retiredAt: rows[0].retired_at,
+      };
       this.keys.set(kid, k);
     }
     return k;
   }
 
-  private async insertKey(query: (sql: string, params?: unknown[]) => Promise<unknown> = (s, p) => this.db.query(s, p)): Promise<string> {
+  private async insertKey(
+    query: (sql: string, params?: unknown[]) => Promise<unknown> = (s, p) => this.db.query(s, p),
+  ): Promise<string> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const kid = randomBytes(4).toString('hex');
-    const raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI_PREFIX.length).toString('base64');
+    const raw = publicKey
+      .export({ format: 'der', type: 'spki' })
+      .subarray(ED25519_SPKI_PREFIX.length)
+      .toString('base64');
     await query(
       `INSERT INTO signing_keys (kid, public_key, private_key_enc, status, active_marker, created_at) VALUES (?, ?, ?, 'active', 1, CURRENT_TIMESTAMP(3))`,
       [kid, raw, this.encryptPrivateKey(privateKey)],
@@ -194,13 +250,20 @@ export class CodeSigner implements OnApplicationBootstrap {
       const der = Buffer.concat([decipher.update(b.subarray(28)), decipher.final()]);
       return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     } catch (err) {
-      throw new Error('cannot decrypt the signing key: is KEY_ENCRYPTION_SECRET the one it was stored with?', { cause: err });
+      throw new Error(
+        'cannot decrypt the signing key: is KEY_ENCRYPTION_SECRET the one it was stored with?',
+        { cause: err },
+      );
     }
   }
 }
 
 export function rawToPublicKey(raw: string): KeyObject {
-  return createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(raw, 'base64')]), format: 'der', type: 'spki' });
+  return createPublicKey({
+    key: Buffer.concat([ED25519_SPKI_PREFIX, Buffer.from(raw, 'base64')]),
+    format: 'der',
+    type: 'spki',
+  });
 }
 
 const invalid = (why: string) => new DomainError('INVALID_CODE', { reason: why }, 'the code is not valid');

@@ -59,7 +59,9 @@ export async function freshDatabase(tag = 't'): Promise<string> {
  */
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const databaseUrl = opts.attachTo ? opts.attachTo.config.databaseUrl : await freshDatabase();
-  const queuePrefix = opts.attachTo ? opts.attachTo.config.queuePrefix : `jt${process.pid}${randomBytes(3).toString('hex')}`;
+  const queuePrefix = opts.attachTo
+    ? opts.attachTo.config.queuePrefix
+    : `jt${process.pid}${randomBytes(3).toString('hex')}`;
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,

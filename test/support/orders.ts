@@ -16,19 +16,34 @@ export class Shop {
   constructor(readonly t: TestApp) {}
 
   async residents(communityId: string, n: number, points: number): Promise<User[]> {
-    const users = Array.from({ length: n }, (_, i) => ({ id: newId(), username: `bulk${newId().slice(0, 8)}${i}` }));
+    const users = Array.from({ length: n }, (_, i) => ({
+      id: newId(),
+      username: `bulk${newId().slice(0, 8)}${i}`,
+    }));
     await this.t.sql(
       `INSERT INTO users (id, username, password_hash, display_name, roles, region_id, active) VALUES ${users.map(() => "(?, ?, NULL, '李桂英', 'resident', ?, 1)").join(', ')}`,
       users.flatMap((u) => [u.id, u.username, communityId]),
     );
-    if (points > 0) await this.give(communityId, users.map((u) => u.id), points);
+    if (points > 0)
+      await this.give(
+        communityId,
+        users.map((u) => u.id),
+        points,
+      );
     const auth = this.t.app.get(AuthService);
     const jwt = this.t.app.get(JwtService);
     const repo = this.t.db.getRepository(UserEntity);
     return Promise.all(
       users.map(async (u) => {
         const actor = await auth.actorOf((await repo.findOneBy({ id: u.id }))!);
-        return { id: u.id, username: u.username, password: '', token: jwt.sign(auth.claimsOf(actor)), roles: ['resident'], regionId: communityId } as User;
+        return {
+          id: u.id,
+          username: u.username,
+          password: '',
+          token: jwt.sign(auth.claimsOf(actor)),
+          roles: ['resident'],
+          regionId: communityId,
+        } as User;
       }),
     );
   }
@@ -40,7 +55,15 @@ export class Shop {
       const issuance = await ledger.issuanceOf(em, communityId);
       const items = [];
       for (const id of userIds) {
-        items.push({ id: newId(), debitAccountId: issuance, creditAccountId: await ledger.walletOf(em, id), amount: points, code: 'award', refType: 'test', refId: id });
+        items.push({
+          id: newId(),
+          debitAccountId: issuance,
+          creditAccountId: await ledger.walletOf(em, id),
+          amount: points,
+          code: 'award',
+          refType: 'test',
+          refId: id,
+        });
       }
       await ledger.transferBatch(em, items);
     });
@@ -57,7 +80,11 @@ export class Shop {
   }
 
   cancel(user: User, orderId: string, reason?: string) {
-    return this.t.http().post(`/api/v1/orders/${orderId}/cancel`).set('Authorization', `Bearer ${user.token}`).send(reason ? { reason } : {});
+    return this.t
+      .http()
+      .post(`/api/v1/orders/${orderId}/cancel`)
+      .set('Authorization', `Bearer ${user.token}`)
+      .send(reason ? { reason } : {});
   }
 
   wallet(user: User) {
