@@ -14,47 +14,25 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
-import Redis from 'ioredis';
 import { createConnection, ResultSetHeader } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { Actor } from '../src/common/actor';
 import { newId } from '../src/common/ids';
-import {
-  buildDataSourceOptions,
-  detectEngine,
-  dropDatabase,
-  ensureDatabase,
-  parseDatabaseUrl,
-} from '../src/database/database-options';
+import { dropDatabase, parseDatabaseUrl } from '../src/database/database-options';
 import { BASE_GRANT_BATCH, baseGrantTransferId, BaseGrantService } from '../src/earning/base-grant.service';
 import { LedgerAuditService } from '../src/ledger/ledger-audit.service';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS } from '../src/ledger/ledger.types';
+import { createAndMigrate, databaseUrlOn, deleteRedisKeys, REDIS_URL } from './support';
 
 const RESIDENTS = Number(process.env.BENCH_RESIDENTS ?? 10_000);
 const YEAR = 2026;
 const POINTS = 100;
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/jifen_bench_base_grant';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 function freshUrl(): string {
-  const p = parseDatabaseUrl(SERVER_URL);
-  const auth = p.password
-    ? `${encodeURIComponent(p.username)}:${encodeURIComponent(p.password)}`
-    : encodeURIComponent(p.username);
-  return `${p.scheme}://${auth}@${p.host}:${p.port}/jifen_bench_bg_${process.pid}_${randomBytes(3).toString('hex')}`;
-}
-
-async function migrate(url: string): Promise<void> {
-  await ensureDatabase(url);
-  const ds = new DataSource(buildDataSourceOptions(url, await detectEngine(url), { poolSize: 2 }));
-  await ds.initialize();
-  try {
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
+  return databaseUrlOn(SERVER_URL, `jifen_bench_bg_${process.pid}_${randomBytes(3).toString('hex')}`);
 }
 
 /** A city → district → street → two communities, and RESIDENTS residents in each community. */
@@ -200,26 +178,11 @@ async function rawLoop(
   }
 }
 
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
   const url = freshUrl();
   const queuePrefix = `bbg${process.pid}${randomBytes(3).toString('hex')}`;
   console.log(`base-grant benchmark: ${RESIDENTS} residents per community, batches of ${BASE_GRANT_BATCH}`);
-  await migrate(url);
+  await createAndMigrate(url);
   Object.assign(process.env, {
     NODE_ENV: process.env.NODE_ENV ?? 'development',
     DATABASE_URL: url,

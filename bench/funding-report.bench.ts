@@ -15,32 +15,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import { createPool, Pool } from 'mysql2/promise';
-import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
-import {
-  buildDataSourceOptions,
-  detectEngine,
-  dropDatabase,
-  ensureDatabase,
-  parseDatabaseUrl,
-} from '../src/database/database-options';
+import { dropDatabase, parseDatabaseUrl } from '../src/database/database-options';
 import { yearRange } from '../src/earning/earning-period';
 import { ReportBuilderService } from '../src/funding/report-builder.service';
 import { FUNDING_SOURCES } from '../src/funding/funding.types';
 import { LedgerAuditService } from '../src/ledger/ledger-audit.service';
-
-const int = (name: string, dflt: number): number => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
-  return n;
-};
+import { createAndMigrate, databaseUrlOn, intEnv, median, mulberry32 } from './support';
 
 const P = {
   communities: 20,
-  residentsPerCommunity: int('BENCH_RESIDENTS', 500),
-  runs: int('BENCH_RUNS', 3),
+  residentsPerCommunity: intEnv('BENCH_RESIDENTS', 500),
+  runs: intEnv('BENCH_RUNS', 3),
   // Per resident: 1 base grant, 50 awards, 5 deductions, 17 orders (hold + redeem post) = 90 transfers.
   awards: 50,
   deductions: 5,
@@ -55,23 +41,12 @@ const YEAR = 2025;
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/jifen_bench_funding';
 
 /** Deterministic PRNG (mulberry32): two runs build the same data set. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Ordered UUID-shaped ids, so bulk inserts append to the primary key instead of splitting pages. */
 let counter = 0;
 const seqId = (kind: number) =>
   `${kind.toString(16).padStart(8, '0')}-0000-4000-8000-${(counter++).toString(16).padStart(12, '0')}`;
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 class Inserter {
   private rows: unknown[][] = [];
@@ -110,17 +85,6 @@ interface Community {
   provider: string;
   redemption: string;
   listing: string;
-}
-
-async function migrate(url: string): Promise<void> {
-  await ensureDatabase(url);
-  const ds = new DataSource(buildDataSourceOptions(url, await detectEngine(url), { poolSize: 2 }));
-  await ds.initialize();
-  try {
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
 }
 
 /** The street, its communities, residents, accounts, orders and 1,000,000 transfers, all by SQL. */
@@ -355,12 +319,9 @@ async function main(): Promise<void> {
   const p = parseDatabaseUrl(SERVER_URL);
   const reuse = process.env.BENCH_REUSE;
   const name = reuse ?? `jifen_bench_funding_${randomBytes(3).toString('hex')}`;
-  const auth = p.password
-    ? `${encodeURIComponent(p.username)}:${encodeURIComponent(p.password)}`
-    : encodeURIComponent(p.username);
-  const url = `${p.scheme}://${auth}@${p.host}:${p.port}/${name}`;
+  const url = databaseUrlOn(SERVER_URL, name);
   console.log(`database ${name}`);
-  if (!reuse) await migrate(url);
+  if (!reuse) await createAndMigrate(url);
   const pool = createPool({
     host: p.host,
     port: p.port,

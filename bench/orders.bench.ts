@@ -9,55 +9,57 @@
 // BENCH_TIME_CAP_S (60, per measured phase; warm-up: 15 s), BENCH_DATABASE_URL (server to use;
 // the database name is replaced by a fresh one that is dropped at the end), REDIS_URL.
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
-import Redis from 'ioredis';
-import { createPool, Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
+import { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { Actor } from '../src/common/actor';
 import { newId } from '../src/common/ids';
-import {
-  buildDataSourceOptions,
-  detectEngine,
-  dropDatabase,
-  ensureDatabase,
-  parseDatabaseUrl,
-} from '../src/database/database-options';
+import { dropDatabase } from '../src/database/database-options';
 import { TransactionService } from '../src/database/transaction.service';
-import { AuthService } from '../src/identity/auth.service';
 import { QUEUES } from '../src/jobs/queues';
-import { LedgerAuditService } from '../src/ledger/ledger-audit.service';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS } from '../src/ledger/ledger.types';
 import { ORDER_PLACED_JOB } from '../src/orders/orders.service';
+import {
+  alignedTable,
+  Attempt,
+  auditLedger,
+  createAndMigrate,
+  databaseUrlOn,
+  deleteRedisKeys,
+  findPid,
+  freePort,
+  intEnv,
+  LoadRun,
+  machineCpuMs,
+  mulberry32,
+  percentile,
+  postJson,
+  procCpuMs,
+  rawPool,
+  REDIS_URL,
+  runLoad,
+  startApi,
+  stopApi,
+  tokenMinter,
+} from './support';
 
 // ---- parameters ----------------------------------------------------------------------------------
 
-const int = (name: string, dflt: number): number => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
-  return n;
-};
-
 const P = {
-  residents: int('BENCH_RESIDENTS', 10_000),
+  residents: intEnv('BENCH_RESIDENTS', 10_000),
   communities: 10,
-  listings: int('BENCH_LISTINGS', 200),
-  providers: int('BENCH_PROVIDERS', 20),
-  concurrency: int('BENCH_CONCURRENCY', 64),
-  orders: int('BENCH_ORDERS', 6_000),
-  warmup: int('BENCH_WARMUP', 500),
-  timeCapMs: int('BENCH_TIME_CAP_S', 60) * 1000,
+  listings: intEnv('BENCH_LISTINGS', 200),
+  providers: intEnv('BENCH_PROVIDERS', 20),
+  concurrency: intEnv('BENCH_CONCURRENCY', 64),
+  orders: intEnv('BENCH_ORDERS', 6_000),
+  warmup: intEnv('BENCH_WARMUP', 500),
+  timeCapMs: intEnv('BENCH_TIME_CAP_S', 60) * 1000,
   pointsEach: 100_000,
   price: 10,
   stock: 1_000_000,
@@ -66,81 +68,13 @@ const P = {
 
 const JWT_SECRET = `bench-${randomBytes(12).toString('hex')}`;
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/jifen_bench_orders';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const MAIN_JS = path.resolve(__dirname, '../src/main.js');
 
 // ---- small helpers -------------------------------------------------------------------------------
 
 /** Deterministic PRNG (mulberry32) so that two runs pick the same residents and listings. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const pick = <T>(xs: T[], r: () => number): T => xs[Math.floor(r() * xs.length)];
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const CLK_TCK_MS = 10; // Linux USER_HZ is 100 on every mainstream kernel
-
-/** CPU time (user + system, ms) a process has used so far, from /proc; null when unreadable. */
-function procCpuMs(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * CLK_TCK_MS;
-  } catch {
-    return null;
-  }
-}
-
-/** Busy and total CPU time of the whole machine (all cores, ms), from /proc/stat. */
-function machineCpuMs(): { busy: number; total: number } | null {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: (total - f[3] - f[4]) * CLK_TCK_MS, total: total * CLK_TCK_MS };
-  } catch {
-    return null;
-  }
-}
-
-function findPid(names: string[]): number | undefined {
-  try {
-    for (const d of readdirSync('/proc')) {
-      if (!/^\d+$/.test(d)) continue;
-      try {
-        if (names.includes(readFileSync(`/proc/${d}/comm`, 'utf8').trim())) return Number(d);
-      } catch {
-        /* gone meanwhile */
-      }
-    }
-  } catch {
-    /* no /proc */
-  }
-  return undefined;
-}
 
 // ---- the data set --------------------------------------------------------------------------------
 
@@ -157,17 +91,6 @@ interface World {
   hotListing: string;
 }
 
-async function migrate(url: string): Promise<void> {
-  await ensureDatabase(url);
-  const ds = new DataSource(buildDataSourceOptions(url, await detectEngine(url), { poolSize: 2 }));
-  await ds.initialize();
-  try {
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
-}
-
 /**
  * Regions, providers and listings by SQL; wallets as account rows and points through
  * LedgerService.transferBatch (issuance → wallet, so the ledger audit holds); tokens signed by the
@@ -181,8 +104,7 @@ async function seed(env: Record<string, string>): Promise<World> {
     const db = app.get(DataSource);
     const ledger = app.get(LedgerService);
     const tx = app.get(TransactionService);
-    const auth = app.get(AuthService);
-    const jwt = app.get(JwtService);
+    const mintToken = tokenMinter(app);
     const insertRows = async (table: string, cols: string[], rows: unknown[][]) => {
       for (let i = 0; i < rows.length; i += 1000) {
         const chunk = rows.slice(i, i + 1000);
@@ -333,48 +255,13 @@ async function seed(env: Record<string, string>): Promise<World> {
         id: u.id,
         communityId: u.communityId,
         walletId: u.walletId,
-        token: jwt.sign(auth.claimsOf(actor)),
+        token: mintToken(actor),
       };
     });
     return { residents, listings, hotListing };
   } finally {
     await app.close();
   }
-}
-
-// ---- the API process -----------------------------------------------------------------------------
-
-async function startApi(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [MAIN_JS], {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  let exited: number | null = null;
-  child.once('exit', (code) => (exited = code ?? -1));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited !== null) throw new Error(`the API process exited during start-up (code ${exited})`);
-    const status = await new Promise<number>((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/health' }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.setTimeout(2_000, () => req.destroy());
-      req.on('error', () => resolve(0));
-    });
-    if (status === 200) return child;
-    if (Date.now() > deadline) throw new Error('the API did not answer /health within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function stopApi(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(timer);
 }
 
 // ---- load generation -----------------------------------------------------------------------------
@@ -398,83 +285,37 @@ interface PhaseResult {
   checks: string[];
 }
 
-type Attempt = { outcome: string; body?: string; retries?: number };
-
 /**
  * Runs `total` orders (or until the time cap) with `concurrency` loops, each sending its next order
  * when the previous one answered. Latency is measured per order from send to full answer.
  */
-async function drive(
+function drive(
   total: number,
   capMs: number,
   next: () => Job,
   once: (job: Job) => Promise<Attempt>,
-): Promise<Omit<PhaseResult, 'scenario' | 'path' | 'cpu' | 'checks'>> {
-  const latencies = new Float64Array(total);
-  const statuses = new Map<string, number>();
-  const samples = new Map<string, string>();
-  let issued = 0;
-  let done = 0;
-  let ok = 0;
-  let retries = 0;
-  const start = performance.now();
-  const deadline = start + capMs;
-  const loop = async () => {
-    while (issued < total && performance.now() < deadline && !stopping) {
-      issued++;
-      const job = next();
-      const t0 = performance.now();
-      const r = await once(job);
-      latencies[done++] = performance.now() - t0;
-      statuses.set(r.outcome, (statuses.get(r.outcome) ?? 0) + 1);
-      if (r.outcome === '201' || r.outcome === 'ok') ok++;
-      else if (r.body && !samples.has(r.outcome)) samples.set(r.outcome, r.body.slice(0, 300));
-      retries += r.retries ?? 0;
-    }
-  };
-  await Promise.all(Array.from({ length: P.concurrency }, loop));
-  const elapsedMs = performance.now() - start;
-  return {
-    requests: issued,
-    ok,
-    statuses,
-    samples,
-    latencies: latencies.slice(0, done).sort(),
-    elapsedMs,
-    retries,
-  };
+): Promise<LoadRun> {
+  return runLoad({
+    total,
+    capMs,
+    workers: Array.from({ length: P.concurrency }, (_, i) => i),
+    next: () => next(),
+    once: (job) => once(job),
+    isOk: (outcome) => outcome === '201' || outcome === 'ok',
+    stopped: () => stopping,
+  });
 }
 
 function httpOrder(agent: http.Agent, port: number, job: Job): Promise<Attempt> {
-  const body = JSON.stringify({ listingId: job.listingId, quantity: 1 });
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/api/v1/orders',
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(body),
-          Authorization: `Bearer ${job.resident.token}`,
-          'Idempotency-Key': randomUUID(),
-        },
-      },
-      (res) => {
-        const status = res.statusCode ?? 0;
-        const chunks: Buffer[] = [];
-        if (status !== 201) res.on('data', (c: Buffer) => chunks.push(c));
-        else res.resume();
-        res.on('end', () => resolve({ outcome: String(status), body: Buffer.concat(chunks).toString() }));
-        res.on('error', (e) => resolve({ outcome: 'network error', body: e.message }));
-      },
-    );
-    req.setTimeout(30_000, () => req.destroy(new Error('timeout after 30 s')));
-    req.on('error', (e) => resolve({ outcome: 'network error', body: e.message }));
-    req.end(body);
-  });
+  return postJson(
+    agent,
+    port,
+    '/api/v1/orders',
+    { listingId: job.listingId, quantity: 1 },
+    job.resident.token,
+    randomUUID(),
+    201,
+  );
 }
 
 const RETRYABLE = new Set([1213, 1205]);
@@ -780,7 +621,7 @@ function table(results: PhaseResult[]): string {
       vsRaw ? `${(percentile(r.latencies, 0.5) / percentile(raw.latencies, 0.5)).toFixed(1)}x` : '',
     ]);
   }
-  return format(rows);
+  return alignedTable(rows);
 }
 
 function cpuTable(results: PhaseResult[]): string {
@@ -805,40 +646,14 @@ function cpuTable(results: PhaseResult[]): string {
       r.cpu.busyPct === null ? 'n/a' : `${r.cpu.busyPct.toFixed(0)}%`,
     ]);
   }
-  return format(rows);
-}
-
-function format(rows: string[][]): string {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]) =>
-    r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  return alignedTable(rows);
 }
 
 // ---- main ----------------------------------------------------------------------------------------
 
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 async function main(): Promise<void> {
-  const server = parseDatabaseUrl(SERVER_URL);
   const dbName = `jifen_bench_orders_${process.pid}`;
-  const auth = server.password
-    ? `${encodeURIComponent(server.username)}:${encodeURIComponent(server.password)}`
-    : encodeURIComponent(server.username);
-  const databaseUrl = `${server.scheme}://${auth}@${server.host}:${server.port}/${dbName}`;
+  const databaseUrl = databaseUrlOn(SERVER_URL, dbName);
   const queuePrefix = `jbench${process.pid}${randomBytes(3).toString('hex')}`;
   const env: Record<string, string> = {
     NODE_ENV: 'production',
@@ -867,7 +682,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   try {
     let t = performance.now();
-    await migrate(databaseUrl);
+    await createAndMigrate(databaseUrl);
     const world = await seed(env);
     console.log(
       `  setup (migrations, residents, points, tokens): ${((performance.now() - t) / 1000).toFixed(1)} s`,
@@ -880,18 +695,7 @@ async function main(): Promise<void> {
       `  API process ${api.pid} (APP_ROLE=api) up in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
 
-    pool = createPool({
-      host: server.host,
-      port: server.port,
-      user: server.username,
-      password: server.password,
-      database: dbName,
-      connectionLimit: P.concurrency,
-      maxIdle: P.concurrency,
-      charset: 'utf8mb4_unicode_ci',
-      timezone: 'Z',
-      supportBigNumbers: true,
-    });
+    pool = rawPool(databaseUrl, P.concurrency);
     const [accounts] = await pool.query<RowDataPacket[]>(
       "SELECT owner_id, id FROM accounts WHERE kind = 'redemption'",
     );
@@ -923,11 +727,7 @@ async function main(): Promise<void> {
     results.push(await phase(ctx, HOT, 'HTTP', P.orders, hot));
     results.push(await phase(ctx, HOT, 'raw SQL', P.orders, hot));
 
-    const ds = new DataSource(
-      buildDataSourceOptions(databaseUrl, await detectEngine(databaseUrl), { poolSize: 2 }),
-    );
-    await ds.initialize();
-    const audit = await new LedgerAuditService(ds).run().finally(() => ds.destroy());
+    const audit = await auditLedger(databaseUrl);
 
     console.log(
       `\nPOST /api/v1/orders vs raw mysql2, ${P.concurrency} concurrent, ${new Date().toISOString()}`,

@@ -11,104 +11,57 @@
 // BENCH_DB_POOL_SIZE (the API's DB_POOL_SIZE; default the app's own, 20),
 // BENCH_API_NODE_ARGS (extra node flags for the API process, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 import 'reflect-metadata';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID, verify as edVerify } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import net from 'node:net';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
-import { JwtService } from '@nestjs/jwt';
-import Redis from 'ioredis';
-import { createPool, Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
+import { Pool, PoolConnection, RowDataPacket } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../src/app.module';
 import { Actor } from '../src/common/actor';
 import { newId } from '../src/common/ids';
-import {
-  buildDataSourceOptions,
-  detectEngine,
-  dropDatabase,
-  ensureDatabase,
-  parseDatabaseUrl,
-} from '../src/database/database-options';
+import { dropDatabase } from '../src/database/database-options';
 import { TransactionService } from '../src/database/transaction.service';
-import { AuthService } from '../src/identity/auth.service';
-import { LedgerAuditService } from '../src/ledger/ledger-audit.service';
 import { LedgerService } from '../src/ledger/ledger.service';
 import { FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS } from '../src/ledger/ledger.types';
 import { parseCode } from '../src/signing/code-format';
 import { CodeSigner, rawToPublicKey } from '../src/signing/code-signer.service';
-
-const int = (name: string, dflt: number): number => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer`);
-  return n;
-};
+import {
+  Attempt,
+  auditLedger,
+  createAndMigrate,
+  databaseUrlOn,
+  deleteRedisKeys,
+  freePort,
+  intEnv,
+  machineCpuMs,
+  markdownTable,
+  percentile,
+  postJson,
+  procCpuMs,
+  rawPool,
+  REDIS_URL,
+  runLoad,
+  seconds,
+  startApi,
+  stopApi,
+  tokenMinter,
+} from './support';
 
 const P = {
-  vouchers: int('BENCH_VOUCHERS', 10_000),
-  concurrency: int('BENCH_CONCURRENCY', 32),
-  warmup: int('BENCH_WARMUP', 500),
-  timeCapMs: int('BENCH_TIME_CAP_S', 120) * 1000,
-  verifyMs: int('BENCH_VERIFY_S', 3) * 1000,
+  vouchers: intEnv('BENCH_VOUCHERS', 10_000),
+  concurrency: intEnv('BENCH_CONCURRENCY', 32),
+  warmup: intEnv('BENCH_WARMUP', 500),
+  timeCapMs: intEnv('BENCH_TIME_CAP_S', 120) * 1000,
+  verifyMs: intEnv('BENCH_VERIFY_S', 3) * 1000,
   price: 10,
   points: 100,
 };
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/jifen_bench_redemption';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const MAIN_JS = path.resolve(__dirname, '../src/main.js');
 const JWT_SECRET = `bench-${randomBytes(12).toString('hex')}`;
-
-// ---- helpers -------------------------------------------------------------------------------------
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-const CLK_TCK_MS = 10; // USER_HZ = 100 on mainstream Linux kernels
-
-/** CPU time (user + system, ms) a process has used so far, from /proc; null when unreadable. */
-function procCpuMs(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) * CLK_TCK_MS;
-  } catch {
-    return null;
-  }
-}
-
-/** Busy and total CPU time of the machine (all cores, ms), from /proc/stat. */
-function machineCpuMs(): { busy: number; total: number } | null {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: (total - f[3] - f[4]) * CLK_TCK_MS, total: total * CLK_TCK_MS };
-  } catch {
-    return null;
-  }
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 // ---- the data set --------------------------------------------------------------------------------
 
@@ -136,17 +89,6 @@ interface World {
   tills: Till[];
 }
 
-async function migrate(url: string): Promise<void> {
-  await ensureDatabase(url);
-  const ds = new DataSource(buildDataSourceOptions(url, await detectEngine(url), { poolSize: 2 }));
-  await ds.initialize();
-  try {
-    await ds.runMigrations({ transaction: 'each' });
-  } finally {
-    await ds.destroy();
-  }
-}
-
 /**
  * One merchant with one listing and `concurrency` tills (staff logins), and one ready voucher per
  * resident: users, wallets and points through LedgerService.transferBatch; the holds, orders and
@@ -162,8 +104,7 @@ async function seed(env: Record<string, string>, sizes: number[]): Promise<World
     const ledger = app.get(LedgerService);
     const tx = app.get(TransactionService);
     const signer = app.get(CodeSigner);
-    const auth = app.get(AuthService);
-    const jwt = app.get(JwtService);
+    const mintToken = tokenMinter(app);
     const insertRows = async (table: string, cols: string[], rows: unknown[][]) => {
       for (let i = 0; i < rows.length; i += 1000) {
         const chunk = rows.slice(i, i + 1000);
@@ -396,7 +337,7 @@ async function seed(env: Record<string, string>, sizes: number[]): Promise<World
         regionPath: communityPath,
         organizationId: org,
       };
-      return { staffId: s.id, token: jwt.sign(auth.claimsOf(actor)), deviceId: `till-${i}` };
+      return { staffId: s.id, token: mintToken(actor), deviceId: `till-${i}` };
     });
     return { organizationId: org, redemptionAccount, sets, tills: tillLogins };
   } finally {
@@ -404,45 +345,7 @@ async function seed(env: Record<string, string>, sizes: number[]): Promise<World
   }
 }
 
-// ---- the API process -----------------------------------------------------------------------------
-
-async function startApi(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
-    env: { ...process.env, ...env, PORT: String(port) },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  let exited: number | null = null;
-  child.once('exit', (code) => (exited = code ?? -1));
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited !== null) throw new Error(`the API process exited during start-up (code ${exited})`);
-    const status = await new Promise<number>((resolve) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/health' }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.setTimeout(2_000, () => req.destroy());
-      req.on('error', () => resolve(0));
-    });
-    if (status === 200) return child;
-    if (Date.now() > deadline) throw new Error('the API did not answer /health within 60 s');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function stopApi(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(timer);
-}
-
 // ---- load ----------------------------------------------------------------------------------------
-
-type Attempt = { outcome: string; body?: string };
 
 interface PhaseResult {
   name: string;
@@ -471,37 +374,25 @@ async function drive(
   const api0 = procCpuMs(apiPid);
   const machine0 = machineCpuMs();
   const client0 = process.cpuUsage();
-  const latencies = new Float64Array(vouchers.length);
-  const statuses = new Map<string, number>();
-  const samples = new Map<string, string>();
-  let issued = 0;
-  let done = 0;
-  let ok = 0;
-  const start = performance.now();
-  const deadline = start + P.timeCapMs;
-  const loop = async (till: Till) => {
-    while (issued < vouchers.length && performance.now() < deadline) {
-      const v = vouchers[issued++];
-      const t0 = performance.now();
-      const r = await once(v, till);
-      latencies[done++] = performance.now() - t0;
-      statuses.set(r.outcome, (statuses.get(r.outcome) ?? 0) + 1);
-      if (r.outcome === '200') ok++;
-      else if (r.body && !samples.has(r.outcome)) samples.set(r.outcome, r.body.slice(0, 300));
-    }
-  };
-  await Promise.all(tills.map(loop));
-  const elapsedMs = performance.now() - start;
+  const { requests, ok, statuses, samples, latencies, elapsedMs } = await runLoad({
+    total: vouchers.length,
+    capMs: P.timeCapMs,
+    workers: tills,
+    next: (i) => vouchers[i],
+    once,
+    isOk: (outcome) => outcome === '200',
+  });
+  const done = latencies.length;
   const api1 = procCpuMs(apiPid);
   const machine1 = machineCpuMs();
   const client = process.cpuUsage(client0);
   return {
     name,
-    requests: issued,
+    requests,
     ok,
     statuses,
     samples,
-    latencies: latencies.slice(0, done).sort(),
+    latencies,
     elapsedMs,
     apiCpuMs: api0 !== null && api1 !== null && done ? (api1 - api0) / done : null,
     clientCpuMs: done ? (client.user + client.system) / 1000 / done : 0,
@@ -514,35 +405,15 @@ async function drive(
 }
 
 function httpRedeem(agent: http.Agent, port: number, v: Voucher, till: Till): Promise<Attempt> {
-  const body = JSON.stringify({ code: v.code, deviceId: till.deviceId });
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/api/v1/redemptions',
-        headers: {
-          'Content-Type': 'application/json',
-          'Content-Length': Buffer.byteLength(body),
-          Authorization: `Bearer ${till.token}`,
-          'Idempotency-Key': randomUUID(),
-        },
-      },
-      (res) => {
-        const status = res.statusCode ?? 0;
-        const chunks: Buffer[] = [];
-        if (status !== 200) res.on('data', (c: Buffer) => chunks.push(c));
-        else res.resume();
-        res.on('end', () => resolve({ outcome: String(status), body: Buffer.concat(chunks).toString() }));
-        res.on('error', (e) => resolve({ outcome: 'network error', body: e.message }));
-      },
-    );
-    req.setTimeout(30_000, () => req.destroy(new Error('timeout after 30 s')));
-    req.on('error', (e) => resolve({ outcome: 'network error', body: e.message }));
-    req.end(body);
-  });
+  return postJson(
+    agent,
+    port,
+    '/api/v1/redemptions',
+    { code: v.code, deviceId: till.deviceId },
+    till.token,
+    randomUUID(),
+    200,
+  );
 }
 
 const RETRYABLE = new Set([1213, 1205]);
@@ -792,41 +663,12 @@ function table(results: PhaseResult[]): string {
       [...r.statuses].map(([s, n]) => `${s}×${n}`).join(' '),
     ]),
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [
-    line(rows[0]),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...rows.slice(1).map(line),
-  ].join('\n');
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, {
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => null,
-    lazyConnect: true,
-  });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  return markdownTable(rows);
 }
 
 async function main(): Promise<void> {
-  const server = parseDatabaseUrl(SERVER_URL);
   const dbName = `jifen_bench_redemption_${process.pid}`;
-  const auth = server.password
-    ? `${encodeURIComponent(server.username)}:${encodeURIComponent(server.password)}`
-    : encodeURIComponent(server.username);
-  const databaseUrl = `${server.scheme}://${auth}@${server.host}:${server.port}/${dbName}`;
+  const databaseUrl = databaseUrlOn(SERVER_URL, dbName);
   const queuePrefix = `jbenchr${process.pid}${randomBytes(3).toString('hex')}`;
   const env: Record<string, string> = {
     NODE_ENV: 'production',
@@ -853,7 +695,7 @@ async function main(): Promise<void> {
   let failed = false;
   try {
     let t = performance.now();
-    await migrate(databaseUrl);
+    await createAndMigrate(databaseUrl);
     const world = await seed(env, [P.warmup, P.warmup, P.vouchers, P.vouchers]);
     console.log(
       `  setup (migrations, ${world.sets.flat().length} vouchers): ${seconds(performance.now() - t)}`,
@@ -861,20 +703,9 @@ async function main(): Promise<void> {
 
     t = performance.now();
     const port = await freePort();
-    api = await startApi(env, port);
+    api = await startApi(env, port, (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean));
     console.log(`  API process ${api.pid} (APP_ROLE=api) up in ${seconds(performance.now() - t)}`);
-    pool = createPool({
-      host: server.host,
-      port: server.port,
-      user: server.username,
-      password: server.password,
-      database: dbName,
-      connectionLimit: P.concurrency,
-      maxIdle: P.concurrency,
-      charset: 'utf8mb4_unicode_ci',
-      timezone: 'Z',
-      supportBigNumbers: true,
-    });
+    pool = rawPool(databaseUrl, P.concurrency);
     const [keyRows] = await pool.query<RowDataPacket[]>('SELECT kid, public_key FROM signing_keys');
     const keys = new Map(keyRows.map((k) => [String(k.kid), rawToPublicKey(String(k.public_key))]));
     const agent = new http.Agent({ keepAlive: true, maxSockets: P.concurrency });
@@ -915,11 +746,7 @@ async function main(): Promise<void> {
     ]);
     if (Number(acc[0].credits_posted) !== captured * P.price)
       problems.push(`merchant credits_posted ${acc[0].credits_posted}, expected ${captured * P.price}`);
-    const ds = new DataSource(
-      buildDataSourceOptions(databaseUrl, await detectEngine(databaseUrl), { poolSize: 2 }),
-    );
-    await ds.initialize();
-    const audit = await new LedgerAuditService(ds).run().finally(() => ds.destroy());
+    const audit = await auditLedger(databaseUrl);
     if (!audit.ok) problems.push(`ledger audit: ${JSON.stringify(audit.violations).slice(0, 500)}`);
 
     console.log(
