@@ -3,7 +3,6 @@ import { Earning } from './support/earning';
 import { createTestApp, TestApp, waitFor } from './support/harness';
 import { User, World } from './support/world';
 
-jest.setTimeout(120_000);
 
 describe('base grant (基础分): a job, in batches, exactly once per resident and year', () => {
   let t: TestApp;

@@ -35,15 +35,16 @@ function start(
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // A start-up that does not stop by itself is killed (and then fails the exit-code assertion).
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
     });
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.on('data', (d) => (stdout += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('error', reject);
     child.on('exit', (code) => {
-      clearTimeout(timer);
       resolve({ code, stderr, stdout });
     });
   });

@@ -6,7 +6,6 @@ import { Earning, RuleBook } from './support/earning';
 import { createTestApp, TestApp } from './support/harness';
 import { User, World } from './support/world';
 
-jest.setTimeout(120_000);
 
 describe('earning: rule books, awards, declarations, credit, rankings, boards', () => {
   let t: TestApp;
