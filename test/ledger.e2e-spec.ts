@@ -188,4 +188,20 @@ describe('ledger: wallet, transactions, audit, concurrency', () => {
     ).rejects.toMatchObject({ code: 'TRANSFER_EXISTS_WITH_DIFFERENT_FIELDS' });
     expect(await ledger.walletBalance(r.id)).toMatchObject({ balance: 5 });
   });
+  it('gets or creates many wallets at once, the same accounts as one by one', async () => {
+    const c = await world.community();
+    const a = await world.resident(c.id);
+    const b = await world.resident(c.id);
+    const one = await tx.run((em) => ledger.walletOf(em, a.id));
+    const [first, second] = await Promise.all([
+      tx.run((em) => ledger.walletsOf(em, [a.id, b.id, b.id])),
+      tx.run((em) => ledger.walletsOf(em, [b.id, a.id])),
+    ]);
+    expect(first.get(a.id)).toBe(one);
+    expect(first.get(b.id)).toBe(second.get(b.id));
+    const rows = await t.sql(`SELECT COUNT(*) n FROM accounts WHERE kind = 'wallet' AND owner_id IN (?)`, [
+      [a.id, b.id],
+    ]);
+    expect(Number(rows[0].n)).toBe(2);
+  });
 });

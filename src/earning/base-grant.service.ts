@@ -15,8 +15,6 @@ export const BASE_GRANT_JOB = 'base_grant.run';
 export const DEFAULT_BASE_GRANT_POINTS = 100;
 /** Residents per transaction. */
 export const BASE_GRANT_BATCH = 500;
-/** Parallel transactions that create a batch's missing wallets before the batch runs. */
-const WALLET_PREP_PARALLELISM = 4;
 
 export interface BaseGrantJob {
   communityId: string;
@@ -228,7 +226,7 @@ export class BaseGrantService {
 
   /**
    * Creates the missing wallets of the next batch before the batch takes the run's lock: several
-   * short transactions in parallel, each getting-or-creating wallets through the LedgerService.
+   * short transaction getting-or-creating them in bulk through the LedgerService.
    * Harmless if repeated or raced (get-or-create), and it keeps the locked batch to bulk statements.
    */
   private async prepareWallets(runId: string, batchSize: number): Promise<void> {
@@ -245,16 +243,13 @@ export class BaseGrantService {
         ORDER BY u.id LIMIT ?`,
       [run.community_id, run.cursor_resident_id ?? '', batchSize],
     );
-    const chunk = Math.ceil(missing.length / WALLET_PREP_PARALLELISM);
-    await Promise.all(
-      Array.from({ length: WALLET_PREP_PARALLELISM }, (_, i) => missing.slice(i * chunk, (i + 1) * chunk))
-        .filter((part) => part.length)
-        .map((part) =>
-          this.tx.run(async (em) => {
-            for (const r of part) await this.ledger.walletOf(em, r.id);
-          }),
+    if (missing.length)
+      await this.tx.run((em) =>
+        this.ledger.walletsOf(
+          em,
+          missing.map((r) => r.id),
         ),
-    );
+      );
   }
 
   /**
@@ -268,7 +263,8 @@ export class BaseGrantService {
       [userIds],
     );
     const map = new Map(rows.map((r) => [r.owner_id, r.id]));
-    for (const id of userIds) if (!map.has(id)) map.set(id, await this.ledger.walletOf(em, id));
+    const missing = userIds.filter((id) => !map.has(id));
+    if (missing.length) for (const [u, a] of await this.ledger.walletsOf(em, missing)) map.set(u, a);
     return map;
   }
 }

@@ -111,6 +111,30 @@ export class LedgerService {
     return this.ensureAccount(em, { ledger: 'POINTS', kind: 'wallet', ownerType: 'user', ownerId: userId });
   }
 
+  /**
+   * Points wallets of many users at once (get-or-create): one multi-row insert that skips existing
+   * wallets, one select. For bulk work such as base grants.
+   */
+  async walletsOf(em: EntityManager, userIds: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const unique = [...new Set(userIds)];
+    for (let i = 0; i < unique.length; i += 1000) {
+      const part = unique.slice(i, i + 1000);
+      await em.query(
+        `INSERT INTO accounts (id, ledger, kind, owner_type, owner_id, sub, flags)
+         VALUES ${part.map(() => "(?, 'POINTS', 'wallet', 'user', ?, '', ?)").join(', ')}
+         ON DUPLICATE KEY UPDATE id = id`,
+        part.flatMap((u) => [newId(), u, DEFAULT_FLAGS.wallet]),
+      );
+      const rows: Array<{ id: string; owner_id: string }> = await em.query(
+        `SELECT id, owner_id FROM accounts WHERE ledger = 'POINTS' AND kind = 'wallet' AND owner_type = 'user' AND sub = '' AND owner_id IN (?)`,
+        [part],
+      );
+      for (const r of rows) out.set(r.owner_id, r.id);
+    }
+    return out;
+  }
+
   issuanceOf(em: EntityManager, communityId: string): Promise<string> {
     return this.ensureAccount(em, {
       ledger: 'POINTS',
