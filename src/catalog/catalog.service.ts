@@ -6,7 +6,7 @@ import { DomainError, notFound } from '../common/domain-error';
 import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
-import { TransactionService } from '../database/transaction.service';
+import { affectedRows, TransactionService } from '../database/transaction.service';
 import { OrganizationEntity } from '../regions/entities/organization.entity';
 import { RegionEntity } from '../regions/entities/region.entity';
 import { RegionsService } from '../regions/regions.service';
@@ -37,11 +37,6 @@ import {
 import { ListingEntity } from './entities/listing.entity';
 
 const INT_MAX = 2_147_483_647;
-
-const affectedRows = (res: unknown): number => {
-  const r = (Array.isArray(res) ? res[0] : res) as { affectedRows?: number } | undefined;
-  return r?.affectedRows ?? 0;
-};
 
 const invalid = (field: string, problem: string) =>
   new DomainError('VALIDATION_FAILED', { fields: [{ field, problems: [problem] }] }, `${field}: ${problem}`);

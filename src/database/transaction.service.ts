@@ -15,6 +15,12 @@ export function isDuplicateKey(err: unknown): boolean {
   return e?.errno === 1062 || e?.driverError?.errno === 1062;
 }
 
+/** Rows changed by an UPDATE or DELETE run through `em.query` (mysql2's ResultSetHeader). */
+export const affectedRows = (res: unknown): number => {
+  const r = (Array.isArray(res) ? res[0] : res) as { affectedRows?: number } | undefined;
+  return r?.affectedRows ?? 0;
+};
+
 export interface TxOptions {
   /** How many times the whole unit of work runs at most (default 5). */
   attempts?: number;

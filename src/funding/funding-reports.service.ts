@@ -7,10 +7,9 @@ import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
 import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
-import { TransactionService } from '../database/transaction.service';
+import { affectedRows, TransactionService } from '../database/transaction.service';
 import { OutboxService } from '../jobs/outbox.service';
 import { QUEUES } from '../jobs/queues';
-import { affectedRows } from '../ledger/ledger.service';
 import { RegionEntity } from '../regions/entities/region.entity';
 import { RegionsService } from '../regions/regions.service';
 import {

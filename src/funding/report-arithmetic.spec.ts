@@ -1,27 +1,15 @@
-import { CommunityAmounts, communityFigures, percent, ratio, totalsOf, yuan } from './report-arithmetic';
+import {
+  CommunityAmounts,
+  communityFigures,
+  emptyAmounts,
+  percent,
+  ratio,
+  totalsOf,
+  yuan,
+} from './report-arithmetic';
 
 const community = (over: Partial<CommunityAmounts> = {}): CommunityAmounts => ({
-  regionId: 'c1',
-  name: '桃花园社区',
-  kind: 'community',
-  population: null,
-  households: null,
-  collectiveIncomeFen: null,
-  fundsBySourceFen: {},
-  spendingFen: 0,
-  costOfRedemptionsFen: 0,
-  pointsIssued: 0,
-  pointsDeducted: 0,
-  pointsRedeemed: 0,
-  pointsExpired: 0,
-  pointsOutstanding: 0,
-  residents: 0,
-  participants: 0,
-  aaaHouseholds: 0,
-  deferredBillsOutstanding: 0,
-  deferredBillsOutstandingFen: 0,
-  deferredBillsOverdue: 0,
-  deferredBillsOverdueFen: 0,
+  ...emptyAmounts({ id: 'c1', name: '桃花园社区', kind: 'community' }),
   ...over,
 });
 

@@ -34,6 +34,33 @@ export interface CommunityAmounts {
   deferredBillsOverdueFen: number;
 }
 
+/** A community's amounts before anything is counted (every figure zero, profile unknown). */
+export function emptyAmounts(c: { id: string; name: string; kind: string }): CommunityAmounts {
+  return {
+    regionId: c.id,
+    name: c.name,
+    kind: c.kind,
+    population: null,
+    households: null,
+    collectiveIncomeFen: null,
+    fundsBySourceFen: {},
+    spendingFen: 0,
+    costOfRedemptionsFen: 0,
+    pointsIssued: 0,
+    pointsDeducted: 0,
+    pointsRedeemed: 0,
+    pointsExpired: 0,
+    pointsOutstanding: 0,
+    residents: 0,
+    participants: 0,
+    aaaHouseholds: 0,
+    deferredBillsOutstanding: 0,
+    deferredBillsOutstandingFen: 0,
+    deferredBillsOverdue: 0,
+    deferredBillsOverdueFen: 0,
+  };
+}
+
 export interface SourceFigure {
   fen: number;
   /** Fraction 0..1 of the funds received; null when nothing was received. */

@@ -8,6 +8,7 @@ import {
   communityFigures,
   CommunityAmounts,
   CommunityFigures,
+  emptyAmounts,
   ReportFigures,
   totalsOf,
 } from './report-arithmetic';
@@ -85,34 +86,7 @@ export class ReportFiguresService {
     from: Date,
     to: Date,
   ): Promise<CommunityAmounts[]> {
-    const out = new Map<string, CommunityAmounts>(
-      communities.map((c) => [
-        c.id,
-        {
-          regionId: c.id,
-          name: c.name,
-          kind: c.kind,
-          population: null,
-          households: null,
-          collectiveIncomeFen: null,
-          fundsBySourceFen: {},
-          spendingFen: 0,
-          costOfRedemptionsFen: 0,
-          pointsIssued: 0,
-          pointsDeducted: 0,
-          pointsRedeemed: 0,
-          pointsExpired: 0,
-          pointsOutstanding: 0,
-          residents: 0,
-          participants: 0,
-          aaaHouseholds: 0,
-          deferredBillsOutstanding: 0,
-          deferredBillsOutstandingFen: 0,
-          deferredBillsOverdue: 0,
-          deferredBillsOverdueFen: 0,
-        },
-      ]),
-    );
+    const out = new Map<string, CommunityAmounts>(communities.map((c) => [c.id, emptyAmounts(c)]));
     const ids = [...out.keys()];
     if (!ids.length) return [];
     const accounts: AccountRow[] = await em.query(

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { newId } from '../common/ids';
-import { isDuplicateKey } from '../database/transaction.service';
+import { affectedRows, isDuplicateKey } from '../database/transaction.service';
 import {
   AccountKind,
   AccountSpec,
@@ -47,12 +47,6 @@ export const toTransfer = (r: TransferRow): Transfer => ({
   exempt: !!Number(r.exempt),
   createdAt: r.created_at,
 });
-
-/** Rows changed by an UPDATE run through `em.query` (mysql2's ResultSetHeader). */
-export const affectedRows = (res: unknown): number => {
-  const r = (Array.isArray(res) ? res[0] : res) as { affectedRows?: number } | undefined;
-  return r?.affectedRows ?? 0;
-};
 
 const NOTHING = async (): Promise<void> => undefined;
 

@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { affectedRows } from '../ledger/ledger.service';
+import { affectedRows } from '../database/transaction.service';
 
 export type LimitPeriod = 'day' | 'month' | 'year';
 

@@ -1,5 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { affectedRows } from '../ledger/ledger.service';
+import { affectedRows } from '../database/transaction.service';
 
 export const ORDER_STATUSES = ['pending', 'ready', 'redeemed', 'cancelled', 'expired', 'failed'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];

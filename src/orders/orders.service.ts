@@ -318,11 +318,6 @@ export class OrdersService {
   }
 
   private async titles(ids: string[]): Promise<Map<string, string>> {
-    if (!ids.length) return new Map();
-    const rows: Array<{ id: string; title: string }> = await this.db.query(
-      'SELECT id, title FROM listings WHERE id IN (?)',
-      [ids],
-    );
-    return new Map(rows.map((r) => [r.id, r.title]));
+    return new Map((await this.catalog.findByIds(ids)).map((l) => [l.id, l.title]));
   }
 }
