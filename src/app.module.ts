@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule } from './common/logger';
 import { requestIdFor } from './common/request-id';
 import { CatalogModule } from './catalog/catalog.module';
 import { AppConfigModule } from './config/config.module';
