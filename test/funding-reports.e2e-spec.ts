@@ -201,8 +201,10 @@ describe('funding reports: figures, outputs and review', () => {
     for (const c of report.communities) {
       const row = byName.get(c.name.startsWith('=') ? `'${c.name}` : c.name)!;
       expect(row['资金收入(分) fundsInFen']).toBe(String(c.fundsInFen));
-      expect(row['社会捐赠占比 socialDonationShare']).toBe(String(c.socialDonationShare ?? ''));
-      expect(row['支出占集体收入 spendingShareOfCollectiveIncome']).toBe(
+      expect(row['社会捐赠占资金收入比例(0-1) social_donationShare']).toBe(
+        String(c.socialDonationShare ?? ''),
+      );
+      expect(row['支出占集体年收入比例(0-1) spendingShareOfCollectiveIncome']).toBe(
         String(c.spendingShareOfCollectiveIncome ?? ''),
       );
     }
@@ -231,11 +233,16 @@ describe('funding reports: figures, outputs and review', () => {
     const text = funding.pdfText(pdf.body);
     for (const n of names) expect(text).toContain(n);
     expect(text).toContain('积分制资金保障与可持续性报告');
+    expect(text).toContain(`报告期 ${report.periodLabel}`);
+    // The figures' digits are in the text layer (not empty boxes).
+    expect(text).toContain(`${(report.totals.fundsInFen / 100).toLocaleString('en-US')}.00`);
   });
 
   it('review: draft → submitted → returned → resubmitted → approved, by the street office above only; frozen once submitted', async () => {
     const report = await funding.report(a1Admin, city.a1.id);
-    expect((await funding.review(officerA, report.id, 'approve')).status).toBe(409); // a draft is not reviewed
+    const draft = await funding.review(officerA, report.id, 'approve'); // a draft is not reviewed
+    expect(draft.status).toBe(409);
+    expect(draft.body.message).toBe('a draft report cannot be approved: submit it for review first');
     const submitted = await funding.submit(a1Admin, report.id);
     expect(submitted.status).toBe(200);
     expect(submitted.body).toMatchObject({ reviewStatus: 'submitted', submittedVersion: 1, version: 1 });
@@ -289,7 +296,9 @@ describe('funding reports: figures, outputs and review', () => {
       toStatus: 'returned',
     });
     expect((await funding.regenerate(a1Admin, report.id)).status).toBe(409);
-    expect((await funding.review(officerA, report.id, 'return', 'x')).status).toBe(409);
+    const again = await funding.review(officerA, report.id, 'return', 'x');
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe('an approved report cannot be returned: it is final');
 
     const text = funding.pdfText((await funding.bytes(a1Admin, `/funding-reports/${report.id}.pdf`)).body);
     expect(text).toContain('请补充企业捐赠明细');
@@ -317,6 +326,9 @@ describe('funding reports: figures, outputs and review', () => {
       to: '2026-01-01',
     });
     expect(backwards.status).toBe(400);
+    expect(backwards.body.details.fields[0].field).toBe('to');
+    expect(backwards.body.message).toContain('from included, to excluded');
+    expect(backwards.body.message).toContain('Asia/Shanghai');
     const other = await funding.requestReport(a1Staff, { regionId: city.a2.id, ...thisYear() });
     expect(other.status).toBe(404);
     const notDate = await funding.requestReport(a1Staff, {
@@ -325,5 +337,50 @@ describe('funding reports: figures, outputs and review', () => {
       to: '2026-01-01',
     });
     expect(notDate.status).toBe(400);
+  });
+
+  it('bare dates are days in Asia/Shanghai and `to` is excluded: a donation at 2026-01-01T00:30+08:00 falls in January', async () => {
+    const c = await world.region(`跨年社区${newId().slice(0, 4)}`, 'community', city.streetA.id);
+    const staff = await world.staff(c.id);
+    const donate = async (receivedAt: string, amountFen: number) => {
+      const res = await funding.donate(staff, {
+        donor: { name: '爱心人士' },
+        source: 'social_donation',
+        kind: 'cash',
+        amountFen,
+        communityId: c.id,
+        receivedAt,
+      });
+      expect(res.status).toBe(201);
+    };
+    await donate('2025-12-31T23:59:59+08:00', 1); // December
+    await donate('2026-01-01T00:30+08:00', 100); // January, though still 31 December in UTC
+    await donate('2026-01-31T23:59:00+08:00', 10_000); // January
+    await donate('2026-02-01T00:00:00+08:00', 1_000_000); // February: `to` is excluded
+    await donate('2026-03-01', 7); // a bare date is the start of the day in China: March
+
+    const funds = async (from: string, to: string) => {
+      const report = await funding.report(staff, c.id, { from, to });
+      return { report, fen: funding.community(report, c.id).fundsInFen };
+    };
+    const jan = await funds('2026-01-01', '2026-02-01');
+    expect(jan.fen).toBe(10_100);
+    expect(jan.report).toMatchObject({
+      from: '2025-12-31T16:00:00.000Z',
+      to: '2026-01-31T16:00:00.000Z',
+      periodLabel: '2026-01-01 至 2026-01-31（含）',
+    });
+    expect((await funds('2025-12-01', '2026-01-01')).fen).toBe(1);
+    expect((await funds('2026-02-01', '2026-03-01')).fen).toBe(1_000_000);
+    expect((await funds('2026-03-01', '2026-03-02')).fen).toBe(7);
+    const morning = await funds('2026-01-01T00:00:00+08:00', '2026-01-01T12:00:00+08:00');
+    expect(morning.fen).toBe(100);
+    expect(morning.report.periodLabel).toBe('2026-01-01 00:00 至 2026-01-01 12:00（不含）');
+
+    // The PDF and the chart's title say the period as the JSON does.
+    const pdf = await funding.bytes(staff, `/funding-reports/${jan.report.id}.pdf`);
+    expect(funding.pdfText(pdf.body)).toContain('报告期 2026-01-01 至 2026-01-31（含）');
+    const csv = funding.parseCsv((await funding.bytes(staff, `/funding-reports/${jan.report.id}.csv`)).body);
+    expect(csv[0]['报告期(北京时间) period']).toBe('2026-01-01 至 2026-01-31（含）');
   });
 });

@@ -26,9 +26,17 @@ import { renderChart } from './report-chart';
 import { renderCsv } from './report-csv';
 import { ReportDocument, ReviewTrailEntry } from './report-document';
 import type { ComputedReport } from './report-figures.service';
-import { resolveReportFont } from './report-font';
+import { FontStack, resolveReportFonts } from './report-font';
+import { PERIOD_RULE, instantOf, periodLabel } from './report-period';
 import { renderPdf } from './report-pdf';
-import { canRegenerate, canReview, REVIEW_TRANSITIONS, ReviewAction, submitActionFor } from './report-review';
+import {
+  canRegenerate,
+  canReview,
+  REVIEW_TRANSITIONS,
+  ReviewAction,
+  ReviewStatus,
+  submitActionFor,
+} from './report-review';
 
 /** Periods longer than this are refused (a report covers a year or less, with room for a fiscal overlap). */
 const MAX_PERIOD_DAYS = 3 * 366;
@@ -41,6 +49,8 @@ export interface FundingReportView {
   regionName: string | null;
   from: string;
   to: string;
+  /** The period as people read it, in China time: "2026-01-01 至 2026-06-30（含）". */
+  periodLabel: string;
   /** The version whose figures are shown (null until the first build is ready). */
   version: number | null;
   /** The newest version asked for (being built when `status` is queued or building). */
@@ -57,6 +67,29 @@ export interface FundingReportView {
   requestedBy: string;
   createdAt: string;
 }
+
+/** For messages: "an approved report cannot be submitted: it is final". */
+const REVIEW_STATE_PHRASES: Record<ReviewStatus, string> = {
+  draft: 'a draft report',
+  submitted: 'a submitted report',
+  approved: 'an approved report',
+  returned: 'a returned report',
+};
+const REVIEW_STATE_HINTS: Record<ReviewStatus, string> = {
+  draft: 'submit it for review first',
+  submitted: 'it waits for the street office to approve or return it',
+  approved: 'it is final',
+  returned: 'regenerate it if needed, then submit it again',
+};
+const ACTION_PAST: Record<ReviewAction, string> = {
+  submit: 'submitted',
+  resubmit: 'resubmitted',
+  approve: 'approved',
+  return: 'returned',
+};
+
+const periodProblem = (problem: string) =>
+  new DomainError('VALIDATION_FAILED', { fields: [{ field: 'to', problems: [problem] }] }, `to: ${problem}`);
 
 const toTrail = (r: FundingReportReviewEntity): ReviewTrailEntry => ({
   id: r.id,
@@ -79,6 +112,9 @@ const toTrail = (r: FundingReportReviewEntity): ReviewTrailEntry => ({
  */
 @Injectable()
 export class FundingReportsService {
+  /** The fonts of charts and PDFs, once found (a missing font is looked for again on the next request). */
+  private fonts: FontStack | null = null;
+
   constructor(
     private readonly tx: TransactionService,
     private readonly idempotency: IdempotencyService,
@@ -90,20 +126,11 @@ export class FundingReportsService {
 
   async request(actor: Actor, dto: CreateFundingReportDto, key?: string): Promise<FundingReportView> {
     await this.regions.getInScope(actor, dto.regionId);
-    const from = new Date(dto.from);
-    const to = new Date(dto.to);
-    if (to.getTime() <= from.getTime())
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { fields: [{ field: 'to', problems: ['must be after from'] }] },
-        'to: must be after from',
-      );
+    const from = instantOf(dto.from);
+    const to = instantOf(dto.to);
+    if (to.getTime() <= from.getTime()) throw periodProblem(`must be after from (${PERIOD_RULE})`);
     if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * 86_400_000)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { fields: [{ field: 'to', problems: [`the period may cover at most ${MAX_PERIOD_DAYS} days`] }] },
-        'to: the period is too long',
-      );
+      throw periodProblem(`the period may cover at most ${MAX_PERIOD_DAYS} days (${PERIOD_RULE})`);
     const id = await this.idempotency.run(
       { scope: `funding-reports:${actor.id}`, key, request: dto },
       async (em) => {
@@ -235,10 +262,10 @@ export class FundingReportsService {
     const doc = await this.document(actor, id, version);
     const base = `funding-report-${doc.regionName}-v${doc.version}`;
     if (format === 'csv') return this.streamable(renderCsv(doc), 'text/csv; charset=utf-8', `${base}.csv`);
-    const font = resolveReportFont(this.config.reportFontPath);
-    const chart = renderChart(doc, font);
+    this.fonts ??= resolveReportFonts(this.config.reportFontPath);
+    const chart = renderChart(doc, this.fonts);
     if (format === 'png') return this.streamable(chart, 'image/png', `${base}.png`, 'inline');
-    return this.streamable(await renderPdf(doc, chart, font), 'application/pdf', `${base}.pdf`);
+    return this.streamable(await renderPdf(doc, chart, this.fonts), 'application/pdf', `${base}.pdf`);
   }
 
   async document(actor: Actor, id: string, version?: number): Promise<ReportDocument> {
@@ -278,16 +305,11 @@ export class FundingReportsService {
   }
 
   private wrongState(report: FundingReportEntity, action: ReviewAction): DomainError {
-    const done: Record<ReviewAction, string> = {
-      submit: 'submitted',
-      resubmit: 'resubmitted',
-      approve: 'approved',
-      return: 'returned',
-    };
+    const s = report.reviewStatus;
     return new DomainError(
       'INVALID_STATE',
-      { reportId: report.id, reviewStatus: report.reviewStatus, action },
-      `a ${report.reviewStatus} report cannot be ${done[action]}`,
+      { reportId: report.id, reviewStatus: s, action },
+      `${REVIEW_STATE_PHRASES[s]} cannot be ${ACTION_PAST[action]}: ${REVIEW_STATE_HINTS[s]}`,
     );
   }
 
@@ -357,6 +379,7 @@ export class FundingReportsService {
       regionName: region?.name ?? null,
       from: report.periodFrom.toISOString(),
       to: report.periodTo.toISOString(),
+      periodLabel: periodLabel(report.periodFrom.toISOString(), report.periodTo.toISOString()),
       version: v?.version ?? null,
       latestVersion: report.version,
       submittedVersion: report.submittedVersion,

@@ -19,6 +19,7 @@ import { DonationLotEntity } from './entities/donation-lot.entity';
 import { DonationEntity } from './entities/donation.entity';
 import { FUNDING_CODES, MONEY, type FundingSource } from './funding.types';
 import { DonationTrace, traceOf } from './donation-trace';
+import { instantOf } from './report-period';
 
 export interface DonationView {
   id: string;
@@ -121,7 +122,7 @@ export class FundingService {
   async donate(actor: Actor, dto: CreateDonationDto, key?: string): Promise<DonationView> {
     const community = await this.regions.getCommunityInScope(actor, dto.communityId);
     await this.checkDonor(community, dto);
-    const receivedAt = new Date(dto.receivedAt);
+    const receivedAt = instantOf(dto.receivedAt);
     if (receivedAt.getTime() > Date.now() + 86_400_000)
       throw invalid('receivedAt', 'must not be in the future');
     let amountFen: number;

@@ -2,20 +2,32 @@ import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import { Chart, registerables, type ChartConfiguration, type Plugin } from 'chart.js';
 import { FUNDING_SOURCES, SOURCE_LABELS } from './funding.types';
 import type { ReportDocument } from './report-document';
-import { periodLabel } from './report-document';
-import type { ReportFont } from './report-font';
+import type { FontFace, FontStack } from './report-font';
+import { periodLabel } from './report-period';
 
 Chart.register(...registerables);
 
-/** The family name the report font is registered under in the canvas. */
-const FAMILY = 'ReportCJK';
-const registered = new Set<string>();
+/** The canvas family name of each face registered so far (by file and face). */
+const families = new Map<string, string>();
 
-function registerFont(font: ReportFont): void {
-  if (registered.has(font.path)) return;
-  if (!GlobalFonts.registerFromPath(font.path, FAMILY))
-    throw new Error(`the canvas could not load the report font ${font.path}`);
-  registered.add(font.path);
+function familyOf(face: FontFace): string {
+  const key = `${face.source.path}#${face.postscriptName}`;
+  let family = families.get(key);
+  if (!family) {
+    family = `ReportFont${families.size}`;
+    if (!GlobalFonts.register(face.standalone(), family))
+      throw new Error(`the canvas could not load the report font ${face.label}`);
+    families.set(key, family);
+  }
+  return family;
+}
+
+/**
+ * The stack as a CSS font-family list: the canvas draws each character in the first family that
+ * has it, like the PDF (a CJK font without Latin letters gets its digits from the Latin font).
+ */
+export function fontFamily(fonts: FontStack): string {
+  return fonts.faces.map(familyOf).join(', ');
 }
 
 const PALETTE = ['#d9534f', '#f0ad4e', '#5bc0de', '#5cb85c', '#428bca', '#9b59b6', '#8d6e63'];
@@ -33,32 +45,33 @@ const whiteBackground: Plugin = {
 };
 
 /** Writes each community's redemption rate next to its point, so the chart reads without the axis. */
-const rateLabels: Plugin = {
+const rateLabels = (family: string): Plugin => ({
   id: 'rateLabels',
   afterDatasetsDraw: (chart) => {
     const index = chart.data.datasets.findIndex((d) => (d as { type?: string }).type === 'line');
     if (index < 0) return;
     const ctx = chart.ctx;
     ctx.save();
-    ctx.font = `13px ${FAMILY}`;
+    ctx.font = `13px ${family}`;
     ctx.fillStyle = '#222222';
     ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
     chart.getDatasetMeta(index).data.forEach((point, i) => {
       const v = chart.data.datasets[index].data[i];
       if (typeof v !== 'number') return;
-      ctx.fillText(`${v.toFixed(1)}%`, point.x, point.y - 10);
+      ctx.fillText(`${v.toFixed(1)}%`, point.x, point.y - 9);
     });
     ctx.restore();
   },
-};
+});
 
 /**
  * The report's chart, drawn by Chart.js on @napi-rs/canvas: funds received per community as bars
  * stacked by source (yuan, left axis) and each community's redemption rate as a line (%, right
- * axis). Labels are Chinese, drawn with the registered CJK font.
+ * axis). The title names the region and the period (China time, the last day included).
  */
-export function renderChart(doc: ReportDocument, font: ReportFont): Buffer {
-  registerFont(font);
+export function renderChart(doc: ReportDocument, fonts: FontStack): Buffer {
+  const family = fontFamily(fonts);
   const labels = doc.communities.map((c) => c.name);
   const width = Math.max(960, 160 + labels.length * 90);
   const height = 560;
@@ -97,34 +110,35 @@ export function renderChart(doc: ReportDocument, font: ReportFont): Buffer {
       responsive: false,
       animation: false,
       devicePixelRatio: 1,
-      font: { family: FAMILY, size: 14 },
+      font: { family, size: 14 },
       plugins: {
         title: {
           display: true,
-          text: [`${doc.regionName} 积分制资金来源与积分兑换率`, periodLabel(doc.from, doc.to)],
-          font: { family: FAMILY, size: 18 },
+          text: [`${doc.regionName} 积分制资金来源与积分兑换率`, `报告期 ${periodLabel(doc.from, doc.to)}`],
+          font: { family, size: 18 },
         },
-        legend: { position: 'bottom', labels: { font: { family: FAMILY, size: 13 } } },
+        legend: { position: 'bottom', labels: { font: { family, size: 13 } } },
       },
       scales: {
-        x: { stacked: true, ticks: { font: { family: FAMILY, size: 13 } } },
+        x: { stacked: true, ticks: { font: { family, size: 13 } } },
         y: {
           stacked: true,
           beginAtZero: true,
-          title: { display: true, text: '资金收入 (元)', font: { family: FAMILY, size: 13 } },
-          ticks: { font: { family: FAMILY } },
+          grace: '5%',
+          title: { display: true, text: '资金收入 (元)', font: { family, size: 13 } },
+          ticks: { font: { family } },
         },
         y1: {
           position: 'right',
           min: 0,
           max: 100,
           grid: { drawOnChartArea: false },
-          title: { display: true, text: '兑换率 (%)', font: { family: FAMILY, size: 13 } },
-          ticks: { font: { family: FAMILY } },
+          title: { display: true, text: '兑换率 (%)', font: { family, size: 13 } },
+          ticks: { font: { family } },
         },
       },
     },
-    plugins: [whiteBackground, rateLabels],
+    plugins: [whiteBackground, rateLabels(family)],
   };
   const chart = new Chart(
     canvas as unknown as ConstructorParameters<typeof Chart>[0],

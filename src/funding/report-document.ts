@@ -23,16 +23,3 @@ export interface ReportDocument extends ComputedReport {
   builtAt: string;
   reviews: ReviewTrailEntry[];
 }
-
-/** China Standard Time, for the dates people read (the period is stored in UTC). */
-const CST_MS = 8 * 3600_000;
-
-/** `[from, to)` as the days a person reads: 2026-01-01 – 2026-12-31 (China time, `to` exclusive). */
-export function periodLabel(from: string, to: string): string {
-  const day = (ms: number) => new Date(ms + CST_MS).toISOString().slice(0, 10);
-  return `${day(Date.parse(from))} 至 ${day(Date.parse(to) - 1)}`;
-}
-
-export function timeLabel(iso: string): string {
-  return new Date(Date.parse(iso) + CST_MS).toISOString().slice(0, 16).replace('T', ' ');
-}

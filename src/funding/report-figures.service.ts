@@ -39,7 +39,8 @@ const placeholders = (xs: unknown[]) => xs.map(() => '?').join(', ');
  * from the ledger (transfers by code and account kind, joined to the community's accounts) and the
  * orders, never from counters kept elsewhere:
  *
- * - funds by source: `donation` transfers debiting funding_source[community, source];
+ * - funds by source: `donation` transfers debiting funding_source[community, source], of the
+ *   donations received in the period (`received_at`; every other amount by its transfer's time);
  * - spending: transfers debiting the community_fund (expenses and stock bought);
  * - cost of redemptions: inventory → cost_of_redemptions;
  * - points issued: `award` and `base_grant` debiting the community's issuance account; deducted:
@@ -131,7 +132,11 @@ export class ReportFiguresService {
     }
   }
 
-  /** One grouped query over the transfers that debit the communities' money accounts. */
+  /**
+   * The transfers that debit the communities' money accounts, grouped: donations by when they were
+   * received (`donations.received_at`, so a donation recorded late counts in the period it came
+   * in), everything else by when it was booked.
+   */
   private async money(
     em: EntityManager,
     debitIds: string[],
@@ -141,14 +146,24 @@ export class ReportFiguresService {
     out: Map<string, CommunityAmounts>,
   ) {
     if (!debitIds.length) return;
-    const rows: Array<{ debit_account_id: string; credit_account_id: string; code: string; amount: Num }> =
-      await em.query(
-        `SELECT debit_account_id, credit_account_id, code, SUM(amount) AS amount FROM transfers
-          WHERE debit_account_id IN (${placeholders(debitIds)}) AND ledger = ? AND phase IN ('single', 'post')
-            AND created_at >= ? AND created_at < ?
-          GROUP BY debit_account_id, credit_account_id, code`,
-        [...debitIds, MONEY, from, to],
-      );
+    type MoneyRow = { debit_account_id: string; credit_account_id: string; code: string; amount: Num };
+    const booked: MoneyRow[] = await em.query(
+      `SELECT debit_account_id, credit_account_id, code, SUM(amount) AS amount FROM transfers
+        WHERE debit_account_id IN (${placeholders(debitIds)}) AND ledger = ? AND phase IN ('single', 'post')
+          AND code <> ? AND created_at >= ? AND created_at < ?
+        GROUP BY debit_account_id, credit_account_id, code`,
+      [...debitIds, MONEY, FUNDING_CODES.donation, from, to],
+    );
+    const communityIds = [...out.keys()];
+    const received: MoneyRow[] = await em.query(
+      `SELECT t.debit_account_id, t.credit_account_id, t.code, SUM(t.amount) AS amount
+         FROM donations d JOIN transfers t ON t.ref_type = 'donation' AND t.ref_id = d.id
+        WHERE d.community_id IN (${placeholders(communityIds)}) AND d.received_at >= ? AND d.received_at < ?
+          AND t.code = ? AND t.ledger = ? AND t.phase IN ('single', 'post')
+        GROUP BY t.debit_account_id, t.credit_account_id, t.code`,
+      [...communityIds, from, to, FUNDING_CODES.donation, MONEY],
+    );
+    const rows = [...booked, ...received];
     for (const r of rows) {
       const debit = byId.get(r.debit_account_id)!;
       const credit = byId.get(r.credit_account_id);

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { parse } from 'csv-parse/sync';
 import { earningYearOf, yearRange } from '../../src/earning/earning-period';
 import { TestApp, waitFor } from './harness';
+import { pdfText } from './pdf';
 import type { User, World } from './world';
 
 /** supertest: keep the body as raw bytes (CSV, PNG, PDF). */
@@ -162,7 +162,7 @@ export class Funding {
 
   /** The PDF's text layer, as `pdftotext` (poppler-utils) reads it. */
   pdfText(bytes: Buffer): string {
-    return execFileSync('pdftotext', ['-enc', 'UTF-8', '-', '-'], { input: bytes }).toString('utf8');
+    return pdfText(bytes);
   }
 
   /** The figures of one community in a report body. */

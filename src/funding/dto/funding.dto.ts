@@ -105,7 +105,11 @@ export class CreateDonationDto {
 
   @ApiProperty() @IsUUID() communityId: string;
 
-  @ApiProperty({ example: '2026-03-01T00:00:00Z' })
+  @ApiProperty({
+    example: '2026-03-01T09:30:00+08:00',
+    description:
+      'when the donation came in: a date-time with its zone, or a bare date (2026-03-01 = the start of that day in Asia/Shanghai); funding reports count a donation in the period it was received',
+  })
   @IsIsoDateTime()
   receivedAt: string;
 
@@ -142,11 +146,19 @@ export class CreateFundingReportDto {
   @IsUUID()
   regionId: string;
 
-  @ApiProperty({ example: '2026-01-01', description: 'start of the period (included)' })
+  @ApiProperty({
+    example: '2026-01-01',
+    description:
+      'start of the period, included: a bare date is the start of that day in Asia/Shanghai (UTC+8; 2026-01-01 = 2025-12-31T16:00:00Z), a date-time carries its zone',
+  })
   @IsIsoDateTime()
   from: string;
 
-  @ApiProperty({ example: '2027-01-01', description: 'end of the period (excluded)' })
+  @ApiProperty({
+    example: '2026-07-01',
+    description:
+      'end of the period, excluded: a bare date is the start of that day in Asia/Shanghai, so from 2026-01-01 to 2026-07-01 covers 1 January to 30 June (shown as "2026-01-01 至 2026-06-30（含）"); a date-time carries its zone',
+  })
   @IsIsoDateTime()
   to: string;
 }
