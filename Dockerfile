@@ -25,10 +25,10 @@ RUN npm run build \
  && npm prune --omit=dev \
  && npm cache clean --force
 
-# ---- runtime: node, the CJK fonts for PDF reports and charts, the compiled app --------------------
+# ---- runtime: node, the fonts of report PDFs and charts (CJK + Latin), the compiled app -----------
 FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends fonts-noto-cjk fonts-wqy-microhei ca-certificates \
+ && apt-get install -y --no-install-recommends fonts-wqy-microhei fonts-noto-cjk fonts-dejavu-core ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     PORT=3000 \
