@@ -202,6 +202,42 @@ async function seed(pool: Pool): Promise<{ streetId: string; transfers: number }
   ]);
   const single = (ledger: string, d: string, c: string, amount: number, code: string, exempt = 0) =>
     transfers.add([seqId(7), ledger, d, c, amount, 'single', null, code, 'bench', null, exempt, at()]);
+  // A donation is a row (reports count it by received_at) and its transfer, at the same time.
+  const donations = new Inserter(pool, 'donations', [
+    'id',
+    'community_id',
+    'kind',
+    'source',
+    'donor_name',
+    'amount_fen',
+    'received_at',
+    'recorded_by',
+  ]);
+  const donation = async (
+    community: Community,
+    source: number,
+    credit: string,
+    amount: number,
+    kind: string,
+  ) => {
+    const id = seqId(8);
+    const when = at();
+    await donations.add([id, community.id, kind, FUNDING_SOURCES[source], '爱心人士', amount, when, street]);
+    await transfers.add([
+      seqId(7),
+      'CNY_FEN',
+      community.sources[source],
+      credit,
+      amount,
+      'single',
+      null,
+      'donation',
+      'donation',
+      id,
+      0,
+      when,
+    ]);
+  };
   const started = performance.now();
   for (const c of communities) {
     const a = c.accounts;
@@ -274,14 +310,15 @@ async function seed(pool: Pool): Promise<{ streetId: string; transfers: number }
       }
     }
     for (let i = 0; i < P.donations; i++)
-      await single('CNY_FEN', c.sources[i % c.sources.length], a.community_fund, 10_000, 'donation');
+      await donation(c, i % c.sources.length, a.community_fund, 10_000, 'cash');
     for (let i = 0; i < P.expenses; i++)
       await single('CNY_FEN', a.community_fund, a.expense, 5_000, 'expense');
-    for (let i = 0; i < P.inKind; i++) await single('CNY_FEN', c.sources[2], a.inventory, 2_000, 'donation');
+    for (let i = 0; i < P.inKind; i++) await donation(c, 2, a.inventory, 2_000, 'in_kind');
     for (let i = 0; i < P.costs; i++)
       await single('CNY_FEN', a.inventory, a.cost_of_redemptions, 1_000, 'redemption_cost');
   }
   await transfers.flush();
+  await donations.flush();
   await orders.flush();
   // Balances from the transfers, as the ledger would have kept them (every hold is resolved).
   await pool.query(
@@ -296,7 +333,7 @@ async function seed(pool: Pool): Promise<{ streetId: string; transfers: number }
     `seeded ${transfers.inserted.toLocaleString('en-US')} transfers, ${orders.inserted.toLocaleString('en-US')} orders, ` +
       `${(P.communities * P.residentsPerCommunity).toLocaleString('en-US')} residents in ${((performance.now() - started) / 1000).toFixed(1)} s`,
   );
-  await pool.query('ANALYZE TABLE transfers, accounts, orders, users');
+  await pool.query('ANALYZE TABLE transfers, accounts, orders, users, donations');
   return { streetId: street, transfers: transfers.inserted };
 }
 
