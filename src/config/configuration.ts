@@ -114,6 +114,34 @@ export class EnvironmentVariables {
   @Max(1000)
   DB_POOL_SIZE = 20;
 
+  /** How long opening a MySQL connection may take before it fails. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 2000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DB_CONNECT_TIMEOUT_MS = 2000;
+
+  /** How long a caller waits for a free connection of the pool before it fails. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 2000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DB_ACQUIRE_TIMEOUT_MS = 2000;
+
+  /** The longest an HTTP request waits for one SQL statement (then 503 DATABASE_UNAVAILABLE). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 4000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_QUERY_TIMEOUT_MS = 4000;
+
+  /** The longest a job or sweeper waits for one SQL statement (report builds read a lot). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 120_000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DB_JOB_QUERY_TIMEOUT_MS = 120_000;
+
   /** How often the outbox relay polls, in milliseconds. */
   @Transform(({ value }) => (value === undefined || value === '' ? 250 : Number(value)))
   @IsInt()
@@ -205,6 +233,10 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   outboxPollMs: number;
   dbPoolSize: number;
+  dbConnectTimeoutMs: number;
+  dbAcquireTimeoutMs: number;
+  dbQueryTimeoutMs: number;
+  dbJobQueryTimeoutMs: number;
   orderSweepMs: number;
   orderRedeemWindowSeconds: number | null;
   orderReconcileAfterSeconds: number;
@@ -264,6 +296,10 @@ export function loadConfig(raw: Record<string, unknown> = process.env): AppConfi
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     outboxPollMs: env.OUTBOX_POLL_MS,
     dbPoolSize: env.DB_POOL_SIZE,
+    dbConnectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+    dbAcquireTimeoutMs: env.DB_ACQUIRE_TIMEOUT_MS,
+    dbQueryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
+    dbJobQueryTimeoutMs: env.DB_JOB_QUERY_TIMEOUT_MS,
     orderSweepMs: env.ORDER_SWEEP_MS,
     orderRedeemWindowSeconds: env.ORDER_REDEEM_WINDOW_SECONDS ?? null,
     orderReconcileAfterSeconds: env.ORDER_RECONCILE_AFTER_SECONDS,
