@@ -39,11 +39,11 @@ export class DatabaseModule implements OnModuleInit, NestModule {
   onModuleInit(): void {
     boundPool(this.dataSource, {
       acquireTimeoutMs: this.config.dbAcquireTimeoutMs,
-      defaultQueryTimeoutMs: this.config.dbJobQueryTimeoutMs,
+      hardQueryTimeoutMs: this.config.dbJobQueryTimeoutMs,
     });
   }
 
-  /** Every HTTP request's statements are bounded by DB_QUERY_TIMEOUT_MS (jobs by DB_JOB_QUERY_TIMEOUT_MS). */
+  /** An HTTP request's statements fail after DB_QUERY_TIMEOUT_MS when the server answers nothing. */
   configure(consumer: MiddlewareConsumer): void {
     const ms = this.config.dbQueryTimeoutMs;
     consumer

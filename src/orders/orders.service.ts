@@ -254,10 +254,23 @@ export class OrdersService {
           `the order is ${order.status}`,
         );
       }
-      const done = await this.release(em, order, 'cancelled', {
-        cancelled_by: actor.id,
-        cancel_reason: reason ?? null,
-      });
+      const done = await this.release(
+        em,
+        order,
+        'cancelled',
+        { cancelled_by: actor.id, cancel_reason: reason ?? null },
+        provider
+          ? (inner) =>
+              this.notifications.notify(inner, {
+                userId: order.residentId,
+                kind: 'order_cancelled_by_provider',
+                title: '订单已被商家取消',
+                body: `您的订单已被提供方取消${reason ? `：${reason}` : ''}，积分已退回。`,
+                refType: 'order',
+                refId: order.id,
+              })
+          : undefined,
+      );
       if (!done) {
         const now = await em.getRepository(OrderEntity).findOneByOrFail({ id });
         if (now.status === 'redeemed')
@@ -273,16 +286,6 @@ export class OrdersService {
             `the order is ${now.status}`,
           );
       }
-      if (done && provider) {
-        await this.notifications.notify(em, {
-          userId: order.residentId,
-          kind: 'order_cancelled_by_provider',
-          title: '订单已被商家取消',
-          body: `您的订单已被提供方取消${reason ? `：${reason}` : ''}，积分已退回。`,
-          refType: 'order',
-          refId: order.id,
-        });
-      }
     });
     return this.get(actor, id);
   }
@@ -292,24 +295,34 @@ export class OrdersService {
    * stock and the limit are returned. The state change is a conditional update taken first, so a
    * racing redemption, cancellation or expiry resolves the hold exactly once. False when another
    * transition won.
+   *
+   * Locks are taken in the one order every path of an order follows (placement, cancellation,
+   * expiry, capture), so that they can only queue behind each other, never deadlock:
+   * order row → hold → limit counter → wallet → listing stock → provider's redemption account,
+   * the hottest row (every order of the provider) last and held only until the commit. `then`
+   * runs after the state change and before the stock and the provider's account are touched
+   * (notifications: rows of their own).
    */
   async release(
     em: EntityManager,
     order: OrderEntity,
     to: Extract<OrderStatus, 'cancelled' | 'expired' | 'failed'>,
     set: Record<string, unknown> = {},
+    then?: (em: EntityManager) => Promise<unknown>,
   ): Promise<boolean> {
     if (!(await transition(em, order.id, to, set, OPEN_STATUSES))) return false;
-    await this.ledger.void(em, {
+    if (order.limitPeriodKey)
+      await returnLimit(em, order.residentId, order.listingId, order.limitPeriodKey, order.quantity);
+    const { creditLater } = await this.ledger.voidDeferringCredit(em, {
       id: this.ledger.deriveId('order_release', order.id),
       pendingId: order.holdTransferId,
       code: 'release',
       refType: 'order',
       refId: order.id,
     });
+    if (then) await then(em);
     await this.catalog.returnStock(em, order.listingId, order.quantity);
-    if (order.limitPeriodKey)
-      await returnLimit(em, order.residentId, order.listingId, order.limitPeriodKey, order.quantity);
+    await creditLater();
     return true;
   }
 

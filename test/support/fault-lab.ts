@@ -8,13 +8,21 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
-import { waitFor } from './harness';
 
 /**
  * Servers of a fault test's own, never the machine's shared ones: a `redis-server` and a
  * `mariadbd` on free loopback ports with their own temporary data directories, which the test may
- * kill, freeze (SIGSTOP) and start again.
+ * kill, freeze (SIGSTOP) and start again. Also used by bench/expiry.bench.ts (so: no jest here).
  */
+
+/** Polls `probe` every `everyMs` until it is true; throws after `timeoutMs`. */
+async function until(probe: () => Promise<boolean>, what: string, timeoutMs: number, everyMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
 
 /** A free TCP port on the loopback interface. */
 export async function freePort(): Promise<number> {
@@ -86,11 +94,7 @@ export class OwnRedis extends OwnServer {
       '--dir',
       tmpdir(),
     ]);
-    await waitFor(
-      () => this.ping(),
-      (ok) => ok,
-      { what: `redis-server on port ${this.port}` },
-    );
+    await until(() => this.ping(), `redis-server on port ${this.port}`, 10_000, 25);
   }
 
   private async ping(): Promise<boolean> {
@@ -145,11 +149,7 @@ export class OwnMariaDb extends OwnServer {
       '--user=root',
       ...this.serverOptions(),
     ]);
-    await waitFor(
-      () => this.ping(),
-      (ok) => ok,
-      { what: `mariadbd on port ${this.port}`, timeoutMs: 30_000, everyMs: 100 },
-    );
+    await until(() => this.ping(), `mariadbd on port ${this.port}`, 30_000, 100);
   }
 
   /** Stops the server and removes its data directory. */
