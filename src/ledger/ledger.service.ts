@@ -409,6 +409,34 @@ export class LedgerService {
     return this.resolveDeferringCredit(em, 'void', p);
   }
 
+  /**
+   * Voids many pending transfers in one transaction, their debit accounts in the given order (sort
+   * them: the lock order), and leaves the credit side to `creditLater()`: one update per credit
+   * account with the sum of its voids, in account id order (a provider's redemption account is
+   * touched once per batch, as the last statements before the commit).
+   */
+  async voidManyDeferringCredit(
+    em: EntityManager,
+    items: Array<{ id: string; pendingId: string; code?: string; refType?: string; refId?: string }>,
+  ): Promise<{ transfers: Transfer[]; creditLater: () => Promise<void> }> {
+    const transfers: Transfer[] = [];
+    const credits = new Map<string, number>();
+    for (const item of items) {
+      const { transfer, creditLater } = await this.resolveDeferringCredit(em, 'void', item);
+      transfers.push(transfer);
+      if (creditLater !== NOTHING)
+        credits.set(transfer.creditAccountId, (credits.get(transfer.creditAccountId) ?? 0) + transfer.amount);
+    }
+    const creditLater = async () => {
+      for (const [accountId, amount] of [...credits].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        await em.query('UPDATE accounts SET credits_pending = credits_pending - ? WHERE id = ?', [
+          amount,
+          accountId,
+        ]);
+    };
+    return { transfers, creditLater };
+  }
+
   private async resolve(
     em: EntityManager,
     phase: 'post' | 'void',

@@ -11,19 +11,21 @@ import { OPEN_STATUSES } from './order-state-machine';
 import { OrdersService } from './orders.service';
 
 const BATCH = 200;
+/** Orders expired per transaction: each batch updates a listing's stock and a provider's account once. */
+const EXPIRE_BATCH = 50;
 /** Orders the reconciler fulfils at once per worker process. */
 const RECONCILE_PARALLEL = 4;
 
 /**
  * The database decides what is due. In the worker roles:
- * - expiry: open orders past their deadline expire (hold voided, stock and limit returned), one
- *   short transaction per order in the lock order of the order path (orders.service.ts `release`);
+ * - expiry: open orders past their deadline expire (hold voided, stock and limit returned) in short
+ *   transactions of up to 50 orders, in the lock order of the order path (OrdersService.releaseMany);
  * - reminders: a resident is told once when a ready voucher expires within a day;
  * - reconciliation: a pending order that no worker is fulfilling right now (its row is not
  *   locked) and that has waited `ORDER_RECONCILE_AFTER_MS` is fulfilled here, whatever became of
  *   its job (a worker killed half-way, Redis down, a lost job).
- * Candidates are read without locks and each is claimed with FOR UPDATE SKIP LOCKED in its own
- * transaction, so several workers share the work and never wait for each other.
+ * Rows are claimed with FOR UPDATE SKIP LOCKED, so several workers share the work and never wait
+ * for each other.
  */
 @Injectable()
 export class OrderSweeper implements OnModuleInit {
@@ -51,47 +53,44 @@ export class OrderSweeper implements OnModuleInit {
     );
   }
 
-  /** Expires every due order; returns how many this call expired. */
+  /** Expires every due order, in batches of {@link EXPIRE_BATCH}; returns how many this call expired. */
   async expireDue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const due: Array<{ id: string }> = await this.db.query(
-        `SELECT id FROM orders WHERE status IN (?) AND expires_at <= CURRENT_TIMESTAMP(3)
-          ORDER BY expires_at LIMIT ?`,
-        [OPEN_STATUSES, BATCH],
-      );
-      let expired = 0;
-      for (const { id } of shuffled(due)) if (await this.expireOne(id)) expired++;
+      const { claimed, expired } = await this.tx.run((em) => this.expireBatch(em));
       total += expired;
-      // A short batch was the last one; a batch that another worker took entirely: let it finish.
-      if (due.length < BATCH || expired === 0) return total;
+      if (claimed < EXPIRE_BATCH) return total;
     }
   }
 
-  /** One order, one transaction: claimed (skipped when another transaction holds it), released. */
-  private expireOne(id: string): Promise<boolean> {
-    return this.tx.run(async (em) => {
-      const [order] = await em
-        .getRepository(OrderEntity)
-        .createQueryBuilder('o')
-        .where('o.id = :id', { id })
-        .andWhere('o.status IN (:...open)', { open: OPEN_STATUSES })
-        .andWhere('o.expires_at <= CURRENT_TIMESTAMP(3)')
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
-      if (!order) return false;
-      return this.orders.release(em, order, 'expired', {}, (inner: EntityManager) =>
-        this.notifications.notify(inner, {
+  /**
+   * One short transaction: claims up to EXPIRE_BATCH due orders (skipping any that another
+   * transaction holds) and releases them together (OrdersService.releaseMany: the listings' stock
+   * and the provider's account are each updated once, last).
+   */
+  private async expireBatch(em: EntityManager): Promise<{ claimed: number; expired: number }> {
+    const due: OrderEntity[] = await em
+      .getRepository(OrderEntity)
+      .createQueryBuilder('o')
+      .where('o.status IN (:...open)', { open: OPEN_STATUSES })
+      .andWhere('o.expires_at <= CURRENT_TIMESTAMP(3)')
+      .orderBy('o.expires_at')
+      .limit(EXPIRE_BATCH)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+    const released = await this.orders.releaseMany(em, due, 'expired', async (inner, orders) => {
+      for (const order of orders)
+        await this.notifications.notify(inner, {
           userId: order.residentId,
           kind: 'order_expired',
           title: '订单已过期',
           body: '您的订单未在有效期内兑换，已自动取消，积分已退回。',
           refType: 'order',
           refId: order.id,
-        }),
-      );
+        });
     });
+    return { claimed: due.length, expired: released.length };
   }
 
   async remindExpiring(): Promise<number> {

@@ -326,6 +326,55 @@ export class OrdersService {
     return true;
   }
 
+  /**
+   * {@link release} for many orders in one transaction (the expiry sweeper), in the same lock
+   * order, each rank's rows sorted so that two batches never cross: the orders (locked by the
+   * caller), their holds and limit counters, the wallets (by account id), then each listing's stock
+   * and each provider's account once, with the sums of the batch. Returns the orders released.
+   */
+  async releaseMany(
+    em: EntityManager,
+    orders: OrderEntity[],
+    to: Extract<OrderStatus, 'cancelled' | 'expired'>,
+    then?: (em: EntityManager, released: OrderEntity[]) => Promise<unknown>,
+  ): Promise<OrderEntity[]> {
+    const released: OrderEntity[] = [];
+    for (const o of orders) if (await transition(em, o.id, to, {}, OPEN_STATUSES)) released.push(o);
+    if (!released.length) return released;
+    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const limited = released
+      .filter((o) => o.limitPeriodKey)
+      .sort((a, b) => byKey(`${a.residentId}/${a.listingId}`, `${b.residentId}/${b.listingId}`));
+    for (const o of limited) await returnLimit(em, o.residentId, o.listingId, o.limitPeriodKey!, o.quantity);
+    const wallets = new Map<string, string>(
+      (
+        await em.query('SELECT id, debit_account_id FROM transfers WHERE id IN (?)', [
+          released.map((o) => o.holdTransferId),
+        ])
+      ).map((r: { id: string; debit_account_id: string }) => [r.id, r.debit_account_id]),
+    );
+    const byWallet = [...released].sort((a, b) =>
+      byKey(wallets.get(a.holdTransferId) ?? '', wallets.get(b.holdTransferId) ?? ''),
+    );
+    const { creditLater } = await this.ledger.voidManyDeferringCredit(
+      em,
+      byWallet.map((o) => ({
+        id: this.ledger.deriveId('order_release', o.id),
+        pendingId: o.holdTransferId,
+        code: 'release',
+        refType: 'order',
+        refId: o.id,
+      })),
+    );
+    if (then) await then(em, released);
+    const units = new Map<string, number>();
+    for (const o of released) units.set(o.listingId, (units.get(o.listingId) ?? 0) + o.quantity);
+    for (const [listingId, quantity] of [...units].sort(([a], [b]) => byKey(a, b)))
+      await this.catalog.returnStock(em, listingId, quantity);
+    await creditLater();
+    return released;
+  }
+
   private async titleOf(listingId: string): Promise<string | undefined> {
     return (await this.titles([listingId])).get(listingId);
   }
