@@ -388,3 +388,30 @@ export function markdownTable(rows: string[][]): string {
     ...rows.slice(1).map(line),
   ].join('\n');
 }
+
+/**
+ * Starts the compiled app in the worker role (no HTTP listener) and waits (up to 60 s) for its
+ * "worker started" log line; its other output is dropped.
+ */
+export async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [MAIN_JS], {
+    env: { ...process.env, ...env, APP_ROLE: 'worker', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the worker did not start within 60 s')), 60_000);
+    let seen = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      if (seen === null) return;
+      seen += d.toString();
+      if (seen.includes('worker started')) {
+        clearTimeout(timer);
+        resolve();
+      }
+      seen = seen.slice(-200);
+    });
+    child.once('exit', (code) => reject(new Error(`the worker exited during start-up (code ${code})`)));
+  });
+  child.stdout!.resume();
+  return child;
+}

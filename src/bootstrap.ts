@@ -4,6 +4,7 @@ import { Logger } from './common/logger';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { AppConfig, ConfigError, loadConfig } from './config/configuration';
+import { installGracefulShutdown } from './graceful-shutdown';
 
 export interface Running {
   app: NestExpressApplication;
@@ -33,12 +34,14 @@ export async function bootstrap(): Promise<Running> {
   configureApp(app, config);
   if (config.role === 'worker') {
     await app.init();
+    installGracefulShutdown(app, undefined, config, logger);
     logger.log('worker started (no HTTP listener)');
     return { app, config };
   }
   const server = await app.listen(config.port);
-  // Finish in-flight requests on shutdown instead of cutting them (enableShutdownHooks closes the app).
+  // Idle keep-alive connections outlive the usual 60 s of load balancers, which then close first.
   server.keepAliveTimeout = 65_000;
+  installGracefulShutdown(app, server, config, logger);
   const url = `http://localhost:${config.port}`;
   logger.log(
     `${config.role === 'all' ? 'API and worker' : 'API'} listening on ${url} (docs at ${url}/api/docs)`,

@@ -1,89 +1,10 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import Redis from 'ioredis';
 import { Queue } from 'bullmq';
 import { TransactionService } from '../src/database/transaction.service';
 import { OutboxService } from '../src/jobs/outbox.service';
 import { producerRedisOptions } from '../src/jobs/redis-options';
+import { freePort, OwnRedis, timed } from './support/fault-lab';
 import { createTestApp, TestApp, waitFor } from './support/harness';
 import { World } from './support/world';
-
-/** A free TCP port on the loopback interface. */
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address() as { port: number };
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
-/** This test's own redis-server (never the machine's shared one). */
-class OwnRedis {
-  private child?: ChildProcess;
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    if (this.child) return;
-    this.child = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        tmpdir(),
-      ],
-      { stdio: 'ignore' },
-    );
-    await waitFor(
-      () => this.ping(),
-      (ok) => ok,
-      { what: `redis-server on port ${this.port}` },
-    );
-  }
-
-  async stop(): Promise<void> {
-    const child = this.child;
-    this.child = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  private async ping(): Promise<boolean> {
-    const c = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      return (await c.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      c.disconnect();
-    }
-  }
-}
-
-/** Runs a request and measures how long it took. */
-async function timed<T>(fn: () => PromiseLike<T>): Promise<{ res: T; ms: number }> {
-  const started = Date.now();
-  const res = await fn();
-  return { res, ms: Date.now() - started };
-}
 
 describe('Redis down', () => {
   let redis: OwnRedis;
@@ -154,11 +75,13 @@ describe('Redis down', () => {
     expect(region.res.status).toBe(201);
     expect(region.ms).toBeLessThan(3000);
 
-    // The queue dashboard needs Redis: it answers (an error), it does not hang.
+    // The queue dashboard needs Redis: it answers 503 QUEUE_UNAVAILABLE with Retry-After at once.
     const board = await timed(() =>
       t.http().get('/admin/queues/api/queues').timeout(5000).set('Authorization', `Bearer ${adminToken}`),
     );
-    expect(board.res.status).toBeGreaterThanOrEqual(500);
+    expect(board.res.status).toBe(503);
+    expect(board.res.body.code).toBe('QUEUE_UNAVAILABLE');
+    expect(board.res.headers['retry-after']).toBe('5');
     expect(board.ms).toBeLessThan(3000);
   });
 

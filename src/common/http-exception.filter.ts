@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
+import { dependencyFault } from './dependency-faults';
 import { DomainError, ErrorCode } from './domain-error';
 
 interface ErrorBody {
@@ -33,13 +34,20 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request & { id?: string }>();
-    const body = this.toBody(exception, req);
-    if (body.statusCode >= 500) {
+    // A dependency that is down (database, Redis) answers 503 with Retry-After, not a 500.
+    const fault = dependencyFault(exception);
+    const body = this.toBody(fault ?? exception, req);
+    if (fault) {
+      this.log.warn(
+        { requestId: req.id, err: { message: (exception as Error)?.message } },
+        `${fault.code} on ${req.method} ${req.url}`,
+      );
+    } else if (body.statusCode >= 500) {
       this.log.error({ err: exception, requestId: req.id }, `unhandled error on ${req.method} ${req.url}`);
     }
     if (res.headersSent) return;
     const retryAfter = body.details.retryAfterSeconds;
-    if (body.statusCode === 429 && typeof retryAfter === 'number')
+    if ((body.statusCode === 429 || body.statusCode === 503) && typeof retryAfter === 'number')
       res.setHeader('Retry-After', String(retryAfter));
     res.status(body.statusCode).json(body);
   }

@@ -114,6 +114,41 @@ export class EnvironmentVariables {
   @Max(1000)
   DB_POOL_SIZE = 20;
 
+  /** How long opening a MySQL connection may take before it fails. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 2000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DB_CONNECT_TIMEOUT_MS = 2000;
+
+  /**
+   * How long a caller waits for a free connection of the pool before the server is checked: if it
+   * answered nothing meanwhile (nor a ping within 1 s), the wait fails (503 DATABASE_UNAVAILABLE);
+   * a busy server that answers is waited for.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 2000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  DB_ACQUIRE_TIMEOUT_MS = 2000;
+
+  /**
+   * How long an HTTP request waits for one SQL statement before the server is checked: if it
+   * answered nothing meanwhile (nor a ping within 1 s), the statement fails (503 DATABASE_UNAVAILABLE).
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DB_QUERY_TIMEOUT_MS = 3000;
+
+  /** The longest any SQL statement may take (jobs and report builds included), answered or not. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 120_000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DB_JOB_QUERY_TIMEOUT_MS = 120_000;
+
   /** How often the outbox relay polls, in milliseconds. */
   @Transform(({ value }) => (value === undefined || value === '' ? 250 : Number(value)))
   @IsInt()
@@ -136,11 +171,14 @@ export class EnvironmentVariables {
   @Min(1)
   ORDER_REDEEM_WINDOW_SECONDS?: number;
 
-  /** A pending order older than this is handed to the fulfilment queue again. */
-  @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  /**
+   * A pending order that no worker is fulfilling (its row is not locked) and that has waited this
+   * long since it was placed or last tried is fulfilled by the reconciler (a dead worker, Redis down).
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 1500 : Number(value)))
   @IsInt()
-  @Min(1)
-  ORDER_RECONCILE_AFTER_SECONDS = 60;
+  @Min(100)
+  ORDER_RECONCILE_AFTER_MS = 1500;
 
   /** How long a worker's job lock lasts and how often stalled jobs (a worker that died) are re-queued. */
   @Transform(({ value }) => (value === undefined || value === '' ? 30_000 : Number(value)))
@@ -152,6 +190,23 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(100)
   WORKER_STALLED_INTERVAL_MS = 30_000;
+
+  /**
+   * After SIGTERM: how long requests in flight and running jobs get to finish; then the remaining
+   * HTTP connections are closed (jobs cut off are retried: the database decides what is due).
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_DRAIN_MS = 3000;
+
+  /** After SIGTERM the process exits by this deadline whatever is still closing (exit code 1). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
 
   /** How long a resident pass (GET /me/pass) stays valid, in seconds. */
   @Transform(({ value }) => (value === undefined || value === '' ? 300 : Number(value)))
@@ -205,11 +260,17 @@ export interface AppConfig {
   rateLimitPerMinute: number;
   outboxPollMs: number;
   dbPoolSize: number;
+  dbConnectTimeoutMs: number;
+  dbAcquireTimeoutMs: number;
+  dbQueryTimeoutMs: number;
+  dbJobQueryTimeoutMs: number;
   orderSweepMs: number;
   orderRedeemWindowSeconds: number | null;
-  orderReconcileAfterSeconds: number;
+  orderReconcileAfterMs: number;
   workerLockMs: number;
   workerStalledIntervalMs: number;
+  shutdownDrainMs: number;
+  shutdownTimeoutMs: number;
   passTtlSeconds: number;
   entitlementOverdueSeconds: number | null;
   entitlementSweepMs: number;
@@ -264,11 +325,17 @@ export function loadConfig(raw: Record<string, unknown> = process.env): AppConfi
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     outboxPollMs: env.OUTBOX_POLL_MS,
     dbPoolSize: env.DB_POOL_SIZE,
+    dbConnectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+    dbAcquireTimeoutMs: env.DB_ACQUIRE_TIMEOUT_MS,
+    dbQueryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
+    dbJobQueryTimeoutMs: env.DB_JOB_QUERY_TIMEOUT_MS,
     orderSweepMs: env.ORDER_SWEEP_MS,
     orderRedeemWindowSeconds: env.ORDER_REDEEM_WINDOW_SECONDS ?? null,
-    orderReconcileAfterSeconds: env.ORDER_RECONCILE_AFTER_SECONDS,
+    orderReconcileAfterMs: env.ORDER_RECONCILE_AFTER_MS,
     workerLockMs: env.WORKER_LOCK_MS,
     workerStalledIntervalMs: env.WORKER_STALLED_INTERVAL_MS,
+    shutdownDrainMs: env.SHUTDOWN_DRAIN_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     passTtlSeconds: env.PASS_TTL_SECONDS,
     entitlementOverdueSeconds: env.ENTITLEMENT_OVERDUE_SECONDS ?? null,
     entitlementSweepMs: env.ENTITLEMENT_SWEEP_MS,

@@ -5,6 +5,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Actor, Role } from '../common/actor';
 import { IS_PUBLIC, ROLES_KEY } from '../common/decorators';
+import { dependencyFault } from '../common/dependency-faults';
 import { DomainError } from '../common/domain-error';
 
 /** Every route needs a valid token unless marked @Public(). */
@@ -20,6 +21,9 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   handleRequest<T>(err: unknown, user: T): T {
+    // A database that is down while the token's user is checked is a 503, not a bad token.
+    const fault = dependencyFault(err);
+    if (fault) throw fault;
     if (err || !user) throw new DomainError('UNAUTHORIZED', {}, 'a valid bearer token is required');
     return user;
   }

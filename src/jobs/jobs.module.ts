@@ -8,6 +8,7 @@ import { OutboxService } from './outbox.service';
 import { closeQueue, QueueRegistry } from './queue-registry.service';
 import { QUEUES } from './queues';
 import { workerRedisOptions } from './redis-options';
+import { RedisProbe } from './redis-probe.service';
 import { SchedulerService } from './scheduler.service';
 import { WorkerRunner } from './worker-runner.service';
 
@@ -26,8 +27,16 @@ import { WorkerRunner } from './worker-runner.service';
     // these queues' (the root's) options. Producers and Bull Board use QueueRegistry instead.
     BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
-  providers: [OutboxService, OutboxRelay, QueueRegistry, SchedulerService, WorkerRunner],
-  exports: [BullModule, OutboxService, OutboxRelay, QueueRegistry, SchedulerService, WorkerRunner],
+  providers: [OutboxService, OutboxRelay, QueueRegistry, RedisProbe, SchedulerService, WorkerRunner],
+  exports: [
+    BullModule,
+    OutboxService,
+    OutboxRelay,
+    QueueRegistry,
+    RedisProbe,
+    SchedulerService,
+    WorkerRunner,
+  ],
 })
 export class JobsModule implements OnModuleInit, BeforeApplicationShutdown {
   constructor(

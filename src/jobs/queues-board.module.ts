@@ -9,6 +9,7 @@ import type { Actor } from '../common/actor';
 import { AuthService } from '../identity/auth.service';
 import { QueueRegistry } from './queue-registry.service';
 import { QUEUES } from './queues';
+import { RedisProbe } from './redis-probe.service';
 
 export const QUEUES_BOARD_PATH = '/admin/queues';
 
@@ -25,7 +26,10 @@ export class QueuesBoardAuth implements NestMiddleware {
    */
   private readonly basicOk = new Map<string, { actor: Actor; until: number }>();
 
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly redis: RedisProbe,
+  ) {}
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
     const header = req.headers.authorization ?? '';
@@ -51,6 +55,12 @@ export class QueuesBoardAuth implements NestMiddleware {
         .status(403)
         .json({ statusCode: 403, code: 'FORBIDDEN', message: 'city administrators only', details: {} });
       return;
+    }
+    // The board reads everything from Redis: while it is down, say so at once (503, Retry-After).
+    try {
+      await this.redis.assertUp();
+    } catch (err) {
+      return next(err);
     }
     next();
   }

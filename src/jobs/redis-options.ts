@@ -15,8 +15,9 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
 }
 
 /**
- * Producer connections fail fast while Redis is down (no offline queue, one retry per command);
- * the client keeps reconnecting in the background with a capped back-off.
+ * Producer connections fail fast while Redis is down (no offline queue, one retry per command) or
+ * hung (a command unanswered for 2 s fails); the client keeps reconnecting in the background with a
+ * back-off capped at 1 s, so it is back within a second of Redis.
  */
 export function producerRedisOptions(url: string): RedisOptions {
   return {
@@ -24,16 +25,21 @@ export function producerRedisOptions(url: string): RedisOptions {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
-    retryStrategy: (times: number) => Math.min(100 * times, 2000),
+    commandTimeout: 2000,
+    retryStrategy: (times: number) => Math.min(100 * times, 1000),
   };
 }
 
-/** Worker (blocking) connections wait for Redis forever and reconnect by themselves. */
+/**
+ * Worker (blocking) connections wait for Redis forever and reconnect by themselves, at most 1 s
+ * apart, so that the workers pick up the backlog within a second of Redis coming back.
+ */
 export function workerRedisOptions(url: string): RedisOptions {
   return {
     ...redisOptionsFromUrl(url),
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
-    retryStrategy: (times: number) => Math.min(200 * times, 5000),
+    connectTimeout: 2000,
+    retryStrategy: (times: number) => Math.min(200 * times, 1000),
   };
 }

@@ -14,9 +14,6 @@ import { APP_CONFIG, AppConfig } from '../config/configuration';
 /** Every processor is declared with `autorun: false`; this starts them only in the worker roles. */
 export const PROCESSOR_OPTIONS = { autorun: false, concurrency: 4 } as const;
 
-/** How long shutdown waits for jobs in progress before closing the workers anyway. */
-export const SHUTDOWN_GRACE_MS = 20_000;
-
 @Injectable()
 export class WorkerRunner
   implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
@@ -54,12 +51,13 @@ export class WorkerRunner
   }
 
   /**
-   * Stops taking jobs, lets the running ones finish (at most `graceMs`), then closes the workers
+   * Stops taking jobs, lets the running ones finish (at most `graceMs`, default SHUTDOWN_DRAIN_MS:
+   * a job cut off is retried, and the reconciler finishes an order's anyway), then closes the workers
    * (also used by tests to "kill" a worker, with `force`). BullMQ's own graceful close is not used:
    * it waits for the blocking connection to end, which never happens while that connection is
    * reconnecting (Redis restarted or down), and shutdown would hang for ever.
    */
-  async closeAll(force = false, graceMs = SHUTDOWN_GRACE_MS): Promise<void> {
+  async closeAll(force = false, graceMs = this.config.shutdownDrainMs): Promise<void> {
     await Promise.allSettled(
       this.hosts.map(async ({ worker: w }) => {
         if (!force && w.isRunning()) {

@@ -386,11 +386,73 @@ export class LedgerService {
     return this.resolve(em, 'void', p);
   }
 
+  /**
+   * Like `post`, but leaves the credit side's balance update (the provider's redemption account) to
+   * the caller, who must run `creditLater()` before the commit (redemption/capture.service.ts).
+   */
+  postDeferringCredit(
+    em: EntityManager,
+    p: { id: string; pendingId: string; amount?: number; code?: string; refType?: string; refId?: string },
+  ): Promise<{ transfer: Transfer; creditLater: () => Promise<void> }> {
+    return this.resolveDeferringCredit(em, 'post', p);
+  }
+
+  /**
+   * Like `void`, but leaves the credit side's balance update (the provider's redemption account, a
+   * row every order of that provider touches) to the caller, who must run `creditLater()` before the
+   * commit: the lock order of the order path takes that row last (orders.service.ts `release`).
+   */
+  voidDeferringCredit(
+    em: EntityManager,
+    p: { id: string; pendingId: string; code?: string; refType?: string; refId?: string },
+  ): Promise<{ transfer: Transfer; creditLater: () => Promise<void> }> {
+    return this.resolveDeferringCredit(em, 'void', p);
+  }
+
+  /**
+   * Voids many pending transfers in one transaction, their debit accounts in the given order (sort
+   * them: the lock order), and leaves the credit side to `creditLater()`: one update per credit
+   * account with the sum of its voids, in account id order (a provider's redemption account is
+   * touched once per batch, as the last statements before the commit).
+   */
+  async voidManyDeferringCredit(
+    em: EntityManager,
+    items: Array<{ id: string; pendingId: string; code?: string; refType?: string; refId?: string }>,
+  ): Promise<{ transfers: Transfer[]; creditLater: () => Promise<void> }> {
+    const transfers: Transfer[] = [];
+    const credits = new Map<string, number>();
+    for (const item of items) {
+      const { transfer, creditLater } = await this.resolveDeferringCredit(em, 'void', item);
+      transfers.push(transfer);
+      if (creditLater !== NOTHING)
+        credits.set(transfer.creditAccountId, (credits.get(transfer.creditAccountId) ?? 0) + transfer.amount);
+    }
+    const creditLater = async () => {
+      for (const [accountId, amount] of [...credits].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        await em.query('UPDATE accounts SET credits_pending = credits_pending - ? WHERE id = ?', [
+          amount,
+          accountId,
+        ]);
+    };
+    return { transfers, creditLater };
+  }
+
   private async resolve(
     em: EntityManager,
     phase: 'post' | 'void',
     p: { id: string; pendingId: string; amount?: number; code?: string; refType?: string; refId?: string },
   ): Promise<Transfer> {
+    const { transfer, creditLater } = await this.resolveDeferringCredit(em, phase, p);
+    if (creditLater === NOTHING) return transfer;
+    await creditLater();
+    return (await this.getTransfer(p.id, em))!;
+  }
+
+  private async resolveDeferringCredit(
+    em: EntityManager,
+    phase: 'post' | 'void',
+    p: { id: string; pendingId: string; amount?: number; code?: string; refType?: string; refId?: string },
+  ): Promise<{ transfer: Transfer; creditLater: () => Promise<void> }> {
     const existing = await this.getTransfer(p.id, em);
     if (existing) {
       if (
@@ -404,7 +466,7 @@ export class LedgerService {
           'a transfer with this id exists with other fields',
         );
       }
-      return existing;
+      return { transfer: existing, creditLater: NOTHING };
     }
     // Lock the pending transfer: resolutions of one hold are serialised here.
     const rows: TransferRow[] = await em.query(
@@ -462,11 +524,25 @@ export class LedgerService {
       'UPDATE accounts SET debits_pending = debits_pending - ?, debits_posted = debits_posted + ? WHERE id = ?',
       [pending.amount, posted, pending.debitAccountId],
     );
-    await em.query(
-      'UPDATE accounts SET credits_pending = credits_pending - ?, credits_posted = credits_posted + ? WHERE id = ?',
-      [pending.amount, posted, pending.creditAccountId],
-    );
-    return (await this.getTransfer(p.id, em))!;
+    const transfer: Transfer = {
+      ...pending,
+      id: p.id,
+      amount,
+      phase,
+      pendingId: pending.id,
+      code: p.code ?? pending.code,
+      refType: p.refType ?? pending.refType,
+      refId: p.refId ?? pending.refId,
+      exempt: false,
+      createdAt: new Date(),
+    };
+    const creditLater = async () => {
+      await em.query(
+        'UPDATE accounts SET credits_pending = credits_pending - ?, credits_posted = credits_posted + ? WHERE id = ?',
+        [pending.amount, posted, pending.creditAccountId],
+      );
+    };
+    return { transfer, creditLater };
   }
 
   async balances(accountId: string | null, em?: EntityManager): Promise<Balances> {

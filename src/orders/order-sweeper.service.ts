@@ -1,30 +1,43 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { TransactionService } from '../database/transaction.service';
-import { OutboxService } from '../jobs/outbox.service';
-import { QUEUES } from '../jobs/queues';
 import { SchedulerService } from '../jobs/scheduler.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { OrderEntity } from './entities/order.entity';
-import { ORDER_PLACED_JOB, OrdersService } from './orders.service';
+import { OrderFulfilment } from './order-fulfilment.service';
+import { OPEN_STATUSES } from './order-state-machine';
+import { OrdersService } from './orders.service';
 
 const BATCH = 200;
+/** Orders expired per transaction: each batch updates a listing's stock and a provider's account once. */
+const EXPIRE_BATCH = 50;
+/** Orders the reconciler fulfils at once per worker process. */
+const RECONCILE_PARALLEL = 4;
 
 /**
- * The database decides what is due. In the worker role:
- * - expiry: open orders past their deadline expire (hold voided, stock and limit returned);
+ * The database decides what is due. In the worker roles:
+ * - expiry: open orders past their deadline expire (hold voided, stock and limit returned) in short
+ *   transactions of up to 50 orders, in the lock order of the order path (OrdersService.releaseMany);
  * - reminders: a resident is told once when a ready voucher expires within a day;
- * - reconciliation: orders stuck in `pending` are handed to the fulfilment queue again.
- * Rows are claimed with FOR UPDATE SKIP LOCKED, so several workers share the work.
+ * - reconciliation: a pending order that no worker is fulfilling right now (its row is not
+ *   locked) and that has waited `ORDER_RECONCILE_AFTER_MS` is fulfilled here, whatever became of
+ *   its job (a worker killed half-way, Redis down, a lost job).
+ * Rows are claimed with FOR UPDATE SKIP LOCKED, so several workers share the work and never wait
+ * for each other.
  */
 @Injectable()
 export class OrderSweeper implements OnModuleInit {
+  private readonly log = new Logger('OrderSweeper');
+
   constructor(
     private readonly tx: TransactionService,
     private readonly orders: OrdersService,
-    private readonly outbox: OutboxService,
+    private readonly fulfilment: OrderFulfilment,
     private readonly notifications: NotificationsService,
     private readonly scheduler: SchedulerService,
+    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -35,43 +48,49 @@ export class OrderSweeper implements OnModuleInit {
     );
     this.scheduler.every(
       'orders.reconcile',
-      Math.max(1000, (this.config.orderReconcileAfterSeconds * 1000) / 2),
+      Math.max(100, Math.round(this.config.orderReconcileAfterMs / 3)),
       () => this.reconcilePending(),
     );
   }
 
-  /** Expires every due order; returns how many. */
+  /** Expires every due order, in batches of {@link EXPIRE_BATCH}; returns how many this call expired. */
   async expireDue(): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.tx.run(async (em) => {
-        const due: OrderEntity[] = await em
-          .getRepository(OrderEntity)
-          .createQueryBuilder('o')
-          .where('o.status IN (:...open)', { open: ['pending', 'ready'] })
-          .andWhere('o.expires_at <= CURRENT_TIMESTAMP(3)')
-          .orderBy('o.expires_at')
-          .limit(BATCH)
-          .setLock('pessimistic_write')
-          .setOnLocked('skip_locked')
-          .getMany();
-        for (const order of due) {
-          if (await this.orders.release(em, order, 'expired')) {
-            await this.notifications.notify(em, {
-              userId: order.residentId,
-              kind: 'order_expired',
-              title: '订单已过期',
-              body: '您的订单未在有效期内兑换，已自动取消，积分已退回。',
-              refType: 'order',
-              refId: order.id,
-            });
-          }
-        }
-        return due.length;
-      });
-      total += n;
-      if (n < BATCH) return total;
+      const { claimed, expired } = await this.tx.run((em) => this.expireBatch(em));
+      total += expired;
+      if (claimed < EXPIRE_BATCH) return total;
     }
+  }
+
+  /**
+   * One short transaction: claims up to EXPIRE_BATCH due orders (skipping any that another
+   * transaction holds) and releases them together (OrdersService.releaseMany: the listings' stock
+   * and the provider's account are each updated once, last).
+   */
+  private async expireBatch(em: EntityManager): Promise<{ claimed: number; expired: number }> {
+    const due: OrderEntity[] = await em
+      .getRepository(OrderEntity)
+      .createQueryBuilder('o')
+      .where('o.status IN (:...open)', { open: OPEN_STATUSES })
+      .andWhere('o.expires_at <= CURRENT_TIMESTAMP(3)')
+      .orderBy('o.expires_at')
+      .limit(EXPIRE_BATCH)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+    const released = await this.orders.releaseMany(em, due, 'expired', async (inner, orders) => {
+      for (const order of orders)
+        await this.notifications.notify(inner, {
+          userId: order.residentId,
+          kind: 'order_expired',
+          title: '订单已过期',
+          body: '您的订单未在有效期内兑换，已自动取消，积分已退回。',
+          refType: 'order',
+          refId: order.id,
+        });
+    });
+    return { claimed: due.length, expired: released.length };
   }
 
   async remindExpiring(): Promise<number> {
@@ -105,20 +124,47 @@ export class OrderSweeper implements OnModuleInit {
     });
   }
 
+  /**
+   * Fulfils pending orders that waited `ORDER_RECONCILE_AFTER_MS` since they were placed (or last
+   * tried) and that no transaction holds: an order whose worker died mid-fulfilment is free again
+   * the moment that worker's connection closes. Returns how many became ready here.
+   */
   async reconcilePending(): Promise<number> {
-    return this.tx.run(async (em) => {
-      const stuck: Array<{ id: string }> = await em.query(
-        `SELECT id FROM orders WHERE status = 'pending' AND created_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND)
-           AND updated_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND)
-         ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [this.config.orderReconcileAfterSeconds, this.config.orderReconcileAfterSeconds, BATCH],
-      );
-      for (const { id } of stuck) {
-        await this.outbox.add(em, QUEUES.orders, ORDER_PLACED_JOB, { orderId: id, reconciled: true });
-        // Touch the row so that it is not queued again before the next interval.
-        await em.query('UPDATE orders SET updated_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [id]);
+    const due: Array<{ id: string }> = await this.db.query(
+      `SELECT id FROM orders WHERE status = 'pending'
+          AND updated_at <= DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? MICROSECOND)
+        ORDER BY updated_at LIMIT ?`,
+      [this.config.orderReconcileAfterMs * 1000, BATCH],
+    );
+    const queue = shuffled(due);
+    let ready = 0;
+    const lane = async () => {
+      for (let next = queue.pop(); next; next = queue.pop()) {
+        try {
+          const r = await this.fulfilment.fulfil(next.id, { skipLocked: true });
+          if (r.outcome === 'ready') ready++;
+        } catch (err) {
+          // Tried again after another ORDER_RECONCILE_AFTER_MS, not on every tick.
+          this.log.warn(`order ${next.id} not fulfilled: ${(err as Error).message}`);
+          await this.db.query(
+            "UPDATE orders SET updated_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND status = 'pending'",
+            [next.id],
+          );
+        }
       }
-      return stuck.length;
-    });
+    };
+    await Promise.all(Array.from({ length: RECONCILE_PARALLEL }, lane));
+    if (ready) this.log.log(`reconciler fulfilled ${ready} pending order(s)`);
+    return ready;
   }
+}
+
+/** A copy in random order, so that workers reading the same candidates mostly take different ones. */
+function shuffled<T>(xs: T[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }

@@ -254,10 +254,23 @@ export class OrdersService {
           `the order is ${order.status}`,
         );
       }
-      const done = await this.release(em, order, 'cancelled', {
-        cancelled_by: actor.id,
-        cancel_reason: reason ?? null,
-      });
+      const done = await this.release(
+        em,
+        order,
+        'cancelled',
+        { cancelled_by: actor.id, cancel_reason: reason ?? null },
+        provider
+          ? (inner) =>
+              this.notifications.notify(inner, {
+                userId: order.residentId,
+                kind: 'order_cancelled_by_provider',
+                title: '订单已被商家取消',
+                body: `您的订单已被提供方取消${reason ? `：${reason}` : ''}，积分已退回。`,
+                refType: 'order',
+                refId: order.id,
+              })
+          : undefined,
+      );
       if (!done) {
         const now = await em.getRepository(OrderEntity).findOneByOrFail({ id });
         if (now.status === 'redeemed')
@@ -273,16 +286,6 @@ export class OrdersService {
             `the order is ${now.status}`,
           );
       }
-      if (done && provider) {
-        await this.notifications.notify(em, {
-          userId: order.residentId,
-          kind: 'order_cancelled_by_provider',
-          title: '订单已被商家取消',
-          body: `您的订单已被提供方取消${reason ? `：${reason}` : ''}，积分已退回。`,
-          refType: 'order',
-          refId: order.id,
-        });
-      }
     });
     return this.get(actor, id);
   }
@@ -292,25 +295,84 @@ export class OrdersService {
    * stock and the limit are returned. The state change is a conditional update taken first, so a
    * racing redemption, cancellation or expiry resolves the hold exactly once. False when another
    * transition won.
+   *
+   * Locks are taken in the one order every path of an order follows (placement, cancellation,
+   * expiry, capture), so that they can only queue behind each other, never deadlock:
+   * order row → hold → limit counter → wallet → listing stock → provider's redemption account,
+   * the hottest row (every order of the provider) last and held only until the commit. `then`
+   * runs after the state change and before the stock and the provider's account are touched
+   * (notifications: rows of their own).
    */
   async release(
     em: EntityManager,
     order: OrderEntity,
     to: Extract<OrderStatus, 'cancelled' | 'expired' | 'failed'>,
     set: Record<string, unknown> = {},
+    then?: (em: EntityManager) => Promise<unknown>,
   ): Promise<boolean> {
     if (!(await transition(em, order.id, to, set, OPEN_STATUSES))) return false;
-    await this.ledger.void(em, {
+    if (order.limitPeriodKey)
+      await returnLimit(em, order.residentId, order.listingId, order.limitPeriodKey, order.quantity);
+    const { creditLater } = await this.ledger.voidDeferringCredit(em, {
       id: this.ledger.deriveId('order_release', order.id),
       pendingId: order.holdTransferId,
       code: 'release',
       refType: 'order',
       refId: order.id,
     });
+    if (then) await then(em);
     await this.catalog.returnStock(em, order.listingId, order.quantity);
-    if (order.limitPeriodKey)
-      await returnLimit(em, order.residentId, order.listingId, order.limitPeriodKey, order.quantity);
+    await creditLater();
     return true;
+  }
+
+  /**
+   * {@link release} for many orders in one transaction (the expiry sweeper), in the same lock
+   * order, each rank's rows sorted so that two batches never cross: the orders (locked by the
+   * caller), their holds and limit counters, the wallets (by account id), then each listing's stock
+   * and each provider's account once, with the sums of the batch. Returns the orders released.
+   */
+  async releaseMany(
+    em: EntityManager,
+    orders: OrderEntity[],
+    to: Extract<OrderStatus, 'cancelled' | 'expired'>,
+    then?: (em: EntityManager, released: OrderEntity[]) => Promise<unknown>,
+  ): Promise<OrderEntity[]> {
+    const released: OrderEntity[] = [];
+    for (const o of orders) if (await transition(em, o.id, to, {}, OPEN_STATUSES)) released.push(o);
+    if (!released.length) return released;
+    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const limited = released
+      .filter((o) => o.limitPeriodKey)
+      .sort((a, b) => byKey(`${a.residentId}/${a.listingId}`, `${b.residentId}/${b.listingId}`));
+    for (const o of limited) await returnLimit(em, o.residentId, o.listingId, o.limitPeriodKey!, o.quantity);
+    const wallets = new Map<string, string>(
+      (
+        await em.query('SELECT id, debit_account_id FROM transfers WHERE id IN (?)', [
+          released.map((o) => o.holdTransferId),
+        ])
+      ).map((r: { id: string; debit_account_id: string }) => [r.id, r.debit_account_id]),
+    );
+    const byWallet = [...released].sort((a, b) =>
+      byKey(wallets.get(a.holdTransferId) ?? '', wallets.get(b.holdTransferId) ?? ''),
+    );
+    const { creditLater } = await this.ledger.voidManyDeferringCredit(
+      em,
+      byWallet.map((o) => ({
+        id: this.ledger.deriveId('order_release', o.id),
+        pendingId: o.holdTransferId,
+        code: 'release',
+        refType: 'order',
+        refId: o.id,
+      })),
+    );
+    if (then) await then(em, released);
+    const units = new Map<string, number>();
+    for (const o of released) units.set(o.listingId, (units.get(o.listingId) ?? 0) + o.quantity);
+    for (const [listingId, quantity] of [...units].sort(([a], [b]) => byKey(a, b)))
+      await this.catalog.returnStock(em, listingId, quantity);
+    await creditLater();
+    return released;
   }
 
   private async titleOf(listingId: string): Promise<string | undefined> {

@@ -71,8 +71,8 @@ export function voucherError(verdict: Extract<Verdict, { ok: false }>, order: Or
  * The capture of a voucher, shared by the online scan and the offline batch. The caller owns the
  * transaction and has locked the order row ({@link lockOrder}); {@link capture} then moves the order
  * `ready` → `redeemed` (conditional), records the redemption and posts the hold to the provider's
- * redemption account. The ledger post comes last: the provider's account row is the one every
- * capture at that counter updates, so its lock is held only until the commit.
+ * redemption account. The provider's account is updated last: its row is the one every capture at
+ * that counter updates, so its lock is held only until the commit.
  */
 @Injectable()
 export class CaptureService {
@@ -129,6 +129,15 @@ export class CaptureService {
       refType: 'order',
       refId: order.id,
     });
+    // The hold is posted in the lock order of the order path (orders.service.ts `release`): the
+    // wallet now, the provider's redemption account (every capture at that counter) last.
+    const { creditLater } = await this.ledger.postDeferringCredit(em, {
+      id: captureTransferId,
+      pendingId: order.holdTransferId,
+      code: 'redeem',
+      refType: 'order',
+      refId: order.id,
+    });
     // Cost of redemptions: the goods handed over leave inventory at their lots' values (oldest first).
     await this.funding.recognizeRedemptionCost(em, {
       orderId: order.id,
@@ -137,13 +146,7 @@ export class CaptureService {
       communityId: order.communityId,
     });
     const after = await em.getRepository(OrderEntity).findOneByOrFail({ id: order.id });
-    await this.ledger.post(em, {
-      id: captureTransferId,
-      pendingId: order.holdTransferId,
-      code: 'redeem',
-      refType: 'order',
-      refId: order.id,
-    });
+    await creditLater();
     return { redemptionId, captureTransferId, order: after };
   }
 

@@ -34,11 +34,15 @@ export interface TestAppOptions {
   role?: 'all' | 'api' | 'worker';
   /** A second process of the same deployment: same database and queue prefix (not dropped on close). */
   attachTo?: TestApp;
+  /** The database server (a URL whose database name is replaced), default TEST_DATABASE_URL's. */
+  databaseServer?: string;
 }
 
 /** Runs the migrations on a fresh database; returns its URL. */
-export async function freshDatabase(tag = 't'): Promise<string> {
-  const base = process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/jifen_test';
+export async function freshDatabase(
+  tag = 't',
+  base = process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/jifen_test',
+): Promise<string> {
   const p = parseDatabaseUrl(base);
   const name = `jifen_${tag}_${process.pid}_${randomBytes(3).toString('hex')}`;
   const auth = p.password
@@ -58,7 +62,9 @@ export async function freshDatabase(tag = 't'): Promise<string> {
  * so test files run in parallel. `close()` stops it, drops the database and deletes its Redis keys.
  */
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
-  const databaseUrl = opts.attachTo ? opts.attachTo.config.databaseUrl : await freshDatabase();
+  const databaseUrl = opts.attachTo
+    ? opts.attachTo.config.databaseUrl
+    : await freshDatabase('t', opts.databaseServer);
   const queuePrefix = opts.attachTo
     ? opts.attachTo.config.queuePrefix
     : `jt${process.pid}${randomBytes(3).toString('hex')}`;
