@@ -1,5 +1,12 @@
-import { createParamDecorator, ExecutionContext, Param, ParseUUIDPipe, SetMetadata } from '@nestjs/common';
-import { ApiHeader } from '@nestjs/swagger';
+import {
+  applyDecorators,
+  createParamDecorator,
+  ExecutionContext,
+  Param,
+  ParseUUIDPipe,
+  SetMetadata,
+} from '@nestjs/common';
+import { ApiExtension, ApiHeader } from '@nestjs/swagger';
 import { Actor, Role } from './actor';
 import { DomainError } from './domain-error';
 
@@ -9,8 +16,12 @@ export const ROLES_KEY = 'roles';
 /** The route needs no token. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-/** The route needs one of these roles (any authenticated user when absent). */
-export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+/**
+ * The route needs one of these roles (any authenticated user when absent). The OpenAPI document lists
+ * them as `x-roles`.
+ */
+export const Roles = (...roles: Role[]) =>
+  applyDecorators(SetMetadata(ROLES_KEY, roles), ApiExtension('x-roles', roles));
 
 /** The authenticated caller. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
