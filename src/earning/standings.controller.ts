@@ -1,19 +1,7 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
-import { CurrentActor, IdParam, Roles } from '../common/decorators';
-import { DomainError } from '../common/domain-error';
+import { CurrentActor, IdParam, IntParam, Roles } from '../common/decorators';
 import { BaseGrantService } from './base-grant.service';
 import { CreditService } from './credit.service';
 import {
@@ -25,15 +13,6 @@ import {
   CreditQuery,
 } from './dto/earning.dto';
 import { StandingsService } from './standings.service';
-
-const yearPipe = new ParseIntPipe({
-  exceptionFactory: () =>
-    new DomainError(
-      'VALIDATION_FAILED',
-      { fields: [{ field: 'year', problems: ['must be an integer'] }] },
-      'year: must be an integer',
-    ),
-});
 
 /** Base grants, rankings, boards, credit levels and their settings. */
 @ApiTags('earning')
@@ -55,7 +34,7 @@ export class StandingsController {
   }
 
   @Get('communities/:id/base-grants/:year')
-  baseGrant(@CurrentActor() actor: Actor, @IdParam() id: string, @Param('year', yearPipe) year: number) {
+  baseGrant(@CurrentActor() actor: Actor, @IdParam() id: string, @IntParam('year', 2000, 2100) year: number) {
     return this.baseGrants.status(actor, id, year);
   }
 

@@ -1,11 +1,12 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
 import type { Actor } from '../common/actor';
 import { CurrentActor, IdParam } from '../common/decorators';
 import { PageQuery } from '../common/pagination';
 import { NotificationsService } from './notifications.service';
+import { IsOptional } from '../common/validation';
 
 export class NotificationsQuery extends PageQuery {
   @ApiPropertyOptional()

@@ -1,8 +1,13 @@
 import { Body, Controller, Get, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { CurrentActor, IdParam, Roles } from '../common/decorators';
-import { CreateOrganizationDto, CreateRegionDto, UpdateCommunityProfileDto } from './dto/regions.dto';
+import {
+  CreateOrganizationDto,
+  CreateRegionDto,
+  OrganizationsQuery,
+  UpdateCommunityProfileDto,
+} from './dto/regions.dto';
 import { RegionsService } from './regions.service';
 
 @ApiTags('regions')
@@ -29,9 +34,8 @@ export class RegionsController {
   }
 
   @Get('organizations')
-  @ApiQuery({ name: 'regionId', required: false })
-  listOrganizations(@CurrentActor() actor: Actor, @Query('regionId') regionId?: string) {
-    return this.regions.listOrganizations(actor, regionId);
+  listOrganizations(@CurrentActor() actor: Actor, @Query() q: OrganizationsQuery) {
+    return this.regions.listOrganizations(actor, q.regionId);
   }
 
   @Get('communities/:id/profile')
