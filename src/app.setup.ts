@@ -5,6 +5,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { refuseUnsafeKeys, verifyJsonDepth } from './common/json-body';
+import { ErrorResponse, finishDocument } from './common/openapi';
 import { requestIdFor } from './common/request-id';
 import { RequestShapeInterceptor } from './common/request-shape.interceptor';
 import { createValidationPipe } from './common/validation';
@@ -46,9 +47,10 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
       'Points systems for communities and villages: earning, the points mall, redemption, entitlements, funding reports.',
     )
     .setVersion('1')
+    .addServer('/', 'this server')
     .addBearerAuth()
     .build();
-  const document = SwaggerModule.createDocument(app, doc);
+  const document = finishDocument(SwaggerModule.createDocument(app, doc, { extraModels: [ErrorResponse] }));
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,

@@ -618,7 +618,11 @@ export function problemsOf(c: Case, a: Answer, baseValid: boolean): string[] {
   return p;
 }
 
+/** The error codes the document lists for an operation's status. */
+export function documentedCodes(op: Op, status: number): string[] {
+  const schema = op.operation.responses?.[String(status)]?.content?.['application/json']?.schema;
+  return schema?.allOf?.[1]?.properties?.code?.enum ?? [];
+}
+
 export const describeCase = (c: Case) =>
   `${c.op.key} [${c.label}]${c.query ? ` ?${c.query.slice(0, 120)}` : ''}`;
-
-
