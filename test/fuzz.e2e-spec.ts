@@ -21,7 +21,7 @@ import { World } from './support/world';
  * refused request writes nothing. `FUZZ_SEED=<n>` replays a run.
  */
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
-const OPTIONS = { perField: 5, perQueryParam: 4, perPathParam: 4 };
+const OPTIONS = { perField: 4, perQueryParam: 3, perPathParam: 4 };
 /** Written by refusals on purpose: failed logins (the login limit) and every scan (the audit). */
 const WRITTEN_BY_REFUSALS = new Set(['login_failures', 'scan_audit', 'migrations']);
 
@@ -96,13 +96,16 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
       if (c.base) baseValid.set(c.op.key, !(a.status === 400 && a.body?.code === 'VALIDATION_FAILED'));
       const problems = problemsOf(c, a, baseValid.get(c.op.key) ?? false);
-      if (a.status < 400 && c.op.method !== 'GET') await fw.settle();
-      const after = await snapshot();
-      if (a.status >= 400) {
-        const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
-        if (changed.length) problems.push(`a refusal wrote: ${changed.join(', ')}`);
+      // Writes are checked around every non-GET request (GETs write nothing, which saves time).
+      if (c.op.method !== 'GET') {
+        if (a.status < 400) await fw.settle();
+        const after = await snapshot();
+        if (a.status >= 400) {
+          const changed = Object.keys(after).filter((k) => after[k] !== before[k]);
+          if (changed.length) problems.push(`a refusal wrote: ${changed.join(', ')}`);
+        }
+        before = after;
       }
-      before = after;
       if (problems.length)
         failures.push(
           `${describeCase(c)}: ${problems.join('; ')} → ${a.status} ${JSON.stringify(a.body)?.slice(0, 300)}`,
@@ -120,7 +123,8 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       throw new Error(
         `${failures.length} bad answers (replay with FUZZ_SEED=${SEED}):\n${failures.slice(0, 150).join('\n')}\n${summary}`,
       );
-  });
+    // About 40 s alone on 2 cores; the budget leaves room for a machine busy with the rest of the suite.
+  }, 600_000);
 
   /** Row counts of every table (and the newest update, the ledger's sums) as one row. */
   async function footprint(app: TestApp): Promise<() => Promise<Record<string, string>>> {

@@ -90,7 +90,9 @@ export const IntParam = (name: string, min: number, max: number) =>
     { type: 'integer', minimum: min, maximum: max },
     {
       transform: (value: unknown) => {
-        const n = typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+        // The global ValidationPipe may already have made it a number (the handler declares one).
+        const text = typeof value === 'number' ? String(value) : value;
+        const n = typeof text === 'string' && /^\d{1,9}$/.test(text) ? Number(text) : NaN;
         if (!(n >= min && n <= max)) throw badParam(name, `must be an integer from ${min} to ${max}`);
         return n;
       },

@@ -335,7 +335,7 @@ export class FuzzWorld {
       'GET /api/v1/me/orders': { limit: '5', status: 'ready' },
       'GET /api/v1/redemptions/verify': { code: this.voucherCodes[0] },
       'GET /api/v1/redemptions': { limit: '5', from: '2020-01-01', listingId: i.listing, deviceId: 'till-1' },
-      'GET /api/v1/redemptions/settlement': { from: '2020-01-01' },
+      'GET /api/v1/redemptions/settlement': { from: iso(now - 10 * 86_400_000).slice(0, 10) },
       'GET /api/v1/redemptions/offline-bundle': { deviceId: 'till-1' },
       'GET /api/v1/redemptions/disputes': { limit: '5', status: 'open' },
       'GET /api/v1/entitlements/uses': { limit: '5', status: 'outstanding', kind: 'treat_first_pay_later' },

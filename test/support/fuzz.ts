@@ -138,6 +138,8 @@ export interface Case {
   codes?: string[];
   /** The unmutated request of the operation. */
   base?: boolean;
+  /** The world made the unmutated request (not synthesised from the schema): it is valid. */
+  known?: boolean;
 }
 
 type Key = string | number;
@@ -299,7 +301,7 @@ export function casesFor(
     refuse: false,
     ...over,
   });
-  const cases: Case[] = [make('base', { base: true })];
+  const cases: Case[] = [make('base', { base: true, known: given !== undefined || !op.body })];
   const withBody = (
     label: string,
     body: string | Buffer | undefined,
@@ -590,6 +592,8 @@ export function problemsOf(c: Case, a: Answer, baseValid: boolean): string[] {
   const p: string[] = [];
   if (a.status >= 500) return [`answered ${a.status}`];
   if (c.refuse && a.status < 400) p.push(`accepted (${a.status}) what the schema forbids`);
+  if (c.base && c.known && a.body?.code === 'VALIDATION_FAILED')
+    p.push('refused as invalid the valid request the world made for it');
   if (a.status < 400) return p;
   const b = a.body;
   if (!b || typeof b !== 'object') return [...p, `${a.status} without the error shape`];

@@ -1,4 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CREDIT_LEVELS } from '../credit-levels';
+import { BASE_GRANT_STATUSES } from '../entities/base-grant-run.entity';
+import { RULE_KINDS } from '../entities/point-rule.entity';
+import { DECLARATION_STATUSES } from '../entities/declaration.entity';
 
 /** What the earning routes answer, as the OpenAPI document describes it. */
 
@@ -17,7 +21,7 @@ export class RuleBookRule {
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   parentId: string | null;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: RULE_KINDS })
   kind: string;
 
   @ApiProperty({ type: 'string' })
@@ -49,7 +53,7 @@ export class PointRule {
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   parentId: string | null;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: RULE_KINDS })
   kind: string;
 
   @ApiProperty({ type: 'string' })
@@ -210,7 +214,7 @@ export class DeclarationListItem {
   @ApiProperty({ type: 'boolean' })
   proxy: boolean;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: DECLARATION_STATUSES })
   status: string;
 
   @ApiProperty({ type: 'string', nullable: true })
@@ -252,7 +256,7 @@ export class BaseGrantRun {
   @ApiProperty({ type: 'integer' })
   year: number;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: BASE_GRANT_STATUSES })
   status: string;
 
   @ApiProperty({ type: 'integer' })
@@ -367,7 +371,7 @@ export class ResidentCredit {
   @ApiProperty({ type: 'integer' })
   earnedPoints: number;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: CREDIT_LEVELS })
   level: string;
 
   @ApiProperty({ type: () => ResidentCreditThresholds })

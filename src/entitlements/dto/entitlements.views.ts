@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ENTITLEMENT_KINDS, USE_STATUSES } from '../entitlement-rules';
 
 /** What the entitlements routes answer, as the OpenAPI document describes it. */
 
@@ -67,25 +68,25 @@ export class EntitlementCheck {
   @ApiProperty({ type: 'string' })
   minCreditLevel: string;
 
-  @ApiProperty({ type: 'integer' })
-  yearlyQuota: number;
+  @ApiPropertyOptional({ type: 'integer' })
+  yearlyQuota?: number;
 
-  @ApiProperty({ type: 'integer' })
-  remaining: number;
+  @ApiPropertyOptional({ type: 'integer' })
+  remaining?: number;
 
-  @ApiProperty({ type: 'integer' })
-  outstandingFen: number;
+  @ApiPropertyOptional({ type: 'integer' })
+  outstandingFen?: number;
 
-  @ApiProperty({ type: 'integer' })
-  maxOutstandingFen: number;
+  @ApiPropertyOptional({ type: 'integer', nullable: true })
+  maxOutstandingFen?: number | null;
 
-  @ApiProperty({ type: 'integer' })
-  availableFen: number;
+  @ApiPropertyOptional({ type: 'integer', nullable: true })
+  availableFen?: number | null;
 
-  @ApiProperty({ type: 'integer' })
-  overdueBills: number;
+  @ApiPropertyOptional({ type: 'integer' })
+  overdueBills?: number;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: ENTITLEMENT_KINDS })
   kind: string;
 
   @ApiProperty({ type: 'string' })
@@ -97,18 +98,27 @@ export class EntitlementCheck {
   @ApiProperty({ type: 'string', format: 'date-time' })
   passExpiresAt: string;
 
-  @ApiProperty({ type: 'string', format: 'uuid' })
-  policyRegionId: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
+  policyRegionId: string | null;
+
+  @ApiPropertyOptional({ type: 'string', description: 'why not eligible' })
+  reason?: string;
+
+  @ApiPropertyOptional({ type: 'string' })
+  message?: string;
+
+  @ApiPropertyOptional({ type: 'integer' })
+  discountPercent?: number;
 }
 
 export class EntitlementUse {
   @ApiProperty({ type: 'string', format: 'uuid' })
   id: string;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: ENTITLEMENT_KINDS })
   kind: string;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: USE_STATUSES })
   status: string;
 
   @ApiProperty({ type: 'string', format: 'uuid' })
@@ -129,8 +139,8 @@ export class EntitlementUse {
   @ApiProperty({ type: 'integer' })
   year: number;
 
-  @ApiProperty({ type: 'integer' })
-  amountFen: number;
+  @ApiProperty({ type: 'integer', nullable: true })
+  amountFen: number | null;
 
   @ApiProperty({ type: 'integer', nullable: true })
   discountPercent: number | null;
@@ -155,6 +165,9 @@ export class EntitlementUse {
 
   @ApiPropertyOptional({ type: 'integer' })
   overdueBills?: number;
+
+  @ApiPropertyOptional({ type: 'integer' })
+  remaining?: number;
 }
 
 export class EntitlementUsePageTotals {

@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DONATION_KINDS, FUNDING_SOURCES } from '../funding.types';
+import { REPORT_BUILD_STATUSES, REVIEW_STATUSES } from '../report-review';
 
 /** What the funding routes answer, as the OpenAPI document describes it. */
 
@@ -17,10 +19,10 @@ export class Donation {
   @ApiProperty({ type: 'string', format: 'uuid' })
   communityId: string;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: DONATION_KINDS })
   kind: string;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: FUNDING_SOURCES })
   source: string;
 
   @ApiProperty({ type: () => DonationDonor })
@@ -266,10 +268,10 @@ export class FundingReport {
   @ApiProperty({ type: 'string', format: 'uuid' })
   id: string;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: REPORT_BUILD_STATUSES })
   status: string;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: REVIEW_STATUSES })
   reviewStatus: string;
 
   @ApiProperty({ type: 'string', format: 'uuid' })

@@ -60,8 +60,8 @@ export class User {
   @ApiProperty({ type: 'string', isArray: true })
   roles: string[];
 
-  @ApiProperty({ type: 'string', format: 'uuid' })
-  regionId: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
+  regionId: string | null;
 
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   organizationId: string | null;

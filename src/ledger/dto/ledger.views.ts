@@ -54,11 +54,11 @@ export class TransactionLine {
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
   pendingId: string | null;
 
-  @ApiProperty({ type: 'string' })
-  refType: string;
+  @ApiProperty({ type: 'string', nullable: true })
+  refType: string | null;
 
-  @ApiProperty({ type: 'string', format: 'uuid' })
-  refId: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
+  refId: string | null;
 
   @ApiProperty({ type: 'string', format: 'date-time' })
   createdAt: string;

@@ -23,11 +23,11 @@ export class Notification {
   @ApiProperty({ type: 'string' })
   body: string;
 
-  @ApiProperty({ type: 'string' })
-  refType: string;
+  @ApiProperty({ type: 'string', nullable: true })
+  refType: string | null;
 
-  @ApiProperty({ type: 'string', format: 'uuid' })
-  refId: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
+  refId: string | null;
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   readAt: string | null;

@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ORDER_STATUSES } from '../order-state-machine';
 
 /** What the orders routes answer, as the OpenAPI document describes it. */
 
@@ -6,7 +7,7 @@ export class Order {
   @ApiProperty({ type: 'string', format: 'uuid' })
   id: string;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: ORDER_STATUSES })
   status: string;
 
   @ApiProperty({ type: 'string', format: 'uuid' })
@@ -15,8 +16,8 @@ export class Order {
   @ApiProperty({ type: 'string', format: 'uuid' })
   listingId: string;
 
-  @ApiProperty({ type: 'string' })
-  listingTitle: string;
+  @ApiPropertyOptional({ type: 'string' })
+  listingTitle?: string;
 
   @ApiProperty({ type: 'string', format: 'uuid' })
   providerOrganizationId: string;
@@ -36,8 +37,8 @@ export class Order {
   @ApiProperty({ type: 'string', format: 'date-time' })
   createdAt: string;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
-  readyAt: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  readyAt: string | null;
 
   @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
   redeemedAt: string | null;

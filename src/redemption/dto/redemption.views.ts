@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Order } from '../../orders/dto/orders.views';
+import { DISPUTE_KINDS, DISPUTE_RESOLUTIONS, DISPUTE_STATUSES } from '../entities/redemption-dispute.entity';
 
 /** What the redemption routes answer, as the OpenAPI document describes it. */
 
@@ -76,8 +77,8 @@ export class OfflineBundle {
   @ApiProperty({ type: 'string', format: 'uuid' })
   organizationId: string;
 
-  @ApiProperty({ type: 'string' })
-  deviceId: string;
+  @ApiProperty({ type: 'string', nullable: true })
+  deviceId: string | null;
 
   @ApiProperty({ type: () => OfflineBundleKey, isArray: true })
   keys: OfflineBundleKey[];
@@ -141,41 +142,41 @@ export class Dispute {
   @ApiProperty({ type: 'string' })
   deviceId: string;
 
-  @ApiProperty({ type: 'string' })
-  scanId: string;
+  @ApiProperty({ type: 'string', nullable: true })
+  scanId: string | null;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
-  scannedAt: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  scannedAt: string | null;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: DISPUTE_KINDS })
   kind: string;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: DISPUTE_STATUSES })
   status: string;
 
-  @ApiProperty({ type: 'string' })
-  resolution: string;
+  @ApiProperty({ type: 'string', enum: DISPUTE_RESOLUTIONS, nullable: true })
+  resolution: string | null;
 
-  @ApiProperty({ type: 'string' })
-  note: string;
+  @ApiProperty({ type: 'string', nullable: true })
+  note: string | null;
 
-  @ApiProperty({ type: 'string', format: 'uuid' })
-  resolvedBy: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
+  resolvedBy: string | null;
 
-  @ApiProperty({ type: 'string', format: 'date-time' })
-  resolvedAt: string;
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  resolvedAt: string | null;
 
   @ApiProperty({ type: 'string', format: 'date-time' })
   createdAt: string;
 
-  @ApiProperty({ type: 'string', format: 'uuid' })
-  listingId: string;
+  @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
+  listingId: string | null;
 
-  @ApiProperty({ type: 'string' })
-  listingTitle: string;
+  @ApiProperty({ type: 'string', nullable: true })
+  listingTitle: string | null;
 
-  @ApiProperty({ type: 'integer' })
-  points: number;
+  @ApiProperty({ type: 'integer', nullable: true })
+  points: number | null;
 
   @ApiProperty({ type: () => VoucherCheckResident })
   resident: VoucherCheckResident;
@@ -193,6 +194,12 @@ export class ScanResult {
 
   @ApiPropertyOptional({ type: 'string' })
   firstStatus?: string;
+
+  @ApiPropertyOptional({ type: 'string', format: 'uuid' })
+  orderId?: string;
+
+  @ApiPropertyOptional({ type: 'boolean' })
+  overAllowance?: boolean;
 }
 export class RedemptionResult {
   @ApiProperty({ type: () => Order })

@@ -1,4 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ORGANIZATION_TYPES } from '../entities/organization.entity';
+import { REGION_KINDS } from '../entities/region.entity';
 
 /** What the regions routes answer, as the OpenAPI document describes it. */
 
@@ -9,7 +11,7 @@ export class RegionNode {
   @ApiProperty({ type: 'string' })
   name: string;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: REGION_KINDS })
   kind: string;
 
   @ApiProperty({ type: 'string', format: 'uuid', nullable: true })
@@ -26,7 +28,7 @@ export class Region {
   @ApiProperty({ type: 'string' })
   name: string;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: REGION_KINDS })
   kind: string;
 
   @ApiProperty({ type: 'string', format: 'uuid' })
@@ -46,7 +48,7 @@ export class Organization {
   @ApiProperty({ type: 'string' })
   name: string;
 
-  @ApiProperty({ type: 'string' })
+  @ApiProperty({ type: 'string', enum: ORGANIZATION_TYPES })
   type: string;
 
   @ApiProperty({ type: 'string', format: 'uuid' })
