@@ -1,9 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express from 'express';
+import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AllExceptionsFilter } from './common/http-exception.filter';
+import { refuseUnsafeKeys, verifyJsonDepth } from './common/json-body';
+import { ErrorResponse, finishDocument } from './common/openapi';
+import { requestIdFor } from './common/request-id';
+import { RequestShapeInterceptor } from './common/request-shape.interceptor';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/configuration';
 
@@ -21,11 +25,18 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
       },
     }),
   );
-  ex.use(express.json({ limit: config.bodyLimit }));
+  // The request id first, so that even a body the parsers refuse gets an answer that quotes it.
+  ex.use((req: Request & { id?: string }, res: Response, next: NextFunction) => {
+    req.id = requestIdFor(req, res);
+    next();
+  });
+  ex.use(express.json({ limit: config.bodyLimit, verify: verifyJsonDepth }));
   ex.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
   ex.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
+  ex.use(refuseUnsafeKeys);
   // Health and Bull Board live outside /api/v1 (the board's UI loads its assets from /admin/queues/static).
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'admin/queues', 'admin/queues/*path'] });
+  app.useGlobalInterceptors(new RequestShapeInterceptor());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
 
@@ -35,9 +46,10 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
       'Points systems for communities and villages: earning, the points mall, redemption, entitlements, funding reports.',
     )
     .setVersion('1')
+    .addServer('/', 'this server')
     .addBearerAuth()
     .build();
-  const document = SwaggerModule.createDocument(app, doc);
+  const document = finishDocument(SwaggerModule.createDocument(app, doc, { extraModels: [ErrorResponse] }));
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     useGlobalPrefix: false,

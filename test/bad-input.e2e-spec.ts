@@ -164,6 +164,144 @@ describe('bad input', () => {
     expect(fieldsOf(res.body)).toEqual(['id']);
   });
 
+  describe('the 5xx of issue 14, each a 4xx that names the field and writes nothing', () => {
+    const raw = (
+      method: 'post' | 'patch' | 'put' | 'delete',
+      path: string,
+      body: string,
+      type = 'application/json',
+    ) =>
+      t
+        .http()
+        [method](`/api/v1${path}`)
+        .set('Authorization', `Bearer ${admin}`)
+        .set('Content-Type', type)
+        .send(body);
+    const everything = async () => ({
+      ...(await rows()),
+      keys: await world.count('signing_keys'),
+      profiles: (await t.sql('SELECT COUNT(*) n, MAX(updated_at) u FROM community_profiles'))[0],
+    });
+
+    it('refuses a deeply nested body before parsing it: 400 JSON_TOO_DEEP naming the top-level field', async () => {
+      const before = await everything();
+      const deep = '{"a":'.repeat(6000) + '1' + '}'.repeat(6000);
+      const a = await raw('post', '/users', deep);
+      expect(a.status).toBe(400);
+      expect(a.body).toMatchObject({ code: 'JSON_TOO_DEEP', details: { maxDepth: 32 } });
+      expect(fieldsOf(a.body)).toEqual(['a']);
+      const field = JSON.stringify({ ...goodUser(), roles: JSON.parse('['.repeat(40) + ']'.repeat(40)) });
+      const b = await raw('post', '/users', field);
+      expect(b.body.code).toBe('JSON_TOO_DEEP');
+      expect(fieldsOf(b.body)).toEqual(['roles']);
+      // Nested within the limit, an array where an object is declared is a validation error.
+      const c = await raw(
+        'patch',
+        `/communities/${community.id}/profile`,
+        '{"population":' + '['.repeat(20) + ']'.repeat(20) + '}',
+      );
+      expect(c.status).toBe(400);
+      expect(fieldsOf(c.body)).toEqual(['population']);
+      expect(await everything()).toEqual(before);
+    });
+
+    it('refuses null and numbers beyond a column where a number is declared', async () => {
+      const before = await everything();
+      for (const [body, field] of [
+        ['{"baseGrantPoints":null}', 'baseGrantPoints'],
+        ['{"collectiveIncomeFen":1e308}', 'collectiveIncomeFen'],
+        ['{"collectiveIncomeFen":9223372036854775808}', 'collectiveIncomeFen'],
+        ['{"population":1e-308}', 'population'],
+        ['{"households":1e400}', 'households'],
+      ]) {
+        const res = await raw('patch', `/communities/${community.id}/profile`, body);
+        expect(res.status).toBe(400);
+        expect(res.body.code).toBe('VALIDATION_FAILED');
+        expect(fieldsOf(res.body)).toEqual([field]);
+      }
+      expect(await everything()).toEqual(before);
+    });
+
+    it('refuses __proto__ and constructor keys, which would skip validation', async () => {
+      const before = await everything();
+      const a = await raw('post', '/regions', '{"__proto__":{"x":1},"name":"新城","kind":"city"}');
+      expect(a.status).toBe(400);
+      expect(fieldsOf(a.body)).toEqual(['__proto__']);
+      const b = await post('/regions', { name: '新城', kind: 'city', constructor: { prototype: {} } });
+      expect(b.status).toBe(400);
+      expect(fieldsOf(b.body)).toEqual(['constructor']);
+      expect(await everything()).toEqual(before);
+    });
+
+    it('refuses a body on a route that takes none, naming its fields', async () => {
+      const before = await everything();
+      const a = await raw('post', '/redemptions/keys/rotate', '{"kid":"x","extra":1}');
+      expect(a.status).toBe(400);
+      expect(fieldsOf(a.body).sort()).toEqual(['extra', 'kid']);
+      const b = await raw('post', '/redemptions/keys/rotate', 'rotate please', 'text/plain');
+      expect(b.status).toBe(400);
+      expect(fieldsOf(b.body)).toEqual(['body']);
+      expect(await everything()).toEqual(before);
+      // ... while an empty body, or {}, rotates.
+      expect((await raw('post', '/redemptions/keys/rotate', '{}')).status).toBe(201);
+      expect(await world.count('signing_keys')).toBe(before.keys + 1);
+    });
+
+    it('answers a body in another media type with 415, naming what the route takes', async () => {
+      const before = await everything();
+      for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
+        const res = await raw(
+          'post',
+          '/regions',
+          type.includes('form') ? 'name=x&kind=city' : '{"name":"新城","kind":"city"}',
+          type,
+        );
+        expect(res.status).toBe(415);
+        expect(res.body).toMatchObject({
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          details: { expected: ['application/json'] },
+        });
+      }
+      expect(await everything()).toEqual(before);
+    });
+
+    it('refuses forged cursors, unknown query keys and repeated ones', async () => {
+      const forged = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+      for (const cursor of [
+        forged(['x', 'y']),
+        forged([{ a: 1 }, [2]]),
+        forged(['2026-01-01T00:00:00.000Z', "x' OR 1=1"]),
+        "1' OR '1'='1",
+      ]) {
+        const res = await t
+          .http()
+          .get('/api/v1/listings')
+          .query({ cursor })
+          .set('Authorization', `Bearer ${admin}`);
+        expect(res.status).toBe(400);
+        expect(fieldsOf(res.body)).toEqual(['cursor']);
+      }
+      const a = await t.http().get('/api/v1/listings?cursor[a]=1').set('Authorization', `Bearer ${admin}`);
+      expect(a.status).toBe(400);
+      expect(fieldsOf(a.body)).toEqual(['cursor[a]']);
+      const b = await t.http().get('/api/v1/me?debug=1').set('Authorization', `Bearer ${admin}`);
+      expect(b.status).toBe(400);
+      expect(fieldsOf(b.body)).toEqual(['debug']);
+      const c = await t
+        .http()
+        .get(`/api/v1/organizations?regionId=${community.id}&regionId=${community.id}`)
+        .set('Authorization', `Bearer ${admin}`);
+      expect(c.status).toBe(400);
+      expect(fieldsOf(c.body)).toEqual(['regionId']);
+    });
+
+    it('answers errors as JSON with the request id, even before the body parser is done', async () => {
+      const res = await raw('post', '/regions', '{"name":');
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.body.requestId).toBe(res.headers['x-request-id']);
+    });
+  });
+
   it('still accepts the good request (the checks above can fail)', async () => {
     const before = await rows();
     const res = await post('/users', { ...goodUser(), birthDate: '1950-03-02' });

@@ -5,7 +5,7 @@ import { Actor, hasRole } from '../common/actor';
 import { DomainError, notFound } from '../common/domain-error';
 import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
-import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { affectedRows, TransactionService } from '../database/transaction.service';
 import { OrganizationEntity } from '../regions/entities/organization.entity';
 import { RegionEntity } from '../regions/entities/region.entity';
@@ -447,7 +447,7 @@ export class CatalogService {
   }
 
   private cursorOf(cursor: string | undefined): { createdAt: Date; id: string } | null {
-    const parts = decodeCursor(cursor, 2);
+    const parts = decodeCursor(cursor, TIME_ID);
     if (!parts) return null;
     const createdAt = new Date(String(parts[0]));
     if (typeof parts[0] !== 'string' || typeof parts[1] !== 'string' || Number.isNaN(createdAt.getTime()))

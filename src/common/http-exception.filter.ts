@@ -49,12 +49,24 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const retryAfter = body.details.retryAfterSeconds;
     if ((body.statusCode === 429 || body.statusCode === 503) && typeof retryAfter === 'number')
       res.setHeader('Retry-After', String(retryAfter));
-    res.status(body.statusCode).json(body);
+    // A route may have set its own media type (image/png, text/csv) before it failed.
+    res.removeHeader('Content-Disposition');
+    res.status(body.statusCode).type('application/json').json(body);
   }
 
   private bodyParserError(exception: unknown, requestId: string | undefined): ErrorBody | null {
     const raw = exception instanceof HttpException ? exception.cause : exception;
-    const e = raw as { type?: string; limit?: number } | undefined;
+    const e = raw as { type?: string; limit?: number; field?: string; maxDepth?: number } | undefined;
+    if (e?.type === 'entity.too.deep') {
+      const problem = `nested deeper than ${e.maxDepth} levels`;
+      return {
+        statusCode: 400,
+        code: 'JSON_TOO_DEEP',
+        message: `${e.field ? `${e.field}: ` : ''}the request body is ${problem}`,
+        details: { maxDepth: e.maxDepth, fields: [{ field: e.field || 'body', problems: [problem] }] },
+        requestId,
+      };
+    }
     if (e?.type === 'entity.parse.failed') {
       return {
         statusCode: 400,

@@ -1,7 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DomainError } from './domain-error';
+import { UUID_RE } from './ids';
+import { IsOptional } from './validation';
 
 export class PageQuery {
   @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
@@ -12,9 +14,10 @@ export class PageQuery {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'opaque cursor from a previous page' })
+  @ApiPropertyOptional({ description: 'opaque cursor from a previous page', maxLength: 500 })
   @IsOptional()
   @IsString()
+  @MaxLength(500)
   cursor?: string;
 }
 
@@ -28,11 +31,38 @@ export function encodeCursor(parts: Array<string | number>): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): Array<string | number> | null {
+/**
+ * What a cursor's parts are: a row's time (as `toISOString()` wrote it), its id (a UUID), an integer.
+ * A decoded cursor is checked part by part, so a forged one is a 400, never a query with garbage in it.
+ */
+export type CursorPart = 'time' | 'id' | 'int';
+/** `[createdAt, id]`: the cursor of every list ordered by time. */
+export const TIME_ID: readonly CursorPart[] = ['time', 'id'];
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function validPart(part: unknown, kind: CursorPart | undefined): boolean {
+  const time = typeof part === 'string' && ISO_TIME.test(part) && !Number.isNaN(Date.parse(part));
+  const id = typeof part === 'string' && UUID_RE.test(part);
+  const int = typeof part === 'number' && Number.isSafeInteger(part);
+  if (kind === 'time') return time;
+  if (kind === 'id') return id;
+  if (kind === 'int') return int;
+  return time || id || int;
+}
+
+/** The parts of a cursor of this shape (or arity), or null without one; anything else is a 400. */
+export function decodeCursor(
+  cursor: string | undefined,
+  shape: number | readonly CursorPart[],
+): Array<string | number> | null {
   if (!cursor) return null;
+  const kinds = typeof shape === 'number' ? undefined : shape;
+  const arity = kinds?.length ?? (shape as number);
   try {
-    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts) && parts.length === arity) return parts;
+    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parts) && parts.length === arity && parts.every((p, i) => validPart(p, kinds?.[i])))
+      return parts as Array<string | number>;
   } catch {
     /* fall through */
   }

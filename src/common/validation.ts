@@ -1,5 +1,14 @@
-import { HttpException, ValidationError, ValidationPipe } from '@nestjs/common';
-import { buildMessage, ValidateBy, ValidationOptions } from 'class-validator';
+import { applyDecorators, HttpException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import {
+  buildMessage,
+  IsObject,
+  IsOptional as IsOptionalOrNull,
+  ValidateBy,
+  ValidateIf,
+  ValidateNested,
+  ValidationOptions,
+} from 'class-validator';
 
 export interface FieldProblem {
   field: string;
@@ -59,5 +68,37 @@ export function IsPastCalendarDate(options?: ValidationOptions): PropertyDecorat
       },
     },
     options,
+  );
+}
+
+/**
+ * The field may be left out. `null` is refused ("must not be null") unless the field is `nullable`,
+ * where null clears it: a null that reaches a NOT NULL column, or a service that reads "absent", is a
+ * fault. Use this instead of class-validator's `IsOptional`, which lets null through.
+ */
+export function IsOptional(opts: { nullable?: boolean } = {}): PropertyDecorator {
+  if (opts.nullable) return IsOptionalOrNull();
+  return applyDecorators(
+    ValidateIf((_o, v) => v !== undefined),
+    ValidateBy({
+      name: 'isNotNull',
+      validator: {
+        validate: (v) => v !== null,
+        defaultMessage: buildMessage((each) => `${each}$property must not be null`),
+      },
+    }),
+  );
+}
+
+/**
+ * A nested object of `type` (with `each`: an array of them), validated field by field. Plain
+ * `ValidateNested` lets arrays (and arrays of arrays) through where an object is declared.
+ */
+export function Nested(type: () => new () => object, opts: { each?: boolean } = {}): PropertyDecorator {
+  const each = !!opts.each;
+  return applyDecorators(
+    IsObject({ each, message: each ? '$property must hold objects' : '$property must be an object' }),
+    ValidateNested({ each }),
+    Type(type),
   );
 }

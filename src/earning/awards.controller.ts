@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { ApiIdempotencyKey, CurrentActor, IdempotencyKey, IdParam, Roles } from '../common/decorators';
 import { AwardsService } from './awards.service';
@@ -11,6 +11,8 @@ import {
   RejectDeclarationDto,
 } from './dto/earning.dto';
 import { AWARDING_ROLES, REVIEWING_ROLES } from './earning-roles';
+import { ApiErrors } from '../common/openapi';
+import { Award, Declaration, DeclarationPage } from './dto/earning.views';
 
 @ApiTags('earning')
 @ApiBearerAuth()
@@ -21,6 +23,15 @@ export class AwardsController {
     private readonly declarations: DeclarationsService,
   ) {}
 
+  @ApiOperation({ summary: 'Award (or deduct) points to a resident at once, by a rule of their book' })
+  @ApiCreatedResponse({ type: Award })
+  @ApiErrors(
+    'SELF_AWARD_FORBIDDEN',
+    'RULE_NOT_USABLE',
+    'NOT_FOUND',
+    'IDEMPOTENCY_KEY_REUSED',
+    'INSUFFICIENT_POINTS',
+  )
   @Post('awards')
   @Roles(...AWARDING_ROLES)
   @ApiIdempotencyKey()
@@ -28,11 +39,17 @@ export class AwardsController {
     return this.awards.award(actor, body, key);
   }
 
+  @ApiOperation({ summary: 'One award with its ledger transfer' })
+  @ApiOkResponse({ type: Award })
+  @ApiErrors()
   @Get('awards/:id')
   getAward(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.awards.get(actor, id);
   }
 
+  @ApiOperation({ summary: 'Declare a good deed for review (a resident, or a grid worker on their behalf)' })
+  @ApiCreatedResponse({ type: Declaration })
+  @ApiErrors('RULE_NOT_USABLE', 'NOT_FOUND', 'IDEMPOTENCY_KEY_REUSED')
   @Post('declarations')
   @Roles('resident', 'grid_worker')
   @ApiIdempotencyKey()
@@ -40,16 +57,25 @@ export class AwardsController {
     return this.declarations.declare(actor, body, key);
   }
 
+  @ApiOperation({ summary: 'A page of declarations (residents: their own; staff: their scope)' })
+  @ApiOkResponse({ type: DeclarationPage })
+  @ApiErrors('NOT_FOUND')
   @Get('declarations')
   list(@CurrentActor() actor: Actor, @Query() q: DeclarationsQuery) {
     return this.declarations.list(actor, q);
   }
 
+  @ApiOperation({ summary: 'One declaration' })
+  @ApiOkResponse({ type: Declaration })
+  @ApiErrors()
   @Get('declarations/:id')
   get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.declarations.get(actor, id);
   }
 
+  @ApiOperation({ summary: 'Approve a declaration: posts its points once' })
+  @ApiOkResponse({ type: Declaration })
+  @ApiErrors('ALREADY_REVIEWED', 'SELF_REVIEW_FORBIDDEN', 'RULE_NOT_USABLE')
   @Post('declarations/:id/approve')
   @Roles(...REVIEWING_ROLES)
   @HttpCode(200)
@@ -57,6 +83,9 @@ export class AwardsController {
     return this.declarations.approve(actor, id);
   }
 
+  @ApiOperation({ summary: 'Reject a declaration with a reason' })
+  @ApiOkResponse({ type: Declaration })
+  @ApiErrors('ALREADY_REVIEWED', 'SELF_REVIEW_FORBIDDEN')
   @Post('declarations/:id/reject')
   @Roles(...REVIEWING_ROLES)
   @HttpCode(200)

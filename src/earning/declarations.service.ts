@@ -5,7 +5,7 @@ import { Actor, hasRole, regionInScope } from '../common/actor';
 import { DomainError, notFound } from '../common/domain-error';
 import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
-import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { affectedRows, TransactionService } from '../database/transaction.service';
 import { UsersService } from '../identity/users.service';
 import { LedgerService } from '../ledger/ledger.service';
@@ -206,7 +206,7 @@ export class DeclarationsService {
       where.push('d.status = ?');
       params.push(q.status);
     }
-    const cursor = decodeCursor(q.cursor, 2);
+    const cursor = decodeCursor(q.cursor, TIME_ID);
     if (cursor) {
       const at = new Date(String(cursor[0]));
       where.push('(d.created_at < ? OR (d.created_at = ? AND d.id < ?))');

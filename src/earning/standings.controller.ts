@@ -1,19 +1,7 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
-import { CurrentActor, IdParam, Roles } from '../common/decorators';
-import { DomainError } from '../common/domain-error';
+import { CurrentActor, IdParam, IntParam, Roles } from '../common/decorators';
 import { BaseGrantService } from './base-grant.service';
 import { CreditService } from './credit.service';
 import {
@@ -25,15 +13,15 @@ import {
   CreditQuery,
 } from './dto/earning.dto';
 import { StandingsService } from './standings.service';
-
-const yearPipe = new ParseIntPipe({
-  exceptionFactory: () =>
-    new DomainError(
-      'VALIDATION_FAILED',
-      { fields: [{ field: 'year', problems: ['must be an integer'] }] },
-      'year: must be an integer',
-    ),
-});
+import { ApiErrors } from '../common/openapi';
+import {
+  BaseGrantRun,
+  Boards,
+  EarningSettings,
+  RankingPage,
+  ResidentCredit,
+  ResidentCreditThresholds,
+} from './dto/earning.views';
 
 /** Base grants, rankings, boards, credit levels and their settings. */
 @ApiTags('earning')
@@ -46,56 +34,85 @@ export class StandingsController {
     private readonly credit: CreditService,
   ) {}
 
+  @ApiOperation({ summary: 'Queue the yearly base grant of a community (once per year)' })
+  @ApiAcceptedResponse({ type: BaseGrantRun })
+  @ApiErrors()
   @Post('communities/:id/base-grants')
   @Roles('community_admin')
   @HttpCode(202)
-  @ApiAcceptedResponse({ description: 'the run, queued (or as it is when already queued or running)' })
   requestBaseGrant(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: BaseGrantDto) {
     return this.baseGrants.request(actor, id, body.year);
   }
 
+  @ApiOperation({ summary: 'The base grant run of a year: status and counts' })
+  @ApiOkResponse({ type: BaseGrantRun })
+  @ApiErrors()
   @Get('communities/:id/base-grants/:year')
-  baseGrant(@CurrentActor() actor: Actor, @IdParam() id: string, @Param('year', yearPipe) year: number) {
+  baseGrant(@CurrentActor() actor: Actor, @IdParam() id: string, @IntParam('year', 2000, 2100) year: number) {
     return this.baseGrants.status(actor, id, year);
   }
 
+  @ApiOperation({ summary: 'Residents ranked by points earned in a year (names masked for residents)' })
+  @ApiOkResponse({ type: RankingPage })
+  @ApiErrors('NOT_FOUND')
   @Get('rankings')
   rankings(@CurrentActor() actor: Actor, @Query() q: RankingsQuery) {
     return this.standings.rankings(actor, q);
   }
 
+  @ApiOperation({ summary: 'The red (honour) and yellow (warning) boards' })
+  @ApiOkResponse({ type: Boards })
+  @ApiErrors()
   @Get('communities/:id/boards')
   boards(@CurrentActor() actor: Actor, @IdParam() id: string, @Query() q: BoardsQuery) {
     return this.standings.boards(actor, id, q);
   }
 
+  @ApiOperation({ summary: "A community's earning settings" })
+  @ApiOkResponse({ type: EarningSettings })
+  @ApiErrors()
   @Get('communities/:id/earning-settings')
   settings(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.standings.settings(actor, id);
   }
 
+  @ApiOperation({ summary: "Set a community's earning settings" })
+  @ApiOkResponse({ type: EarningSettings })
+  @ApiErrors()
   @Put('communities/:id/earning-settings')
   @Roles('community_admin')
   updateSettings(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: EarningSettingsDto) {
     return this.standings.updateSettings(actor, id, body);
   }
 
+  @ApiOperation({ summary: "A resident's credit level (AAA/AA/A) and what it entitles them to" })
+  @ApiOkResponse({ type: ResidentCredit })
+  @ApiErrors('INVALID_CODE', 'PASS_EXPIRED')
   @Get('residents/:id/credit')
   residentCredit(@CurrentActor() actor: Actor, @IdParam() id: string, @Query() q: CreditQuery) {
     return this.credit.credit(actor, id, q.year, q.passCode);
   }
 
+  @ApiOperation({ summary: 'The credit thresholds in force for a region (own or inherited)' })
+  @ApiOkResponse({ type: ResidentCreditThresholds })
+  @ApiErrors()
   @Get('regions/:id/credit-thresholds')
   thresholds(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.credit.getThresholds(actor, id);
   }
 
+  @ApiOperation({ summary: "Set a region's credit thresholds" })
+  @ApiOkResponse({ type: ResidentCreditThresholds })
+  @ApiErrors('UNPROCESSABLE')
   @Put('regions/:id/credit-thresholds')
   @Roles('city_admin', 'street_officer')
   setThresholds(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: CreditThresholdsDto) {
     return this.credit.setThresholds(actor, id, body);
   }
 
+  @ApiOperation({ summary: "Remove a region's own thresholds (the inherited ones apply)" })
+  @ApiOkResponse({ type: ResidentCreditThresholds })
+  @ApiErrors()
   @Delete('regions/:id/credit-thresholds')
   @Roles('city_admin', 'street_officer')
   clearThresholds(@CurrentActor() actor: Actor, @IdParam() id: string) {

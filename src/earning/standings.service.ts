@@ -64,7 +64,7 @@ export class StandingsService {
       throw notFound('region', regionId);
     const year = q.year ?? earningYearOf();
     const limit = pageLimit(q);
-    const cursor = decodeCursor(q.cursor, 3);
+    const cursor = decodeCursor(q.cursor, ['int', 'id', 'int']);
     const { from, to } = yearRange(year);
     const base = `
       SELECT u.id, u.display_name, u.region_id, COALESCE(e.points, 0) AS points

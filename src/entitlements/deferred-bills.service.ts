@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Actor, hasRole, PARTNER_STAFF_ROLES } from '../common/actor';
 import { DomainError, notFound } from '../common/domain-error';
-import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { affectedRows, TransactionService } from '../database/transaction.service';
 import { UsersService } from '../identity/users.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -103,7 +103,7 @@ export class DeferredBillsService {
   async list(actor: Actor, q: UsesQuery): Promise<UsesPage> {
     const scope = await this.scopeOf(actor, q.regionId);
     const limit = pageLimit(q);
-    const cursor = decodeCursor(q.cursor, 2);
+    const cursor = decodeCursor(q.cursor, TIME_ID);
     const where = [scope.sql];
     const params: unknown[] = [...scope.params];
     if (q.status) {

@@ -1,11 +1,27 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { ApiIdempotencyKey, CurrentActor, IdempotencyKey, IdParam, Roles } from '../common/decorators';
 import { DeferredBillsService } from './deferred-bills.service';
 import { RecordUseDto, SettleUseDto, UsesQuery, VerifyDto } from './dto/entitlements.dto';
 import { EntitlementsService } from './entitlements.service';
 import { PassesService } from './passes.service';
+import { ApiErrors } from '../common/openapi';
+import {
+  EntitlementCheck,
+  EntitlementUse,
+  EntitlementUsePage,
+  MyEntitlements,
+  PassKeys,
+  ResidentPass,
+} from './dto/entitlements.views';
 
 @ApiTags('entitlements')
 @ApiBearerAuth()
@@ -17,6 +33,9 @@ export class EntitlementsController {
     private readonly bills: DeferredBillsService,
   ) {}
 
+  @ApiOperation({ summary: 'A short-lived signed pass to show at a hospital or canteen' })
+  @ApiOkResponse({ type: ResidentPass })
+  @ApiErrors()
   @Get('me/pass')
   @Roles('resident')
   @Header('Cache-Control', 'private, no-store')
@@ -24,6 +43,9 @@ export class EntitlementsController {
     return this.passes.issue(actor);
   }
 
+  @ApiOperation({ summary: 'The pass as a QR image (PNG)' })
+  @ApiOkResponse({ description: 'the file (image/png)', schema: { type: 'string', format: 'binary' } })
+  @ApiErrors()
   @Get('me/pass.png')
   @Roles('resident')
   @ApiProduces('image/png')
@@ -33,18 +55,27 @@ export class EntitlementsController {
     return new StreamableFile(await this.passes.png(actor));
   }
 
+  @ApiOperation({ summary: 'What the resident may use now, kind by kind' })
+  @ApiOkResponse({ type: MyEntitlements })
+  @ApiErrors()
   @Get('me/entitlements')
   @Roles('resident')
   mine(@CurrentActor() actor: Actor) {
     return this.entitlements.mine(actor);
   }
 
+  @ApiOperation({ summary: 'Public keys to check passes offline' })
+  @ApiOkResponse({ type: PassKeys })
+  @ApiErrors()
   @Get('entitlements/pass-keys')
   @Roles('hospital_staff', 'canteen_staff')
   passKeys() {
     return this.passes.publicKeys();
   }
 
+  @ApiOperation({ summary: "Check a resident's pass for an entitlement (spends nothing)" })
+  @ApiOkResponse({ type: EntitlementCheck })
+  @ApiErrors('INVALID_CODE', 'PASS_EXPIRED', 'NOT_FOUND')
   @Post('entitlements/verify')
   @HttpCode(200)
   @Roles('hospital_staff', 'canteen_staff')
@@ -52,6 +83,16 @@ export class EntitlementsController {
     return this.entitlements.verify(actor, body);
   }
 
+  @ApiOperation({ summary: 'Record a use of an entitlement (a meal, a waiver, a deferred bill)' })
+  @ApiCreatedResponse({ type: EntitlementUse })
+  @ApiErrors(
+    'QUOTA_EXHAUSTED',
+    'NOT_ELIGIBLE',
+    'INVALID_CODE',
+    'PASS_EXPIRED',
+    'NOT_FOUND',
+    'IDEMPOTENCY_KEY_REUSED',
+  )
   @Post('entitlements/uses')
   @Roles('hospital_staff', 'canteen_staff')
   @ApiIdempotencyKey()
@@ -59,12 +100,18 @@ export class EntitlementsController {
     return this.entitlements.use(actor, body, key);
   }
 
+  @ApiOperation({ summary: 'Uses and deferred bills, with totals of unpaid bills' })
+  @ApiOkResponse({ type: EntitlementUsePage })
+  @ApiErrors('NOT_FOUND')
   @Get('entitlements/uses')
   @Roles('hospital_staff', 'canteen_staff', 'street_officer', 'city_admin')
   list(@CurrentActor() actor: Actor, @Query() q: UsesQuery) {
     return this.bills.list(actor, q);
   }
 
+  @ApiOperation({ summary: 'Mark a deferred bill paid (idempotent)' })
+  @ApiOkResponse({ type: EntitlementUse })
+  @ApiErrors('INVALID_STATE')
   @Post('entitlements/uses/:id/settle')
   @HttpCode(200)
   @Roles('hospital_staff')

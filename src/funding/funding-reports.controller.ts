@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { ApiIdempotencyKey, CurrentActor, IdempotencyKey, IdParam, Roles } from '../common/decorators';
 import {
@@ -10,6 +17,8 @@ import {
   SubmitFundingReportDto,
 } from './dto/funding.dto';
 import { FundingReportsService } from './funding-reports.service';
+import { ApiErrors } from '../common/openapi';
+import { FundingReport, FundingReportPage } from './dto/funding.views';
 
 const READERS = ['community_admin', 'community_staff', 'street_officer', 'city_admin'] as const;
 
@@ -19,11 +28,13 @@ const READERS = ['community_admin', 'community_staff', 'street_officer', 'city_a
 export class FundingReportsController {
   constructor(private readonly reports: FundingReportsService) {}
 
+  @ApiOperation({ summary: 'Request a funding report of a region and period (built by a job)' })
+  @ApiAcceptedResponse({ type: FundingReport })
+  @ApiErrors('NOT_FOUND', 'UNPROCESSABLE', 'IDEMPOTENCY_KEY_REUSED')
   @Post()
   @HttpCode(202)
   @Roles('community_admin', 'community_staff', 'street_officer', 'city_admin')
   @ApiIdempotencyKey()
-  @ApiAcceptedResponse({ description: '`{id, status: "queued", ...}`: built by the reports queue' })
   request(
     @CurrentActor() actor: Actor,
     @Body() body: CreateFundingReportDto,
@@ -32,12 +43,18 @@ export class FundingReportsController {
     return this.reports.request(actor, body, key);
   }
 
+  @ApiOperation({ summary: "Funding reports of the caller's scope" })
+  @ApiOkResponse({ type: FundingReportPage })
+  @ApiErrors('NOT_FOUND')
   @Get()
   @Roles(...READERS)
   list(@CurrentActor() actor: Actor, @Query() q: ListFundingReportsQuery) {
     return this.reports.list(actor, q);
   }
 
+  @ApiOperation({ summary: 'A built funding report as CSV' })
+  @ApiOkResponse({ description: 'the file (text/csv)', schema: { type: 'string', format: 'binary' } })
+  @ApiErrors('INVALID_STATE', 'SERVICE_UNAVAILABLE')
   // The file routes come before `:id` so that `<id>.csv` is not read as an id.
   @Get(':id.csv')
   @Roles(...READERS)
@@ -46,6 +63,9 @@ export class FundingReportsController {
     return this.reports.file(actor, id, 'csv', q.version);
   }
 
+  @ApiOperation({ summary: 'A built funding report as PDF' })
+  @ApiOkResponse({ description: 'the file (application/pdf)', schema: { type: 'string', format: 'binary' } })
+  @ApiErrors('INVALID_STATE', 'SERVICE_UNAVAILABLE')
   @Get(':id.pdf')
   @Roles(...READERS)
   @ApiProduces('application/pdf')
@@ -53,6 +73,9 @@ export class FundingReportsController {
     return this.reports.file(actor, id, 'pdf', q.version);
   }
 
+  @ApiOperation({ summary: 'The chart of a built funding report (PNG)' })
+  @ApiOkResponse({ description: 'the file (image/png)', schema: { type: 'string', format: 'binary' } })
+  @ApiErrors('INVALID_STATE', 'SERVICE_UNAVAILABLE')
   @Get(':id/chart.png')
   @Roles(...READERS)
   @ApiProduces('image/png')
@@ -60,12 +83,20 @@ export class FundingReportsController {
     return this.reports.file(actor, id, 'png', q.version);
   }
 
+  @ApiOperation({
+    summary: 'A funding report with its figures (a version other than the newest with ?version=)',
+  })
+  @ApiOkResponse({ type: FundingReport })
+  @ApiErrors()
   @Get(':id')
   @Roles(...READERS)
   get(@CurrentActor() actor: Actor, @IdParam() id: string, @Query() q: FundingReportQuery) {
     return this.reports.get(actor, id, q.version);
   }
 
+  @ApiOperation({ summary: "Build a report's figures again as a new version" })
+  @ApiAcceptedResponse({ type: FundingReport })
+  @ApiErrors('INVALID_STATE')
   @Post(':id/regenerate')
   @HttpCode(202)
   @Roles('community_admin', 'community_staff', 'street_officer', 'city_admin')
@@ -73,6 +104,9 @@ export class FundingReportsController {
     return this.reports.regenerate(actor, id);
   }
 
+  @ApiOperation({ summary: 'Send a report for review' })
+  @ApiOkResponse({ type: FundingReport })
+  @ApiErrors('INVALID_STATE')
   @Post(':id/submit')
   @HttpCode(200)
   @Roles('community_admin', 'community_staff', 'street_officer')
@@ -80,6 +114,9 @@ export class FundingReportsController {
     return this.reports.submit(actor, id, body);
   }
 
+  @ApiOperation({ summary: 'Approve or return a submitted report' })
+  @ApiOkResponse({ type: FundingReport })
+  @ApiErrors('INVALID_STATE', 'SELF_REVIEW_FORBIDDEN')
   @Post(':id/review')
   @HttpCode(200)
   @Roles('street_officer')

@@ -5,7 +5,7 @@ import { Actor, hasRole, regionInScope } from '../common/actor';
 import { DomainError, notFound } from '../common/domain-error';
 import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
-import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { affectedRows, TransactionService } from '../database/transaction.service';
 import { OutboxService } from '../jobs/outbox.service';
@@ -188,7 +188,7 @@ export class FundingReportsService {
 
   async list(actor: Actor, q: ListFundingReportsQuery): Promise<Page<FundingReportView>> {
     const limit = pageLimit(q);
-    const cursor = decodeCursor(q.cursor, 2);
+    const cursor = decodeCursor(q.cursor, TIME_ID);
     const where: string[] = [];
     const params: unknown[] = [];
     if (actor.regionPath !== null) {

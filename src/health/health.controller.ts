@@ -1,10 +1,12 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/decorators';
 import { DomainError } from '../common/domain-error';
 import { RedisHealthIndicator } from './redis.health';
+import { ApiErrors } from '../common/openapi';
+import { HealthStatus } from './dto/health.views';
 
 @ApiTags('health')
 @Controller('health')
@@ -15,6 +17,9 @@ export class HealthController {
     private readonly redis: RedisHealthIndicator,
   ) {}
 
+  @ApiOperation({ summary: 'Whether MySQL and Redis answer' })
+  @ApiOkResponse({ type: HealthStatus })
+  @ApiErrors('SERVICE_UNAVAILABLE')
   /**
    * 200 `{status: "ok", info: {mysql, redis}}` when MySQL and Redis answer; otherwise 503 in the
    * error shape, naming what is down (`details.down`, and terminus's `info`/`error` in `details`).

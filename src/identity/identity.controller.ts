@@ -1,5 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Request } from 'express';
 import type { Actor } from '../common/actor';
@@ -8,6 +17,8 @@ import { AuthService } from './auth.service';
 import { CreateUserDto, LoginDto, SetPasswordDto } from './dto/identity.dto';
 import { ResidentImportService } from './resident-import.service';
 import { UsersService } from './users.service';
+import { ApiErrors } from '../common/openapi';
+import { LoginResult, Me, ResidentImport, User } from './dto/identity.views';
 
 @ApiTags('identity')
 @Controller()
@@ -18,6 +29,9 @@ export class IdentityController {
     private readonly importer: ResidentImportService,
   ) {}
 
+  @ApiOperation({ summary: 'Log in with username and password; answers a bearer token' })
+  @ApiOkResponse({ type: LoginResult })
+  @ApiErrors('INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS')
   @Post('auth/login')
   @Public()
   @SkipThrottle()
@@ -26,12 +40,18 @@ export class IdentityController {
     return this.auth.login(body);
   }
 
+  @ApiOperation({ summary: 'The caller: roles, region and organisation' })
+  @ApiOkResponse({ type: Me })
+  @ApiErrors()
   @Get('me')
   @ApiBearerAuth()
   me(@CurrentActor() actor: Actor) {
     return this.users.me(actor);
   }
 
+  @ApiOperation({ summary: "Create a user with roles the caller may grant, in the caller's scope" })
+  @ApiCreatedResponse({ type: User })
+  @ApiErrors('ALREADY_EXISTS', 'NOT_FOUND', 'FORBIDDEN')
   @Post('users')
   @ApiBearerAuth()
   @Roles('city_admin', 'street_officer', 'community_admin')
@@ -39,12 +59,18 @@ export class IdentityController {
     return this.users.create(actor, body);
   }
 
+  @ApiOperation({ summary: 'A user (the user themself, or admins and staff of the scope)' })
+  @ApiOkResponse({ type: User })
+  @ApiErrors()
   @Get('users/:id')
   @ApiBearerAuth()
   get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.users.get(actor, id);
   }
 
+  @ApiOperation({ summary: "Set a user's password (the user, or an admin of the scope)" })
+  @ApiNoContentResponse({ description: 'done' })
+  @ApiErrors('FORBIDDEN')
   @Post('users/:id/password')
   @ApiBearerAuth()
   @HttpCode(204)
@@ -53,6 +79,9 @@ export class IdentityController {
   }
 
   @Post('communities/:id/residents/import')
+  @ApiOperation({ summary: 'Import a household register (CSV): every row or none' })
+  @ApiCreatedResponse({ type: ResidentImport })
+  @ApiErrors('IMPORT_INVALID')
   @ApiBearerAuth()
   @Roles('community_admin', 'street_officer', 'city_admin')
   @ApiConsumes('text/csv')

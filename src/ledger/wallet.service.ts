@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
-import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { TransactionLine, TransactionsQuery } from './dto/ledger.dto';
 import { LedgerService } from './ledger.service';
 
@@ -27,7 +27,7 @@ export class WalletService {
     });
     if (!accountId) return { items: [], nextCursor: null };
     const limit = pageLimit(q);
-    const cursor = decodeCursor(q.cursor, 2);
+    const cursor = decodeCursor(q.cursor, TIME_ID);
     const where: string[] = ['(t.debit_account_id = ? OR t.credit_account_id = ?)'];
     const params: unknown[] = [accountId, accountId];
     if (q.code) {

@@ -1,11 +1,21 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional } from 'class-validator';
+import { IsBoolean } from 'class-validator';
 import type { Actor } from '../common/actor';
 import { CurrentActor, IdParam } from '../common/decorators';
 import { PageQuery } from '../common/pagination';
 import { NotificationsService } from './notifications.service';
+import { IsOptional } from '../common/validation';
+import { ApiErrors } from '../common/openapi';
+import { NotificationPage } from './dto/notifications.views';
 
 export class NotificationsQuery extends PageQuery {
   @ApiPropertyOptional()
@@ -21,11 +31,17 @@ export class NotificationsQuery extends PageQuery {
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
+  @ApiOperation({ summary: "The caller's notifications, newest first" })
+  @ApiOkResponse({ type: NotificationPage })
+  @ApiErrors()
   @Get()
   list(@CurrentActor() actor: Actor, @Query() q: NotificationsQuery) {
     return this.notifications.list(actor, q);
   }
 
+  @ApiOperation({ summary: 'Mark a notification read' })
+  @ApiNoContentResponse({ description: 'done' })
+  @ApiErrors()
   @Post(':id/read')
   @HttpCode(204)
   markRead(@CurrentActor() actor: Actor, @IdParam() id: string) {

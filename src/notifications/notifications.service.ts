@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { notFound } from '../common/domain-error';
 import { newId } from '../common/ids';
-import { decodeCursor, Page, PageQuery, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, TIME_ID, Page, PageQuery, pageLimit, toPage } from '../common/pagination';
 
 export interface NotificationInput {
   userId: string;
@@ -41,7 +41,7 @@ export class NotificationsService {
 
   async list(actor: Actor, q: PageQuery & { unread?: boolean }): Promise<Page<NotificationView>> {
     const limit = pageLimit(q);
-    const cursor = decodeCursor(q.cursor, 2);
+    const cursor = decodeCursor(q.cursor, TIME_ID);
     const params: unknown[] = [actor.id];
     let where = 'user_id = ?';
     if (q.unread) where += ' AND read_at IS NULL';

@@ -5,7 +5,7 @@ import { Actor, hasRole } from '../common/actor';
 import { DomainError, notFound } from '../common/domain-error';
 import { newId } from '../common/ids';
 import { IdempotencyService } from '../common/idempotency.service';
-import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { CatalogService } from '../catalog/catalog.service';
 import { ListingEntity } from '../catalog/entities/listing.entity';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
@@ -197,7 +197,7 @@ export class OrdersService {
   /** GET /me/orders (the resident's own) and GET /orders (provider staff: their organisation's). */
   async list(actor: Actor, q: OrdersQuery, mine: boolean): Promise<Page<OrderView>> {
     const limit = pageLimit(q);
-    const cursor = decodeCursor(q.cursor, 2);
+    const cursor = decodeCursor(q.cursor, TIME_ID);
     const where: string[] = [];
     const params: unknown[] = [];
     if (mine) {

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError, notFound } from '../common/domain-error';
 import { newId } from '../common/ids';
-import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { affectedRows, TransactionService } from '../database/transaction.service';
 import { maskName } from '../earning/masking';
 import { OrderEntity } from '../orders/entities/order.entity';
@@ -56,7 +56,7 @@ export class DisputesService {
 
   async list(actor: Actor, q: DisputesQuery): Promise<Page<DisputeView>> {
     const limit = pageLimit(q);
-    const cursor = decodeCursor(q.cursor, 2);
+    const cursor = decodeCursor(q.cursor, TIME_ID);
     const { where, params } = await this.visibility(actor);
     if (q.status) {
       where.push('d.status = ?');

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/domain-error';
-import { decodeCursor, Page, pageLimit, toPage } from '../common/pagination';
+import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { validationFailed } from '../common/validation';
 import { CatalogService } from '../catalog/catalog.service';
 import { maskName } from '../earning/masking';
@@ -38,7 +38,7 @@ export class RedemptionReportsService {
     if (!orgIds.length)
       throw new DomainError('FORBIDDEN', {}, 'only staff of a redeeming organisation list its redemptions');
     const limit = pageLimit(q);
-    const cursor = decodeCursor(q.cursor, 2);
+    const cursor = decodeCursor(q.cursor, TIME_ID);
     const where = ['r.organization_id IN (?)'];
     const params: unknown[] = [orgIds];
     if (q.from !== undefined || q.to !== undefined) {

@@ -1,12 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
   IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
   IsUrl,
   IsUUID,
@@ -17,7 +16,6 @@ import {
   Min,
   ValidateBy,
   ValidateIf,
-  ValidateNested,
   ValidationArguments,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
@@ -31,6 +29,7 @@ import {
   type ListingKind,
   type ListingStatus,
 } from '../catalog-rules';
+import { IsOptional, Nested } from '../../common/validation';
 
 export const MAX_POINTS_PRICE = 1_000_000;
 export const MAX_STOCK = 1_000_000_000;
@@ -66,9 +65,6 @@ const IsAfter = (field: string) =>
       defaultMessage: (args?: ValidationArguments) => `${args?.property} must be after ${field}`,
     },
   });
-
-/** For PATCH: the field may be left out but not set to null. */
-const NotNullIfPresent = () => ValidateIf((_, v) => v !== undefined);
 
 export class PerResidentLimitDto {
   @ApiProperty({ minimum: 1, maximum: 10_000, example: 2 })
@@ -140,20 +136,17 @@ export class CreateListingDto {
 
   @ApiPropertyOptional({ type: PerResidentLimitDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => PerResidentLimitDto)
+  @Nested(() => PerResidentLimitDto)
   perResidentLimit?: PerResidentLimitDto;
 
   @ApiPropertyOptional({ type: EligibilityDto })
   @IsOptional()
-  @ValidateNested()
-  @Type(() => EligibilityDto)
+  @Nested(() => EligibilityDto)
   eligibility?: EligibilityDto;
 
   @ApiProperty({ type: ScopeDto })
   @IsDefined({ message: 'scope must be an object like {"regionId": "..."}' })
-  @ValidateNested()
-  @Type(() => ScopeDto)
+  @Nested(() => ScopeDto)
   scope: ScopeDto;
 
   @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z' })
@@ -203,79 +196,76 @@ export class CreateListingDto {
  */
 export class UpdateListingDto {
   @ApiPropertyOptional({ enum: LISTING_KINDS })
-  @NotNullIfPresent()
+  @IsOptional()
   @IsIn(LISTING_KINDS)
   kind?: ListingKind;
 
   @ApiPropertyOptional({ maxLength: 200 })
-  @NotNullIfPresent()
+  @IsOptional()
   @IsString()
   @Length(1, 200)
   title?: string;
 
   @ApiPropertyOptional({ maxLength: 4000 })
-  @NotNullIfPresent()
+  @IsOptional()
   @IsString()
   @MaxLength(4000)
   description?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_POINTS_PRICE })
-  @NotNullIfPresent()
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(MAX_POINTS_PRICE)
   pointsPrice?: number;
 
   @ApiPropertyOptional({ type: PerResidentLimitDto, nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PerResidentLimitDto)
+  @IsOptional({ nullable: true })
+  @Nested(() => PerResidentLimitDto)
   perResidentLimit?: PerResidentLimitDto | null;
 
   @ApiPropertyOptional({ type: EligibilityDto, nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => EligibilityDto)
+  @IsOptional({ nullable: true })
+  @Nested(() => EligibilityDto)
   eligibility?: EligibilityDto | null;
 
   @ApiPropertyOptional({ type: ScopeDto })
-  @NotNullIfPresent()
-  @ValidateNested()
-  @Type(() => ScopeDto)
+  @IsOptional()
+  @Nested(() => ScopeDto)
   scope?: ScopeDto;
 
   @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
+  @IsOptional({ nullable: true })
   @IsIsoDateTime()
   validFrom?: string | null;
 
   @ApiPropertyOptional({ nullable: true, description: 'must be after validFrom' })
-  @IsOptional()
+  @IsOptional({ nullable: true })
   @IsIsoDateTime()
   @IsAfter('validFrom')
   validUntil?: string | null;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 3650 })
-  @NotNullIfPresent()
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(3650)
   redeemWithinDays?: number;
 
   @ApiPropertyOptional({ nullable: true, minimum: 0 })
-  @IsOptional()
+  @IsOptional({ nullable: true })
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
   unitCostFen?: number | null;
 
   @ApiPropertyOptional({ nullable: true })
-  @IsOptional()
+  @IsOptional({ nullable: true })
   @IsUUID()
   donationId?: string | null;
 
   @ApiPropertyOptional({ nullable: true, maxLength: 500 })
-  @IsOptional()
+  @IsOptional({ nullable: true })
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(500)
   imageUrl?: string | null;
@@ -286,6 +276,7 @@ export class UpdateListingDto {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(2_147_483_647)
   version?: number;
 }
 

@@ -6,7 +6,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -19,6 +18,7 @@ import { PageQuery } from '../../common/pagination';
 import { DECLARATION_STATUSES, type DeclarationStatus } from '../entities/declaration.entity';
 import { RULE_KINDS, type RuleKind } from '../entities/point-rule.entity';
 import { MAX_RULE_POINTS } from '../rule-tree';
+import { IsOptional } from '../../common/validation';
 
 const toBool = ({ value }: { value: unknown }) =>
   value === true || value === 'true' || value === '1'

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { CREDIT_LEVELS, type CreditLevel } from '../../earning/credit-levels';
 import { ENTITLEMENT_KINDS, type EntitlementKind, type IneligibleReason } from '../entitlement-rules';
+import { IsOptional } from '../../common/validation';
 
 /** The largest amount a single use may carry: one million yuan. */
 export const MAX_AMOUNT_FEN = 100_000_000;

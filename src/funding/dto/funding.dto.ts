@@ -9,7 +9,6 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
@@ -18,7 +17,6 @@ import {
   MaxLength,
   Min,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import {
@@ -28,6 +26,7 @@ import {
   type DonationKind,
   type FundingSource,
 } from '../funding.types';
+import { IsOptional, Nested } from '../../common/validation';
 
 /** 10 billion yuan: far above any community's budget, far below 2^53 fen. */
 export const MAX_AMOUNT_FEN = 1_000_000_000_000;
@@ -75,8 +74,7 @@ export class DonationItemDto {
 export class CreateDonationDto {
   @ApiProperty({ type: DonorDto, description: '`{organizationId}` or `{name}`' })
   @IsDefined()
-  @ValidateNested()
-  @Type(() => DonorDto)
+  @Nested(() => DonorDto)
   donor: DonorDto;
 
   @ApiProperty({ enum: FUNDING_SOURCES })
@@ -99,8 +97,7 @@ export class CreateDonationDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_DONATION_ITEMS)
-  @ValidateNested({ each: true })
-  @Type(() => DonationItemDto)
+  @Nested(() => DonationItemDto, { each: true })
   items?: DonationItemDto[];
 
   @ApiProperty() @IsUUID() communityId: string;
@@ -185,6 +182,7 @@ export class FundingReportQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(2_147_483_647)
   version?: number;
 }
 

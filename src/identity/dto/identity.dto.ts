@@ -1,17 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-} from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsString, IsUUID, Length, Matches } from 'class-validator';
 import { ROLES, type Role } from '../../common/actor';
-import { IsPastCalendarDate } from '../../common/validation';
+import { IsOptional, IsPastCalendarDate } from '../../common/validation';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })

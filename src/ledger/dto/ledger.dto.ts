@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
+import { IsOptional } from '../../common/validation';
 
 export class TransactionsQuery extends PageQuery {
   @ApiPropertyOptional({

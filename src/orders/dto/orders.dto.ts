@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { ORDER_STATUSES, type OrderStatus } from '../order-state-machine';
+import { IsOptional } from '../../common/validation';
 
 export class PlaceOrderDto {
   @ApiProperty()

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -7,14 +6,12 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
   Max,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import type { OrderView } from '../../orders/dto/orders.dto';
@@ -27,6 +24,7 @@ import {
 } from '../entities/redemption-dispute.entity';
 import type { RedemptionChannel } from '../entities/redemption.entity';
 import { DEVICE_ID_RE, MAX_BATCH_SCANS } from '../redemption-rules';
+import { IsOptional, Nested } from '../../common/validation';
 
 const DEVICE_MSG = 'must be 1-100 characters of A-Z a-z 0-9 . _ : -';
 
@@ -89,8 +87,7 @@ export class OfflineBatchDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BATCH_SCANS)
-  @ValidateNested({ each: true })
-  @Type(() => OfflineScanDto)
+  @Nested(() => OfflineScanDto, { each: true })
   scans: OfflineScanDto[];
 }
 

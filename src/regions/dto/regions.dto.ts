@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 import { ORGANIZATION_TYPES, type OrganizationType } from '../entities/organization.entity';
 import { REGION_KINDS, type RegionKind } from '../entities/region.entity';
+import { IsOptional } from '../../common/validation';
 
 export class CreateRegionDto {
   @ApiProperty({ example: '桃花园社区' })
@@ -19,6 +20,15 @@ export class CreateRegionDto {
   parentId?: string;
 }
 
+export class OrganizationsQuery {
+  @ApiPropertyOptional({
+    description: 'only the organisations registered in this region (default: all of the caller’s scope)',
+  })
+  @IsOptional()
+  @IsUUID()
+  regionId?: string;
+}
+
 export class CreateOrganizationDto {
   @ApiProperty({ example: '惠民超市' })
   @IsString()
@@ -34,6 +44,9 @@ export class CreateOrganizationDto {
   regionId: string;
 }
 
+/** 10 billion yuan in fen: beyond any village's income, well inside BIGINT and 2^53. */
+export const MAX_INCOME_FEN = 1_000_000_000_000;
+
 export class UpdateCommunityProfileDto {
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000_000) population?: number;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(10_000_000) households?: number;
@@ -41,6 +54,7 @@ export class UpdateCommunityProfileDto {
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(MAX_INCOME_FEN)
   collectiveIncomeFen?: number;
   @ApiPropertyOptional({ default: 100 })
   @IsOptional()
