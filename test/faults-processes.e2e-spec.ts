@@ -145,7 +145,7 @@ describe('two APIs and two workers, one worker killed mid-fulfilment', () => {
           [`%INSERT INTO vouchers%${x.body.id}%`],
         ),
       (rows) => rows.length === 1,
-      { what: 'a worker inside the fulfilment of the new order', timeoutMs: 15_000 },
+      { what: 'a worker inside the fulfilment of the new order', timeoutMs: 30_000 },
     );
     const pid = pidOfLocalPort(
       Number(waiting[0].host.split(':').pop()),
