@@ -19,8 +19,13 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return isPublic ? true : super.canActivate(ctx);
   }
 
+  /**
+   * No token, a bad one, or one whose user is gone, disabled or changed since: 401. A fault while
+   * checking (the database is down) is thrown as it is, so it answers as a fault, not as a logout.
+   */
   handleRequest<T>(err: unknown, user: T): T {
-    if (err || !user) throw new DomainError('UNAUTHORIZED', {}, 'a valid bearer token is required');
+    if (err) throw err;
+    if (!user) throw new DomainError('UNAUTHORIZED', {}, 'a valid bearer token is required');
     return user;
   }
 }
