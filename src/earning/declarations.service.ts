@@ -235,7 +235,7 @@ export class DeclarationsService {
     return toView(d, resident?.displayName);
   }
 
-  /** A declaration the caller may review: in scope (404), not their own (403). */
+  /** A declaration the caller may review: in scope (404), neither for nor by them (403 SELF_SERVICE_FORBIDDEN). */
   private async reviewable(em: EntityManager, actor: Actor, id: string): Promise<DeclarationEntity> {
     const d = await em.getRepository(DeclarationEntity).findOneBy({ id });
     const inScope =
@@ -247,7 +247,7 @@ export class DeclarationsService {
     if (!d || !inScope) throw notFound('declaration', id);
     if (d.declaredBy === actor.id || d.residentId === actor.id)
       throw new DomainError(
-        'SELF_REVIEW_FORBIDDEN',
+        'SELF_SERVICE_FORBIDDEN',
         { declarationId: id },
         'a declaration is reviewed by someone other than who declared it or who benefits',
       );

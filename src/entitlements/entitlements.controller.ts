@@ -41,8 +41,8 @@ export class EntitlementsController {
 
   @Get('entitlements/pass-keys')
   @Roles('hospital_staff', 'canteen_staff')
-  passKeys() {
-    return this.passes.publicKeys();
+  passKeys(@CurrentActor() actor: Actor) {
+    return this.passes.publicKeys(actor);
   }
 
   @Post('entitlements/verify')

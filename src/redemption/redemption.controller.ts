@@ -1,8 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { ApiIdempotencyKey, CurrentActor, IdempotencyKey, Roles } from '../common/decorators';
-import { RedeemDto, RedemptionsQuery, SettlementQuery, VerifyQuery } from './dto/redemption.dto';
+import {
+  RedeemDto,
+  RedemptionsQuery,
+  RotateKeyDto,
+  SettlementQuery,
+  VerifyQuery,
+} from './dto/redemption.dto';
 import { RedemptionReportsService } from './redemption-reports.service';
 import { RedemptionService } from './redemption.service';
 import { SCANNER_ROLES } from './scanner-access.service';
@@ -44,14 +50,17 @@ export class RedemptionController {
 
   @Get('keys')
   @Roles(...SCANNER_ROLES, 'city_admin', 'street_officer')
-  keys() {
-    return this.redemptions.listKeys();
+  keys(@CurrentActor() actor: Actor) {
+    return this.redemptions.listKeys(actor);
   }
 
   @Post('keys/rotate')
   @Roles('city_admin')
-  rotate(@CurrentActor() actor: Actor) {
-    return this.redemptions.rotateKey(actor);
+  @ApiOperation({
+    summary: "Rotate a city's signing key (city admin: their city; platform admin: the city named in cityId)",
+  })
+  rotate(@CurrentActor() actor: Actor, @Body() body: RotateKeyDto) {
+    return this.redemptions.rotateKey(actor, body);
   }
 
   @Post('keys/:kid/revoke')
