@@ -190,11 +190,14 @@ export class DeclarationsService {
         where.push('r.path LIKE ?');
         params.push(`${actor.regionPath}%`);
       }
+      // A filter naming what lies outside the caller's scope is 404, like the object itself.
       if (q.communityId) {
+        await this.regions.getCommunityInScope(actor, q.communityId);
         where.push('d.community_id = ?');
         params.push(q.communityId);
       }
       if (q.residentId) {
+        await this.users.getResidentInScope(actor, q.residentId, { includeDeleted: true });
         where.push('d.resident_id = ?');
         params.push(q.residentId);
       }
