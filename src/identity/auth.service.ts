@@ -125,7 +125,10 @@ export class AuthService {
     return this.states.actorFor(c.sub, c.ver);
   }
 
-  /** Verifies a token outside passport (Bull Board). */
+  /**
+   * The actor of a bearer token (every request, and Bull Board), or null when the token is not
+   * well signed, has expired, or no longer belongs to an active, unchanged user.
+   */
   async verifyToken(token: string): Promise<Actor | null> {
     let claims: JwtClaims;
     try {

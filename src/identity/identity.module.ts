@@ -1,6 +1,6 @@
 import { Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
+import { createSecretKey } from 'node:crypto';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { AuthService } from './auth.service';
@@ -11,7 +11,6 @@ import { LoginFailureEntity } from './entities/login-failure.entity';
 import { UserEntity } from './entities/user.entity';
 import { IdentityController } from './identity.controller';
 import { JWT_SECRET, JwtSecretModule } from './jwt-secret';
-import { JwtStrategy } from './jwt.strategy';
 import { PasswordService } from './password.service';
 import { ResidentImportService } from './resident-import.service';
 import { UserStateService } from './user-state.service';
@@ -20,7 +19,6 @@ import { UsersService } from './users.service';
 @Global()
 @Module({
   imports: [
-    PassportModule,
     TypeOrmModule.forFeature([
       UserEntity,
       LoginFailureEntity,
@@ -33,21 +31,15 @@ import { UsersService } from './users.service';
       imports: [JwtSecretModule],
       inject: [APP_CONFIG, JWT_SECRET],
       useFactory: (c: AppConfig, secret: string) => ({
-        secret,
+        // A KeyObject, not the text: jsonwebtoken would otherwise build one on every request.
+        secret: createSecretKey(Buffer.from(secret, 'utf8')) as unknown as string,
         signOptions: { expiresIn: c.jwtExpiresIn, algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
   ],
   controllers: [IdentityController],
-  providers: [
-    AuthService,
-    UsersService,
-    UserStateService,
-    PasswordService,
-    JwtStrategy,
-    ResidentImportService,
-  ],
+  providers: [AuthService, UsersService, UserStateService, PasswordService, ResidentImportService],
   exports: [AuthService, UsersService, UserStateService, PasswordService],
 })
 export class IdentityModule implements OnApplicationBootstrap {
