@@ -171,7 +171,8 @@ export class AuthService {
       await this.countAddressAttempt(address);
       await this.countAttempt(username);
     }
-    const ok = await this.passwords.verify(user?.active ? user.passwordHash : null, password);
+    const canLogIn = !!user?.active && !user.deletedAt;
+    const ok = await this.passwords.verify(canLogIn ? user.passwordHash : null, password);
     if (!ok || !user) return { user: null };
     await this.tx.run(async (em) => {
       if (device) {
