@@ -33,7 +33,7 @@ export interface CommunityTenant {
  *   an award, a declaration, a base-grant run, a listing, an order with its voucher, a dispute, a
  *   deferred hospital bill, a donation, a funding report, thresholds and a policy;
  * - `b`: community b1 of the same city, on another street, with every role (other tenants);
- * - `x`: community a1 of city 2, with its city administrator and street officer.
+ * - `x`: community a1 of city 2, with every role, its city administrator and street officer.
  */
 export interface TenantWorld {
   city1: TestCity;
@@ -56,8 +56,12 @@ export interface TenantWorld {
     cityAdmin: User;
     streetOfficer: User;
     admin: User;
+    staff: User;
+    grid: User;
     resident: User;
     merchant: { org: Org; staff: User };
+    canteen: { org: Org; staff: User };
+    hospital: { org: Org; staff: User };
   };
   objects: {
     indicatorId: string;
@@ -118,20 +122,17 @@ export async function buildTenantWorld(t: TestApp, world: World): Promise<Tenant
   };
   const role = (roles: Role[], regionId: string) => world.user(roles, regionId);
 
-  const [a, b, neighbour, streetA, streetB, cityAdmin1, cityAdmin2, street2, adminX, residentX, merchantX] =
-    await Promise.all([
-      community(city1.a1),
-      community(city1.b1),
-      world.resident(city1.a1.id),
-      role(['street_officer'], city1.streetA.id),
-      role(['street_officer'], city1.streetB.id),
-      role(['city_admin'], city1.city.id),
-      role(['city_admin'], city2.city.id),
-      role(['street_officer'], city2.streetA.id),
-      world.communityAdmin(city2.a1.id),
-      world.resident(city2.a1.id),
-      mall.provider('merchant', city2.a1.id),
-    ]);
+  const [a, b, x, neighbour, streetA, streetB, cityAdmin1, cityAdmin2, street2] = await Promise.all([
+    community(city1.a1),
+    community(city1.b1),
+    community(city2.a1),
+    world.resident(city1.a1.id),
+    role(['street_officer'], city1.streetA.id),
+    role(['street_officer'], city1.streetB.id),
+    role(['city_admin'], city1.city.id),
+    role(['city_admin'], city2.city.id),
+    role(['street_officer'], city2.streetA.id),
+  ]);
 
   const wideMerchantStaff = await world.user(['merchant_staff'], city1.b1.id, {
     organizationId: b.merchant.org.id,
@@ -255,14 +256,7 @@ export async function buildTenantWorld(t: TestApp, world: World): Promise<Tenant
     city2,
     a: { ...a, neighbour, streetOfficer: streetA, cityAdmin: cityAdmin1 },
     b: { ...b, streetOfficer: streetB, wideMerchantStaff },
-    x: {
-      community: city2.a1,
-      cityAdmin: cityAdmin2,
-      streetOfficer: street2,
-      admin: adminX,
-      resident: residentX,
-      merchant: merchantX,
-    },
+    x: { ...x, cityAdmin: cityAdmin2, streetOfficer: street2 },
     objects: {
       indicatorId: indicator.id,
       ruleId: rule.id,
@@ -296,8 +290,12 @@ export function otherTenants(w: TenantWorld): Array<{ who: string; user: User }>
     { who: 'b.street_officer', user: b.streetOfficer },
     { who: 'x.city_admin', user: x.cityAdmin },
     { who: 'x.street_officer', user: x.streetOfficer },
-    { who: 'x.community_admin', user: x.admin },
     { who: 'x.resident', user: x.resident },
+    { who: 'x.community_admin', user: x.admin },
+    { who: 'x.community_staff', user: x.staff },
+    { who: 'x.grid_worker', user: x.grid },
     { who: 'x.merchant_staff', user: x.merchant.staff },
+    { who: 'x.canteen_staff', user: x.canteen.staff },
+    { who: 'x.hospital_staff', user: x.hospital.staff },
   ];
 }
