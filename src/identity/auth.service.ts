@@ -195,12 +195,10 @@ export class AuthService {
   /** The device of this token, when it belongs to the user and was used within LOGIN_DEVICE_DAYS. */
   private async knownDevice(userId: string, token: string): Promise<KnownDevice | undefined> {
     if (token.length > 128) return undefined;
-    const rows: Array<{ id: string }> = await this.tx.run((em) =>
-      em.query(
-        `SELECT id FROM login_devices
-          WHERE token_hash = ? AND user_id = ? AND last_login_at > DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? DAY)`,
-        [hashToken(token), userId, this.config.loginDeviceDays],
-      ),
+    const rows: Array<{ id: string }> = await this.users.manager.query(
+      `SELECT id FROM login_devices
+        WHERE token_hash = ? AND user_id = ? AND last_login_at > DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? DAY)`,
+      [hashToken(token), userId, this.config.loginDeviceDays],
     );
     return rows[0] ? { id: rows[0].id, token } : undefined;
   }
