@@ -2,35 +2,16 @@ import { JwtService } from '@nestjs/jwt';
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { dropDatabase, parseDatabaseUrl } from '../src/database/database-options';
 import { deleteRedisKeys, waitFor } from './support/harness';
+import { freeLoopbackPort, REGISTER_SWC } from './support/processes';
 
 const ROOT = join(__dirname, '..');
 
 /** The development secret earlier versions used when JWT_SECRET was unset: anyone can read it. */
 const REPOSITORY_DEFAULT_SECRET = 'jifen-dev-secret-change-me';
-
-/** Runs a TypeScript entry point of src/ without a build (swc, the transform jest uses). */
-const REGISTER_SWC = `
-const { transformSync } = require('@swc/core');
-const fs = require('node:fs');
-require.extensions['.ts'] = (m, filename) => {
-  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    module: { type: 'commonjs' },
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-  });
-  m._compile(code, filename);
-};
-require(require('node:path').resolve(process.argv[1]));
-`;
 
 /**
  * An entry point of the app as a child process: `src/scripts/start-demo.ts` (`npm run start:demo`:
@@ -77,14 +58,6 @@ class Proc {
   }
 }
 
-async function freePort(): Promise<number> {
-  const srv = createServer().listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
-
 /**
  * The development JWT secret: without NODE_ENV=production and without JWT_SECRET, the demo
  * generates a random secret on its first start and keeps it (encrypted, in the database), so a
@@ -105,7 +78,7 @@ describe('the demo without a configured JWT secret', () => {
   let api2: string;
 
   beforeAll(async () => {
-    const [port, port2] = [await freePort(), await freePort()];
+    const [port, port2] = [await freeLoopbackPort(), await freeLoopbackPort()];
     api = `http://127.0.0.1:${port}`;
     api2 = `http://127.0.0.1:${port2}`;
     const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix };
