@@ -120,7 +120,7 @@ export class RedemptionService {
    * the platform administrator the city they name, or the platform chain when they name none.
    */
   async rotateKey(actor: Actor, dto: RotateKeyDto = {}): Promise<PublicKeyView> {
-    const cityId = await this.keyCityOf(actor, dto.cityId);
+    const cityId = await this.keyCityOf(actor, dto.cityId ?? undefined);
     const key = await this.signer.rotate(cityId);
     this.log.log(`signing key rotated by ${actor.username}: new key ${key.kid}`);
     return key;

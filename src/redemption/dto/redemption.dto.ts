@@ -294,5 +294,5 @@ export class RotateKeyDto {
   })
   @IsOptional()
   @IsUUID()
-  cityId?: string;
+  cityId?: string | null;
 }
