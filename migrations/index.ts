@@ -9,6 +9,7 @@ import { Orders1764900000000 } from './1764900000000-Orders';
 import { Redemption1765000000000 } from './1765000000000-Redemption';
 import { Entitlements1765100000000 } from './1765100000000-Entitlements';
 import { Funding1765200000000 } from './1765200000000-Funding';
+import { Security1765320000000 } from './1765320000000-Security';
 
 export const ALL_MIGRATIONS = [
   Foundation1764400000000,
@@ -20,4 +21,5 @@ export const ALL_MIGRATIONS = [
   Redemption1765000000000,
   Entitlements1765100000000,
   Funding1765200000000,
+  Security1765320000000,
 ];

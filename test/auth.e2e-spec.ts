@@ -139,7 +139,7 @@ describe('login and tokens', () => {
       new JwtService({ secret }).sign(claims, { algorithm: 'HS256', ...opts });
 
     it('accepts a token signed with the app secret (control for the cases below)', async () => {
-      expect((await me(sign(t.config.jwtSecret, { expiresIn: 60 }))).status).toBe(200);
+      expect((await me(sign(t.config.jwtSecret!, { expiresIn: 60 }))).status).toBe(200);
     });
 
     it('rejects a token signed with another secret', async () => {
@@ -150,7 +150,7 @@ describe('login and tokens', () => {
 
     it('rejects an expired token', async () => {
       const now = Math.floor(Date.now() / 1000);
-      const expired = new JwtService({ secret: t.config.jwtSecret }).sign(
+      const expired = new JwtService({ secret: t.config.jwtSecret! }).sign(
         { ...claims, iat: now - 7200, exp: now - 60 },
         { algorithm: 'HS256' },
       );
@@ -160,7 +160,7 @@ describe('login and tokens', () => {
     });
 
     it('rejects an unsigned token, a tampered one, a missing one and a malformed header', async () => {
-      const good = sign(t.config.jwtSecret, { expiresIn: 60 });
+      const good = sign(t.config.jwtSecret!, { expiresIn: 60 });
       const [h, p, s] = good.split('.');
       const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
       const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${p}.`;

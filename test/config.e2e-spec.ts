@@ -1,37 +1,16 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config/configuration';
+import { SWC_PRELOAD } from './support/processes';
 
 const ROOT = join(__dirname, '..');
-
-/**
- * Runs `src/main.ts` without a build, the way `npm run start:dev` does, but transpiled with swc (the
- * transform jest uses: fast, and indifferent to type errors elsewhere in the tree).
- */
-const REGISTER_SWC = `
-const { transformSync } = require('@swc/core');
-const fs = require('node:fs');
-require.extensions['.ts'] = (m, filename) => {
-  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
-    filename,
-    module: { type: 'commonjs' },
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-  });
-  m._compile(code, filename);
-};
-require(require('node:path').resolve(process.argv[1]));
-`;
 
 /** Starts the app with exactly this environment (nothing inherited but PATH and HOME). */
 function start(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', REGISTER_SWC, 'src/main.ts'], {
+    const child = spawn(process.execPath, ['-r', SWC_PRELOAD, 'src/main.ts'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

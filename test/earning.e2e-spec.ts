@@ -358,22 +358,22 @@ describe('earning: rule books, awards, declarations, credit, rankings, boards', 
       expect(await counts()).toEqual(before);
     });
 
-    it('forbids whoever declared, or benefits, from reviewing (403 SELF_REVIEW_FORBIDDEN)', async () => {
+    it('forbids whoever declared, or benefits, from reviewing (403 SELF_SERVICE_FORBIDDEN)', async () => {
       const both = await world.user(['community_staff', 'grid_worker'], a.id);
       const gus = await world.resident(a.id);
       const d = await earning.declare(both, book.treePlanting, { residentId: gus.id });
       const before = await counts();
       const self = await earning.api(both).post(`/declarations/${d.id}/approve`);
       expect(self.status).toBe(403);
-      expect(self.body.code).toBe('SELF_REVIEW_FORBIDDEN');
+      expect(self.body.code).toBe('SELF_SERVICE_FORBIDDEN');
       const selfReject = await earning.api(both).post(`/declarations/${d.id}/reject`, { reason: 'x' });
-      expect(selfReject.body.code).toBe('SELF_REVIEW_FORBIDDEN');
+      expect(selfReject.body.code).toBe('SELF_SERVICE_FORBIDDEN');
 
       const staffResident = await world.user(['resident', 'community_staff'], a.id);
       const own = await earning.declare(staffResident, book.treePlanting);
       const ownReview = await earning.api(staffResident).post(`/declarations/${own.id}/approve`);
       expect(ownReview.status).toBe(403);
-      expect(ownReview.body.code).toBe('SELF_REVIEW_FORBIDDEN');
+      expect(ownReview.body.code).toBe('SELF_SERVICE_FORBIDDEN');
       expect(await counts()).toEqual({ ...before, declarations: before.declarations + 1 });
       expect((await earning.api(staffA).get(`/declarations/${d.id}`)).body.status).toBe('pending');
       // A grid worker declares but does not review.

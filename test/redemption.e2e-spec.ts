@@ -393,7 +393,7 @@ describe('redemption at the counter (online scanning, keys, merchant views)', ()
     const [old1, old2] = await counter.vouchers(listing, 2, city.a1.id);
     const oldKid = parseCode(old1.code)!.claims.kid;
     expect((await counter.rotate(staff.token)).status).toBe(403);
-    const rotated = await counter.rotate(admin);
+    const rotated = await counter.rotate(admin, city.city.id);
     expect(rotated.status).toBe(201);
     expect(rotated.body).toMatchObject({ status: 'active', algorithm: 'Ed25519' });
     expect(rotated.body.kid).not.toBe(oldKid);

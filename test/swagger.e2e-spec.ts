@@ -86,7 +86,11 @@ describe('OpenAPI document and Swagger UI', () => {
       const ref = doc.paths[path][method].requestBody?.content?.['application/json']?.schema?.$ref as string;
       return doc.components.schemas[ref.split('/').pop()!];
     };
-    expect(Object.keys(schemaOf('/api/v1/auth/login', 'post').properties)).toEqual(['username', 'password']);
+    expect(Object.keys(schemaOf('/api/v1/auth/login', 'post').properties)).toEqual([
+      'username',
+      'password',
+      'deviceToken',
+    ]);
     expect(Object.keys(schemaOf('/api/v1/users', 'post').properties)).toEqual(
       expect.arrayContaining([
         'username',

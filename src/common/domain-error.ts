@@ -15,7 +15,8 @@ export const ERROR_STATUS = {
   // 403
   FORBIDDEN: 403,
   SELF_REVIEW_FORBIDDEN: 403,
-  SELF_AWARD_FORBIDDEN: 403,
+  /** Staff acting on their own account: own pass, own voucher, an award to themselves, own declaration. */
+  SELF_SERVICE_FORBIDDEN: 403,
   NOT_ELIGIBLE: 403,
   WRONG_ORGANIZATION: 403,
   // 404

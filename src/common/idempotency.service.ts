@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { isDuplicateKey, TransactionService } from '../database/transaction.service';
+import { affectedRows, isDuplicateKey, TransactionService } from '../database/transaction.service';
 import { DomainError } from './domain-error';
 
 export interface IdempotentRequest {
@@ -12,6 +12,11 @@ export interface IdempotentRequest {
   key?: string;
   /** The request body (and anything else that must match on replay). */
   request: unknown;
+  /**
+   * How long the key holds, in seconds; unset: for ever. An older key row is replaced, so the same
+   * request runs again (keys derived from the request itself, e.g. a double-clicked award).
+   */
+  windowSeconds?: number;
 }
 
 export function hashRequest(request: unknown): string {
@@ -61,6 +66,7 @@ export class IdempotencyService {
         });
       } catch (err) {
         if (!isDuplicateKey(err) || !(await this.exists(req))) throw err;
+        if (req.windowSeconds !== undefined && (await this.dropExpired(req, req.windowSeconds))) continue;
         const replay = await this.replay<T>(req, hash);
         if (replay.found) return replay.value;
       }
@@ -70,6 +76,18 @@ export class IdempotencyService {
       { idempotencyKey: req.key },
       'the request with this idempotency key is still in progress',
     );
+  }
+
+  /** Deletes the key row if it is older than the window; true when it did. */
+  private async dropExpired(req: IdempotentRequest, windowSeconds: number): Promise<boolean> {
+    const res = await this.tx.run((em) =>
+      em.query(
+        `DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?
+            AND created_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND)`,
+        [req.scope, req.key, windowSeconds],
+      ),
+    );
+    return affectedRows(res) > 0;
   }
 
   private async exists(req: IdempotentRequest): Promise<boolean> {

@@ -36,6 +36,37 @@ describe('loadConfig', () => {
     expect(c.jwtSecret).toBe('x'.repeat(32));
   });
 
+  it('has no JWT secret of its own outside production: the app generates and keeps one', () => {
+    const c = loadConfig({});
+    expect(c.jwtSecret).toBeNull();
+    expect(c.warnings.join(' ')).toContain(
+      'JWT_SECRET is not set; using a random secret generated on first start',
+    );
+  });
+
+  it('refuses the JWT secret the repository once published as its default', () => {
+    expect(() => loadConfig({ JWT_SECRET: 'jifen-dev-secret-change-me' })).toThrow(
+      /JWT_SECRET: this value was published/,
+    );
+  });
+
+  it('reads the login, session and award settings', () => {
+    const c = loadConfig({
+      LOGIN_ADDRESS_MAX_FAILURES: '50',
+      LOGIN_DEVICE_DAYS: '30',
+      AUTH_CACHE_SECONDS: '0',
+      AWARD_DEDUP_SECONDS: '0',
+    });
+    expect([c.loginAddressMaxFailures, c.loginDeviceDays, c.authCacheSeconds, c.awardDedupSeconds]).toEqual([
+      50, 30, 0, 0,
+    ]);
+    const d = loadConfig({});
+    expect([d.loginAddressMaxFailures, d.loginDeviceDays, d.authCacheSeconds, d.awardDedupSeconds]).toEqual([
+      300, 180, 5, 10,
+    ]);
+    expect(() => loadConfig({ AUTH_CACHE_SECONDS: '-1' })).toThrow(/AUTH_CACHE_SECONDS/);
+  });
+
   it('rejects a short JWT secret', () => {
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
   });

@@ -14,7 +14,12 @@ import {
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
-export const DEV_JWT_SECRET = 'jifen-dev-secret-change-me';
+/**
+ * The development JWT secret that earlier versions used when JWT_SECRET was unset. It is public (it
+ * was in the repository), so it is refused as JWT_SECRET; without JWT_SECRET outside production the
+ * app generates a random secret and keeps it in the database (identity/jwt-secret.ts).
+ */
+export const PUBLISHED_JWT_SECRETS = ['jifen-dev-secret-change-me'];
 export const DEV_ADMIN_USERNAME = 'admin';
 export const DEV_ADMIN_PASSWORD = 'admin12345';
 export const DEV_KEY_SECRET = 'jifen-dev-key-encryption-secret';
@@ -100,6 +105,43 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   LOGIN_WINDOW_SECONDS = 900;
+
+  /**
+   * Failed logins allowed per client address within LOGIN_WINDOW_SECONDS (password spraying over
+   * many usernames). High by default: a community centre's shared terminal never meets it.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 300 : Number(value)))
+  @IsInt()
+  @Min(1)
+  LOGIN_ADDRESS_MAX_FAILURES = 300;
+
+  /** How long a device that logged in is remembered after its last login (its own failure count). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 180 : Number(value)))
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  LOGIN_DEVICE_DAYS = 180;
+
+  /**
+   * How long a process trusts what it read about a token's user (active, token version) before it
+   * reads the user again. A change made in this process takes effect at once; in other processes
+   * within this many seconds. 0 reads the user on every request.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  AUTH_CACHE_SECONDS = 5;
+
+  /**
+   * An award posted without an Idempotency-Key by the same staff member for the same resident, rule
+   * and note within this many seconds answers the first award (a double click). 0 turns it off.
+   */
+  @Transform(({ value }) => (value === undefined || value === '' ? 10 : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  AWARD_DEDUP_SECONDS = 10;
 
   /** Requests per minute per authenticated user (per address for anonymous calls). */
   @Transform(({ value }) => (value === undefined || value === '' ? 600 : Number(value)))
@@ -246,7 +288,11 @@ export interface AppConfig {
   redisUrl: string;
   port: number;
   role: AppRole;
-  jwtSecret: string;
+  /**
+   * The HS256 secret of access tokens; null when JWT_SECRET is unset outside production: then a
+   * random secret is generated on first start and kept in the database (identity/jwt-secret.ts).
+   */
+  jwtSecret: string | null;
   /** Token lifetime in seconds. */
   jwtExpiresIn: number;
   adminUsername: string;
@@ -257,6 +303,10 @@ export interface AppConfig {
   bodyLimit: string;
   loginMaxFailures: number;
   loginWindowSeconds: number;
+  loginAddressMaxFailures: number;
+  loginDeviceDays: number;
+  authCacheSeconds: number;
+  awardDedupSeconds: number;
   rateLimitPerMinute: number;
   outboxPollMs: number;
   dbPoolSize: number;
@@ -298,7 +348,16 @@ export function loadConfig(raw: Record<string, unknown> = process.env): AppConfi
     else warnings.push(`${name} is not set; using the development default (never use it in production)`);
     return dev;
   };
-  const jwtSecret = required('JWT_SECRET', DEV_JWT_SECRET);
+  const jwtSecret = env.JWT_SECRET ?? null;
+  if (jwtSecret && PUBLISHED_JWT_SECRETS.includes(jwtSecret))
+    problems.push('JWT_SECRET: this value was published in the repository; choose a secret of your own');
+  if (!jwtSecret) {
+    if (prod) problems.push('JWT_SECRET: required when NODE_ENV=production');
+    else
+      warnings.push(
+        'JWT_SECRET is not set; using a random secret generated on first start and kept, encrypted, in the database (never do this in production)',
+      );
+  }
   const adminUsername = env.ADMIN_USERNAME ?? (prod ? '' : DEV_ADMIN_USERNAME);
   if (!env.ADMIN_USERNAME && prod) problems.push('ADMIN_USERNAME: required when NODE_ENV=production');
   const adminPassword = required('ADMIN_PASSWORD', DEV_ADMIN_PASSWORD);
@@ -322,6 +381,10 @@ export function loadConfig(raw: Record<string, unknown> = process.env): AppConfi
     bodyLimit: env.BODY_LIMIT,
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
     loginWindowSeconds: env.LOGIN_WINDOW_SECONDS,
+    loginAddressMaxFailures: env.LOGIN_ADDRESS_MAX_FAILURES,
+    loginDeviceDays: env.LOGIN_DEVICE_DAYS,
+    authCacheSeconds: env.AUTH_CACHE_SECONDS,
+    awardDedupSeconds: env.AWARD_DEDUP_SECONDS,
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     outboxPollMs: env.OUTBOX_POLL_MS,
     dbPoolSize: env.DB_POOL_SIZE,

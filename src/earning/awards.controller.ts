@@ -26,7 +26,7 @@ export class AwardsController {
   @ApiOperation({ summary: 'Award (or deduct) points to a resident at once, by a rule of their book' })
   @ApiCreatedResponse({ type: Award })
   @ApiErrors(
-    'SELF_AWARD_FORBIDDEN',
+    'SELF_SERVICE_FORBIDDEN',
     'RULE_NOT_USABLE',
     'NOT_FOUND',
     'IDEMPOTENCY_KEY_REUSED',
@@ -75,7 +75,7 @@ export class AwardsController {
 
   @ApiOperation({ summary: 'Approve a declaration: posts its points once' })
   @ApiOkResponse({ type: Declaration })
-  @ApiErrors('ALREADY_REVIEWED', 'SELF_REVIEW_FORBIDDEN', 'RULE_NOT_USABLE')
+  @ApiErrors('ALREADY_REVIEWED', 'SELF_SERVICE_FORBIDDEN', 'RULE_NOT_USABLE')
   @Post('declarations/:id/approve')
   @Roles(...REVIEWING_ROLES)
   @HttpCode(200)
@@ -85,7 +85,7 @@ export class AwardsController {
 
   @ApiOperation({ summary: 'Reject a declaration with a reason' })
   @ApiOkResponse({ type: Declaration })
-  @ApiErrors('ALREADY_REVIEWED', 'SELF_REVIEW_FORBIDDEN')
+  @ApiErrors('ALREADY_REVIEWED', 'SELF_SERVICE_FORBIDDEN')
   @Post('declarations/:id/reject')
   @Roles(...REVIEWING_ROLES)
   @HttpCode(200)

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError, notFound } from '../common/domain-error';
-import { IdempotencyService } from '../common/idempotency.service';
+import { hashRequest, IdempotencyService, IdempotentRequest } from '../common/idempotency.service';
+import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { newId } from '../common/ids';
 import { UsersService } from '../identity/users.service';
 import { LedgerService } from '../ledger/ledger.service';
@@ -55,18 +56,23 @@ export class AwardsService {
     private readonly users: UsersService,
     private readonly idempotency: IdempotencyService,
     @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Staff award (or deduct) at once for a resident of their scope. */
+  /**
+   * Staff award (or deduct) at once for a resident of their scope. With an `Idempotency-Key`, the
+   * key decides; without one, the same staff member, resident, rule and note within
+   * AWARD_DEDUP_SECONDS answer the first award (a double click, a retried request), not a second.
+   */
   async award(actor: Actor, dto: CreateAwardDto, key?: string): Promise<AwardView> {
     const resident = await this.users.getResidentInScope(actor, dto.residentId);
     if (resident.id === actor.id)
       throw new DomainError(
-        'SELF_AWARD_FORBIDDEN',
+        'SELF_SERVICE_FORBIDDEN',
         { residentId: resident.id },
-        'you may not award yourself',
+        'you may not award points to yourself',
       );
-    return this.idempotency.run({ scope: `awards:${actor.id}`, key, request: dto }, async (em) => {
+    return this.idempotency.run(this.idempotencyOf(actor, dto, key), async (em) => {
       const rule = await this.rules.usableItem(actor, dto.ruleId, resident.regionId!, em);
       const awardId = newId();
       return this.give(em, {
@@ -84,6 +90,17 @@ export class AwardsService {
         awardedBy: actor.id,
       });
     });
+  }
+
+  private idempotencyOf(actor: Actor, dto: CreateAwardDto, key?: string): IdempotentRequest {
+    if (key || this.config.awardDedupSeconds === 0) return { scope: `awards:${actor.id}`, key, request: dto };
+    const request = { residentId: dto.residentId, ruleId: dto.ruleId, note: dto.note?.trim() || null };
+    return {
+      scope: `awards-auto:${actor.id}`,
+      key: `auto:${hashRequest(request)}`,
+      request,
+      windowSeconds: this.config.awardDedupSeconds,
+    };
   }
 
   /**
@@ -140,7 +157,7 @@ export class AwardsService {
     if (!row) throw notFound('award', id);
     if (row.residentId !== actor.id) {
       if (!isEarningStaff(actor)) throw notFound('award', id);
-      await this.users.getResidentInScope(actor, row.residentId).catch(() => {
+      await this.users.getResidentInScope(actor, row.residentId, { includeDeleted: true }).catch(() => {
         throw notFound('award', id);
       });
     }

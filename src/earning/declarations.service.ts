@@ -190,11 +190,14 @@ export class DeclarationsService {
         where.push('r.path LIKE ?');
         params.push(`${actor.regionPath}%`);
       }
+      // A filter naming what lies outside the caller's scope is 404, like the object itself.
       if (q.communityId) {
+        await this.regions.getCommunityInScope(actor, q.communityId);
         where.push('d.community_id = ?');
         params.push(q.communityId);
       }
       if (q.residentId) {
+        await this.users.getResidentInScope(actor, q.residentId, { includeDeleted: true });
         where.push('d.resident_id = ?');
         params.push(q.residentId);
       }
@@ -235,7 +238,7 @@ export class DeclarationsService {
     return toView(d, resident?.displayName);
   }
 
-  /** A declaration the caller may review: in scope (404), not their own (403). */
+  /** A declaration the caller may review: in scope (404), neither for nor by them (403 SELF_SERVICE_FORBIDDEN). */
   private async reviewable(em: EntityManager, actor: Actor, id: string): Promise<DeclarationEntity> {
     const d = await em.getRepository(DeclarationEntity).findOneBy({ id });
     const inScope =
@@ -247,7 +250,7 @@ export class DeclarationsService {
     if (!d || !inScope) throw notFound('declaration', id);
     if (d.declaredBy === actor.id || d.residentId === actor.id)
       throw new DomainError(
-        'SELF_REVIEW_FORBIDDEN',
+        'SELF_SERVICE_FORBIDDEN',
         { declarationId: id },
         'a declaration is reviewed by someone other than who declared it or who benefits',
       );

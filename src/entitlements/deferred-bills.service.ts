@@ -60,6 +60,12 @@ export class DeferredBillsService {
       );
       if (!row || !actor.organizationId || row.organization_id !== actor.organizationId)
         throw notFound('entitlement use', id);
+      if (row.resident_id === actor.id)
+        throw new DomainError(
+          'SELF_SERVICE_FORBIDDEN',
+          { id },
+          'you may not settle your own bill; a colleague records the payment',
+        );
       if (row.kind !== 'treat_first_pay_later') {
         throw new DomainError('INVALID_STATE', { id, kind: row.kind }, 'only deferred bills are settled');
       }

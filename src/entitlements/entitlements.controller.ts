@@ -69,13 +69,13 @@ export class EntitlementsController {
   @ApiErrors()
   @Get('entitlements/pass-keys')
   @Roles('hospital_staff', 'canteen_staff')
-  passKeys() {
-    return this.passes.publicKeys();
+  passKeys(@CurrentActor() actor: Actor) {
+    return this.passes.publicKeys(actor);
   }
 
   @ApiOperation({ summary: "Check a resident's pass for an entitlement (spends nothing)" })
   @ApiOkResponse({ type: EntitlementCheck })
-  @ApiErrors('INVALID_CODE', 'PASS_EXPIRED', 'NOT_FOUND')
+  @ApiErrors('INVALID_CODE', 'PASS_EXPIRED', 'NOT_FOUND', 'SELF_SERVICE_FORBIDDEN')
   @Post('entitlements/verify')
   @HttpCode(200)
   @Roles('hospital_staff', 'canteen_staff')
@@ -92,6 +92,7 @@ export class EntitlementsController {
     'PASS_EXPIRED',
     'NOT_FOUND',
     'IDEMPOTENCY_KEY_REUSED',
+    'SELF_SERVICE_FORBIDDEN',
   )
   @Post('entitlements/uses')
   @Roles('hospital_staff', 'canteen_staff')
@@ -111,7 +112,7 @@ export class EntitlementsController {
 
   @ApiOperation({ summary: 'Mark a deferred bill paid (idempotent)' })
   @ApiOkResponse({ type: EntitlementUse })
-  @ApiErrors('INVALID_STATE')
+  @ApiErrors('INVALID_STATE', 'SELF_SERVICE_FORBIDDEN')
   @Post('entitlements/uses/:id/settle')
   @HttpCode(200)
   @Roles('hospital_staff')

@@ -136,6 +136,12 @@ export class EntitlementsService {
   private async prepare(actor: Actor, kind: EntitlementKind, passCode: string): Promise<Prepared> {
     const organization = await this.counterOrganization(actor, kind);
     const pass = await this.passes.read(passCode);
+    if (pass.residentId === actor.id)
+      throw new DomainError(
+        'SELF_SERVICE_FORBIDDEN',
+        { kind },
+        'you may not verify or record an entitlement on your own pass; ask a colleague to serve you',
+      );
     const resident = await this.users.findById(pass.residentId);
     const region = resident?.regionId ? await this.regions.get(resident.regionId) : null;
     if (!resident || !resident.active || !resident.roles.includes('resident') || !region) {

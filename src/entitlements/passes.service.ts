@@ -5,7 +5,8 @@ import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { CREDIT_LEVELS, creditRank, type CreditLevel } from '../earning/credit-levels';
 import { CreditService } from '../earning/credit.service';
-import { CodeSigner } from '../signing/code-signer.service';
+import { RegionsService } from '../regions/regions.service';
+import { cityIdOfPath, CodeSigner } from '../signing/code-signer.service';
 import { PassView } from './dto/entitlements.dto';
 import { passExpiry } from './entitlement-rules';
 
@@ -32,6 +33,7 @@ export class PassesService {
   constructor(
     private readonly signer: CodeSigner,
     private readonly credit: CreditService,
+    private readonly regions: RegionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -77,9 +79,14 @@ export class PassesService {
     return { residentId: claims.subject, creditLevel, expiresAt: claims.expiresAt };
   }
 
-  /** The public keys a counter's device needs to check passes offline. */
-  async publicKeys() {
-    const keys = await this.signer.publicKeys();
+  /**
+   * The public keys a counter's device needs to check passes offline: those of the city of the
+   * counter's organisation (entitlements are recognised within a city).
+   */
+  async publicKeys(actor: Actor) {
+    const org = await this.regions.getOrganization(actor.organizationId);
+    const region = org ? await this.regions.get(org.regionId) : null;
+    const keys = await this.signer.publicKeys(cityIdOfPath(region?.path ?? actor.regionPath));
     return {
       keys: keys.map((k) => ({
         kid: k.kid,

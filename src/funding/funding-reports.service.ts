@@ -196,6 +196,7 @@ export class FundingReportsService {
       params.push(`${actor.regionPath}%`);
     }
     if (q.regionId) {
+      await this.regions.getInScope(actor, q.regionId); // another tenant's region: 404
       where.push('f.region_id = ?');
       params.push(q.regionId);
     }

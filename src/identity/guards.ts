@@ -1,31 +1,71 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { CanActivate } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import { ThrottlerGuard } from '@nestjs/throttler';
+import { createSecretKey } from 'node:crypto';
+import { Passport } from 'passport';
+import { ExtractJwt, Strategy as JwtStrategy, VerifiedCallback } from 'passport-jwt';
 import { Actor, Role } from '../common/actor';
 import { IS_PUBLIC, ROLES_KEY } from '../common/decorators';
 import { dependencyFault } from '../common/dependency-faults';
 import { DomainError } from '../common/domain-error';
+import { AuthService, JwtClaims } from './auth.service';
+import { JWT_SECRET } from './jwt-secret';
 
-/** Every route needs a valid token unless marked @Public(). */
+/**
+ * Every route needs a valid token unless marked @Public(): a well-signed, unexpired HS256 bearer
+ * token (passport-jwt) whose user is still active and unchanged since it was issued
+ * (AuthService.actorFromClaims: token version, status, deletion); 401 UNAUTHORIZED otherwise. A
+ * fault while checking (the database is down) answers as that fault (503), not as a logout.
+ *
+ * The strategy lives in a Passport instance of this app, not in passport's process-wide default:
+ * two apps in one process (tests, tools) each check tokens against their own secret and cache.
+ */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
+export class JwtAuthGuard implements CanActivate {
+  private readonly passport = new Passport();
+
+  constructor(
+    private readonly reflector: Reflector,
+    auth: AuthService,
+    @Inject(JWT_SECRET) secret: string,
+  ) {
+    this.passport.use(
+      'jwt',
+      new JwtStrategy(
+        {
+          jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+          // A KeyObject, not the text secret: jsonwebtoken would otherwise build one per request.
+          secretOrKey: createSecretKey(Buffer.from(secret, 'utf8')) as never,
+          algorithms: ['HS256'],
+        },
+        (claims: JwtClaims, done: VerifiedCallback) => {
+          auth.actorFromClaims(claims).then(
+            (actor) => done(null, actor ?? false),
+            (err: unknown) => done(err),
+          );
+        },
+      ),
+    );
   }
 
-  canActivate(ctx: ExecutionContext) {
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()]);
-    return isPublic ? true : super.canActivate(ctx);
-  }
-
-  handleRequest<T>(err: unknown, user: T): T {
-    // A database that is down while the token's user is checked is a 503, not a bad token.
-    const fault = dependencyFault(err);
-    if (fault) throw fault;
-    if (err || !user) throw new DomainError('UNAUTHORIZED', {}, 'a valid bearer token is required');
-    return user;
+    if (isPublic) return true;
+    const http = ctx.switchToHttp();
+    const req = http.getRequest<{ user?: Actor }>();
+    const actor = await new Promise<Actor | false>((resolve, reject) => {
+      const authenticate = this.passport.authenticate(
+        'jwt',
+        { session: false },
+        (err: unknown, user: Actor | false) => (err ? reject(err) : resolve(user)),
+      ) as (req: unknown, res: unknown, next: (err?: unknown) => void) => void;
+      authenticate(req, http.getResponse(), reject);
+    }).catch((err: unknown) => {
+      throw dependencyFault(err) ?? err;
+    });
+    if (!actor) throw new DomainError('UNAUTHORIZED', {}, 'a valid bearer token is required');
+    req.user = actor;
+    return true;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Ip, Patch, Post, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -15,6 +15,7 @@ import type { Actor } from '../common/actor';
 import { CurrentActor, IdParam, Public, Roles } from '../common/decorators';
 import { AuthService } from './auth.service';
 import { CreateUserDto, LoginDto, SetPasswordDto } from './dto/identity.dto';
+import { UpdateUserDto, UserDto } from './dto/user-admin.dto';
 import { ResidentImportService } from './resident-import.service';
 import { UsersService } from './users.service';
 import { ApiErrors } from '../common/openapi';
@@ -36,8 +37,8 @@ export class IdentityController {
   @Public()
   @SkipThrottle()
   @HttpCode(200)
-  login(@Body() body: LoginDto) {
-    return this.auth.login(body);
+  login(@Body() body: LoginDto, @Ip() ip: string) {
+    return this.auth.login(body, ip);
   }
 
   @ApiOperation({ summary: 'The caller: roles, region and organisation' })
@@ -66,6 +67,53 @@ export class IdentityController {
   @ApiBearerAuth()
   get(@CurrentActor() actor: Actor, @IdParam() id: string) {
     return this.users.get(actor, id);
+  }
+
+  @Patch('users/:id')
+  @ApiBearerAuth()
+  @Roles('city_admin', 'street_officer', 'community_admin')
+  @ApiOperation({
+    summary: 'Change a user: name, roles, organisation, status (roles and organisation end their sessions)',
+  })
+  @ApiOkResponse({ type: UserDto })
+  @ApiErrors('SELF_SERVICE_FORBIDDEN')
+  update(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: UpdateUserDto) {
+    return this.users.update(actor, id, body);
+  }
+
+  @Post('users/:id/disable')
+  @ApiBearerAuth()
+  @Roles('city_admin', 'street_officer', 'community_admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Disable a user: no logins, and their tokens stop working at once' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiErrors('SELF_SERVICE_FORBIDDEN')
+  disable(@CurrentActor() actor: Actor, @IdParam() id: string) {
+    return this.users.setActive(actor, id, false);
+  }
+
+  @Post('users/:id/enable')
+  @ApiBearerAuth()
+  @Roles('city_admin', 'street_officer', 'community_admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Enable a disabled user again (they log in anew; old tokens stay dead)' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiErrors()
+  enable(@CurrentActor() actor: Actor, @IdParam() id: string) {
+    return this.users.setActive(actor, id, true);
+  }
+
+  @Delete('users/:id')
+  @ApiBearerAuth()
+  @Roles('city_admin', 'street_officer', 'community_admin')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete a user (soft: the row and the ledger’s references stay, the login and tokens go)',
+  })
+  @ApiNoContentResponse({ description: 'deleted (also when it already was)' })
+  @ApiErrors('SELF_SERVICE_FORBIDDEN')
+  async remove(@CurrentActor() actor: Actor, @IdParam() id: string) {
+    await this.users.remove(actor, id);
   }
 
   @ApiOperation({ summary: "Set a user's password (the user, or an admin of the scope)" })

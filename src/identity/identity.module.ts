@@ -1,33 +1,46 @@
 import { Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
+import { createSecretKey } from 'node:crypto';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { AuthService } from './auth.service';
+import { AppSecretEntity } from './entities/app-secret.entity';
+import { LoginAddressFailureEntity } from './entities/login-address-failure.entity';
+import { LoginDeviceEntity } from './entities/login-device.entity';
 import { LoginFailureEntity } from './entities/login-failure.entity';
 import { UserEntity } from './entities/user.entity';
 import { IdentityController } from './identity.controller';
-import { JwtStrategy } from './jwt.strategy';
+import { JWT_SECRET, JwtSecretModule } from './jwt-secret';
 import { PasswordService } from './password.service';
 import { ResidentImportService } from './resident-import.service';
+import { UserStateService } from './user-state.service';
 import { UsersService } from './users.service';
 
 @Global()
 @Module({
   imports: [
-    PassportModule,
-    TypeOrmModule.forFeature([UserEntity, LoginFailureEntity]),
+    TypeOrmModule.forFeature([
+      UserEntity,
+      LoginFailureEntity,
+      LoginDeviceEntity,
+      LoginAddressFailureEntity,
+      AppSecretEntity,
+    ]),
+    JwtSecretModule,
     JwtModule.registerAsync({
-      inject: [APP_CONFIG],
-      useFactory: (c: AppConfig) => ({
-        secret: c.jwtSecret,
+      imports: [JwtSecretModule],
+      inject: [APP_CONFIG, JWT_SECRET],
+      useFactory: (c: AppConfig, secret: string) => ({
+        // A KeyObject, not the text: jsonwebtoken would otherwise build one on every request.
+        secret: createSecretKey(Buffer.from(secret, 'utf8')) as unknown as string,
         signOptions: { expiresIn: c.jwtExpiresIn, algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
       }),
     }),
   ],
   controllers: [IdentityController],
-  providers: [AuthService, UsersService, PasswordService, JwtStrategy, ResidentImportService],
-  exports: [AuthService, UsersService, PasswordService],
+  providers: [AuthService, UsersService, UserStateService, PasswordService, ResidentImportService],
+  exports: [AuthService, UsersService, UserStateService, PasswordService, JwtSecretModule],
 })
 export class IdentityModule implements OnApplicationBootstrap {
   constructor(

@@ -5,13 +5,15 @@ import { Actor, COMMUNITY_STAFF_ROLES, hasRole, regionInScope, Role } from '../c
 import { DomainError, notFound } from '../common/domain-error';
 import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
-import { isDuplicateKey } from '../database/transaction.service';
-import { OrganizationType } from '../regions/entities/organization.entity';
+import { affectedRows, isDuplicateKey, TransactionService } from '../database/transaction.service';
+import { OrganizationEntity, OrganizationType } from '../regions/entities/organization.entity';
 import { RegionEntity } from '../regions/entities/region.entity';
 import { isCommunityKind, RegionsService } from '../regions/regions.service';
 import { CreateUserDto, UserView } from './dto/identity.dto';
+import { UpdateUserDto } from './dto/user-admin.dto';
 import { UserEntity } from './entities/user.entity';
 import { PasswordService } from './password.service';
+import { UserStateService } from './user-state.service';
 
 /** Which roles each role may hand out (always within its own scope). */
 const GRANTABLE: Partial<Record<Role, Role[]>> = {
@@ -53,6 +55,11 @@ const PARTNER_ORG: Partial<Record<Role, OrganizationType>> = {
   canteen_staff: 'canteen',
 };
 
+export function statusOf(u: Pick<UserEntity, 'active' | 'deletedAt'>): UserView['status'] {
+  if (u.deletedAt) return 'deleted';
+  return u.active ? 'active' : 'disabled';
+}
+
 export function toUserView(u: UserEntity): UserView {
   return {
     id: u.id,
@@ -63,11 +70,24 @@ export function toUserView(u: UserEntity): UserView {
     organizationId: u.organizationId,
     householdNo: u.householdNo,
     birthDate: u.birthDate,
-    active: !!u.active,
+    active: !!u.active && !u.deletedAt,
+    status: statusOf(u),
+    deletedAt: u.deletedAt ?? null,
     createdAt: u.createdAt,
   };
 }
 
+const invalid = (field: string, problem: string) =>
+  new DomainError('VALIDATION_FAILED', { fields: [{ field, problems: [problem] }] }, `${field}: ${problem}`);
+
+const selfService = (what: string) =>
+  new DomainError('SELF_SERVICE_FORBIDDEN', {}, `you may not ${what} your own account`);
+
+/**
+ * Users and their administration. Every change that must end a user's sessions (password, roles,
+ * organisation, disabling, deleting) bumps `token_version` in the same statement and tells
+ * {@link UserStateService} at once, so the user's older tokens answer 401 from the next request.
+ */
 @Injectable()
 export class UsersService {
   private readonly log = new Logger('Users');
@@ -76,6 +96,8 @@ export class UsersService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly regions: RegionsService,
     private readonly passwords: PasswordService,
+    private readonly states: UserStateService,
+    private readonly tx: TransactionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -101,16 +123,9 @@ export class UsersService {
   }
 
   async create(actor: Actor, dto: CreateUserDto): Promise<UserView> {
-    const grantable = actor.roles.flatMap((r) => GRANTABLE[r] ?? []);
-    const denied = dto.roles.filter((r) => !grantable.includes(r));
-    if (denied.length)
-      throw new DomainError(
-        'FORBIDDEN',
-        { roles: denied },
-        `you may not create users with role ${denied.join(', ')}`,
-      );
+    this.assertGrantable(actor, dto.roles);
     const region = await this.regions.getInScope(actor, dto.regionId);
-    await this.checkRoleFits(actor, dto, region);
+    await this.checkRoleFits(actor, dto.roles, dto.organizationId ?? null, region);
     const user = this.users.create({
       id: newId(),
       username: dto.username.toLowerCase(),
@@ -138,34 +153,172 @@ export class UsersService {
     return toUserView((await this.users.findOneBy({ id: user.id }))!);
   }
 
-  private async checkRoleFits(actor: Actor, dto: CreateUserDto, region: RegionEntity): Promise<void> {
-    const bad = (field: string, problem: string) =>
-      new DomainError(
-        'VALIDATION_FAILED',
-        { fields: [{ field, problems: [problem] }] },
-        `${field}: ${problem}`,
-      );
-    const needsCommunity = dto.roles.some((r) => r === 'resident' || COMMUNITY_STAFF_ROLES.includes(r));
-    if (needsCommunity && !isCommunityKind(region.kind))
-      throw bad('regionId', 'residents and community staff belong to a community or village');
-    if (dto.roles.includes('street_officer') && region.kind !== 'street')
-      throw bad('regionId', 'a street officer belongs to a street');
-    const partnerRoles = dto.roles.filter((r) => PARTNER_ORG[r]);
-    if (partnerRoles.length || dto.organizationId) {
-      if (!dto.organizationId) throw bad('organizationId', `${partnerRoles[0]} needs an organization`);
-      const org = await this.regions.getOrganizationInScope(actor, dto.organizationId);
-      for (const r of partnerRoles) {
-        if (org.type !== PARTNER_ORG[r])
-          throw bad('organizationId', `${r} needs an organization of type ${PARTNER_ORG[r]}`);
-      }
-      const orgRegion = await this.regions.get(org.regionId);
-      if (
-        !orgRegion ||
-        (!orgRegion.path.startsWith(region.path) && !region.path.startsWith(orgRegion.path))
-      ) {
-        throw bad('regionId', 'the user must be in the region of the organization');
-      }
+  /**
+   * PATCH /users/:id. Roles (old and new) must be ones the caller may grant; changing roles or the
+   * organisation ends the user's sessions. Nobody changes their own roles, organisation or status.
+   */
+  async update(actor: Actor, id: string, dto: UpdateUserDto): Promise<UserView> {
+    const user = await this.getManaged(actor, id);
+    const patch: Partial<UserEntity> = {};
+    const roles = dto.roles ?? user.roles;
+    const organizationId = dto.organizationId !== undefined ? dto.organizationId : user.organizationId;
+    const changesAccess =
+      (dto.roles !== undefined && !sameRoles(dto.roles, user.roles)) ||
+      organizationId !== user.organizationId;
+    const changesStatus = dto.status !== undefined && dto.status !== statusOf(user);
+    if (user.id === actor.id && (changesAccess || changesStatus))
+      throw selfService('change the roles, organisation or status of');
+    if (dto.roles !== undefined) this.assertGrantable(actor, dto.roles);
+    if (changesAccess) {
+      const region = user.regionId ? await this.regions.get(user.regionId) : null;
+      if (!region) throw invalid('roles', 'the user has no region; such users are not changed here');
+      await this.checkRoleFits(actor, roles, organizationId, region);
+      patch.roles = roles;
+      patch.organizationId = organizationId;
     }
+    if (dto.displayName !== undefined) patch.displayName = dto.displayName;
+    if (dto.householdNo !== undefined) patch.householdNo = dto.householdNo;
+    if (dto.birthDate !== undefined) patch.birthDate = dto.birthDate;
+    if (dto.phone !== undefined) patch.phone = dto.phone;
+    if (changesStatus) {
+      patch.active = dto.status === 'active';
+      patch.statusChangedAt = new Date();
+      patch.statusChangedBy = actor.id;
+    }
+    if (Object.keys(patch).length) {
+      await this.tx.run(async (em) => {
+        const qb = em
+          .createQueryBuilder()
+          .update(UserEntity)
+          .set({
+            ...patch,
+            ...(changesAccess || changesStatus ? { tokenVersion: () => 'token_version + 1' } : {}),
+          })
+          .where('id = :id AND deleted_at IS NULL', { id });
+        if (!(await qb.execute()).affected) throw this.deletedMeanwhile(id);
+      });
+      this.states.forget(id);
+      if (changesAccess || changesStatus)
+        this.log.log(`user ${user.username} changed by ${actor.username}: ${Object.keys(patch).join(', ')}`);
+    }
+    return toUserView((await this.users.findOneBy({ id }))!);
+  }
+
+  /** POST /users/:id/disable and /enable: the account's logins and sessions stop, or may start again. */
+  async setActive(actor: Actor, id: string, active: boolean): Promise<UserView> {
+    return this.update(actor, id, { status: active ? 'active' : 'disabled' });
+  }
+
+  /**
+   * DELETE /users/:id, a soft delete: the row stays, because the ledger (the wallet's owner),
+   * awards, declarations, orders, scans and review trails name it, and the username stays taken, so
+   * that those records never point at someone new. What goes: the login (no password, no tokens,
+   * no remembered devices) and the user's place in rankings, boards and every resident lookup.
+   * Open orders run their course (redeemed or expired by the sweeper, which releases their points).
+   * Deleting is final (no enable afterwards) and asking again changes nothing.
+   */
+  async remove(actor: Actor, id: string): Promise<void> {
+    const user = await this.getManaged(actor, id, { allowDeleted: true });
+    if (user.id === actor.id) throw selfService('delete');
+    if (user.deletedAt) return;
+    await this.tx.run(async (em) => {
+      const done = affectedRows(
+        await em.query(
+          `UPDATE users SET deleted_at = CURRENT_TIMESTAMP(3), active = 0, password_hash = NULL,
+                  token_version = token_version + 1, status_changed_at = CURRENT_TIMESTAMP(3), status_changed_by = ?
+            WHERE id = ? AND deleted_at IS NULL`,
+          [actor.id, id],
+        ),
+      );
+      if (done) {
+        await em.query('DELETE FROM login_devices WHERE user_id = ?', [id]);
+        await em.query('DELETE FROM login_failures WHERE username = ?', [user.username]);
+      }
+    });
+    this.states.forget(id);
+    this.log.log(`user ${user.username} deleted by ${actor.username}`);
+  }
+
+  /**
+   * A user the caller administers: in scope (else 404), holding only roles the caller could grant
+   * (else 403), not deleted (else 409, unless asked for).
+   */
+  private async getManaged(
+    actor: Actor,
+    id: string,
+    opts: { allowDeleted?: boolean } = {},
+  ): Promise<UserEntity> {
+    const user = await this.getEntityInScope(actor, id);
+    if (user.id !== actor.id) {
+      const grantable = actor.roles.flatMap((r) => GRANTABLE[r] ?? []);
+      const above = user.roles.filter((r) => !grantable.includes(r));
+      if (above.length)
+        throw new DomainError('FORBIDDEN', { roles: above }, `you may not manage a ${above[0]}`);
+    }
+    if (user.deletedAt && !opts.allowDeleted) throw this.deletedMeanwhile(id);
+    return user;
+  }
+
+  private deletedMeanwhile(id: string): DomainError {
+    return new DomainError('INVALID_STATE', { userId: id, status: 'deleted' }, 'the user is deleted');
+  }
+
+  private assertGrantable(actor: Actor, roles: Role[]): void {
+    const grantable = actor.roles.flatMap((r) => GRANTABLE[r] ?? []);
+    const denied = roles.filter((r) => !grantable.includes(r));
+    if (denied.length)
+      throw new DomainError(
+        'FORBIDDEN',
+        { roles: denied },
+        `you may not create users with role ${denied.join(', ')}`,
+      );
+  }
+
+  /**
+   * Roles, region and organisation fit together: residents and community staff live in a
+   * community or village, a street officer in a street; partner staff (merchant, hospital,
+   * canteen) need an organisation of their type and live inside its region; a partner
+   * organisation's members hold its staff role, so a resident belongs to no partner organisation
+   * (and a user who is only a resident to no organisation at all).
+   */
+  private async checkRoleFits(
+    actor: Actor,
+    roles: Role[],
+    organizationId: string | null,
+    region: RegionEntity,
+  ): Promise<void> {
+    const needsCommunity = roles.some((r) => r === 'resident' || COMMUNITY_STAFF_ROLES.includes(r));
+    if (needsCommunity && !isCommunityKind(region.kind))
+      throw invalid('regionId', 'residents and community staff belong to a community or village');
+    if (roles.includes('street_officer') && region.kind !== 'street')
+      throw invalid('regionId', 'a street officer belongs to a street');
+    const partnerRoles = roles.filter((r) => PARTNER_ORG[r]);
+    if (!partnerRoles.length && !organizationId) return;
+    if (!organizationId) throw invalid('organizationId', `${partnerRoles[0]} needs an organization`);
+    if (roles.every((r) => r === 'resident'))
+      throw invalid('organizationId', 'a resident belongs to no organization');
+    const org: OrganizationEntity = await this.regions.getOrganizationInScope(actor, organizationId);
+    for (const r of partnerRoles) {
+      if (org.type !== PARTNER_ORG[r])
+        throw invalid('organizationId', `${r} needs an organization of type ${PARTNER_ORG[r]}`);
+    }
+    const staffRole = (Object.keys(PARTNER_ORG) as Role[]).find((r) => PARTNER_ORG[r] === org.type);
+    if (staffRole && !roles.includes(staffRole))
+      throw invalid(
+        'organizationId',
+        `only ${staffRole} belong to a ${org.type}; a resident belongs to none`,
+      );
+    const orgRegion = await this.regions.get(org.regionId);
+    const fits = partnerRoles.length
+      ? !!orgRegion && region.path.startsWith(orgRegion.path)
+      : !!orgRegion && (orgRegion.path.startsWith(region.path) || region.path.startsWith(orgRegion.path));
+    if (!fits)
+      throw invalid(
+        'regionId',
+        partnerRoles.length
+          ? 'partner staff belong to the region of their organization (or a region inside it)'
+          : 'the user must be in the region of the organization',
+      );
   }
 
   /** A user the caller may see: themself, or anyone in their region scope (admins and staff). */
@@ -191,13 +344,21 @@ export class UsersService {
     return user;
   }
 
-  /** A resident in the caller's scope, or 404 (used by earning, orders and entitlements). */
-  async getResidentInScope(actor: Actor, id: string): Promise<UserEntity & { regionPath: string }> {
+  /**
+   * A resident in the caller's scope, or 404 (used by earning, orders and entitlements). A deleted
+   * resident is not found unless asked for (reading their history).
+   */
+  async getResidentInScope(
+    actor: Actor,
+    id: string,
+    opts: { includeDeleted?: boolean } = {},
+  ): Promise<UserEntity & { regionPath: string }> {
     const user = await this.users.findOneBy({ id });
     const region = user?.regionId ? await this.regions.get(user.regionId) : null;
     if (
       !user ||
       !user.roles.includes('resident') ||
+      (user.deletedAt && !opts.includeDeleted) ||
       !region ||
       (user.id !== actor.id && !regionInScope(actor, region.path))
     ) {
@@ -210,16 +371,25 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
+  /**
+   * Sets a password: the user's own, or (an admin) one of a user whose roles the caller could
+   * grant. Every session of the user ends, the one that asked included (the client logs in again).
+   */
   async setPassword(actor: Actor, id: string, password: string): Promise<void> {
-    const user = await this.getEntityInScope(actor, id);
-    if (user.id !== actor.id) {
-      // Setting someone's password is taking over their account: only for roles the caller could grant.
-      const grantable = actor.roles.flatMap((r) => GRANTABLE[r] ?? []);
-      const above = user.roles.filter((r) => !grantable.includes(r));
-      if (above.length)
-        throw new DomainError('FORBIDDEN', { roles: above }, `you may not set the password of a ${above[0]}`);
-    }
-    await this.users.update({ id: user.id }, { passwordHash: await this.passwords.hash(password) });
+    const user = await this.getManaged(actor, id);
+    const hash = await this.passwords.hash(password);
+    await this.tx.run(async (em) => {
+      const done = affectedRows(
+        await em.query(
+          'UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ? AND deleted_at IS NULL',
+          [hash, user.id],
+        ),
+      );
+      if (!done) throw this.deletedMeanwhile(user.id);
+      // A new password is a fresh start for the username's count of failed logins.
+      await em.query('DELETE FROM login_failures WHERE username = ?', [user.username]);
+    });
+    this.states.forget(user.id);
   }
 
   async me(actor: Actor) {
@@ -234,3 +404,5 @@ export class UsersService {
     };
   }
 }
+
+const sameRoles = (a: Role[], b: Role[]) => a.length === b.length && a.every((r) => b.includes(r));

@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import type { Actor } from '../common/actor';
 import { AuthService } from '../identity/auth.service';
+import { UserStateService } from '../identity/user-state.service';
 import { QueueRegistry } from './queue-registry.service';
 import { QUEUES } from './queues';
 import { RedisProbe } from './redis-probe.service';
@@ -24,11 +25,12 @@ export class QueuesBoardAuth implements NestMiddleware {
    * the password each time would cost an argon2 hash per request, and a page's parallel requests
    * would count as a burst of login attempts. A header that passed stays trusted for a minute.
    */
-  private readonly basicOk = new Map<string, { actor: Actor; until: number }>();
+  private readonly basicOk = new Map<string, { userId: string; tokenVersion: number; until: number }>();
 
   constructor(
     private readonly auth: AuthService,
     private readonly redis: RedisProbe,
+    private readonly states: UserStateService,
   ) {}
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
@@ -36,7 +38,7 @@ export class QueuesBoardAuth implements NestMiddleware {
     let actor: Actor | null = null;
     try {
       if (header.startsWith('Bearer ')) actor = await this.auth.verifyToken(header.slice(7));
-      else if (header.startsWith('Basic ')) actor = await this.basic(header);
+      else if (header.startsWith('Basic ')) actor = await this.basic(header, req.ip);
     } catch (err) {
       return next(err);
     }
@@ -65,18 +67,29 @@ export class QueuesBoardAuth implements NestMiddleware {
     next();
   }
 
-  private async basic(header: string): Promise<Actor | null> {
+  /**
+   * A trusted header still needs its user as it was when the password was checked (active, same
+   * token version): disabling the user or changing their password ends it like it ends tokens.
+   */
+  private async basic(header: string, ip?: string): Promise<Actor | null> {
     const key = createHash('sha256').update(header).digest('hex');
     const now = Date.now();
     const hit = this.basicOk.get(key);
-    if (hit && hit.until > now) return hit.actor;
-    const [user, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
-    const actor = await this.auth.verifyPassword(user, rest.join(':'));
-    if (actor) {
-      if (this.basicOk.size > 1000) this.basicOk.clear();
-      this.basicOk.set(key, { actor, until: now + BASIC_TTL_MS });
+    if (hit && hit.until > now) {
+      const actor = await this.states.actorFor(hit.userId, hit.tokenVersion);
+      if (actor) return actor;
+      this.basicOk.delete(key);
     }
-    return actor;
+    const [user, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
+    const checked = await this.auth.verifyPassword(user, rest.join(':'), ip);
+    if (!checked) return null;
+    if (this.basicOk.size > 1000) this.basicOk.clear();
+    this.basicOk.set(key, {
+      userId: checked.actor.id,
+      tokenVersion: checked.tokenVersion,
+      until: now + BASIC_TTL_MS,
+    });
+    return checked.actor;
   }
 }
 

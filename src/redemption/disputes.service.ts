@@ -75,6 +75,16 @@ export class DisputesService {
 
   async resolve(actor: Actor, id: string, dto: ResolveDisputeDto): Promise<DisputeView> {
     await this.getVisible(actor, id); // 404 outside the caller's view
+    const [own]: Array<{ n: number | string }> = await this.db.query(
+      'SELECT COUNT(*) AS n FROM redemption_disputes d JOIN orders o ON o.id = d.order_id WHERE d.id = ? AND o.resident_id = ?',
+      [id, actor.id],
+    );
+    if (Number(own.n))
+      throw new DomainError(
+        'SELF_SERVICE_FORBIDDEN',
+        { disputeId: id },
+        'you may not resolve a dispute about your own voucher',
+      );
     await this.tx.run(async (em) => {
       const changed = affectedRows(
         await em.query(

@@ -8,7 +8,7 @@ import { validationFailed } from '../common/validation';
 import { isDuplicateKey, TransactionService } from '../database/transaction.service';
 import { RegionsService } from '../regions/regions.service';
 import type { CodeClaims } from '../signing/code-format';
-import { CodeSigner } from '../signing/code-signer.service';
+import { cityIdOfPath, CodeSigner } from '../signing/code-signer.service';
 import { CaptureService } from './capture.service';
 import { DisputesService } from './disputes.service';
 import {
@@ -63,9 +63,11 @@ export class OfflineSyncService {
   async bundle(actor: Actor, q: BundleQuery): Promise<OfflineBundle> {
     const org = await this.access.scannerOrganization(actor, q.organizationId);
     const now = new Date();
+    const orgRegion = await this.regions.get(org.regionId);
     const [allowance, keys, revoked] = await Promise.all([
       this.allowanceOf(org.id),
-      this.signer.publicKeys(),
+      // The vouchers of this organisation are signed with its city's keys.
+      this.signer.publicKeys(cityIdOfPath(orgRegion?.path)),
       // Vouchers whose signature still looks valid (signed expiry ahead) but that no longer redeem.
       this.db.query(
         `SELECT id FROM orders WHERE provider_organization_id = ? AND status IN ('cancelled', 'expired', 'redeemed')
@@ -215,6 +217,9 @@ export class OfflineSyncService {
     const order = await this.captures.lockOrder(em, checked.claims.subject);
     if (!order || order.providerOrganizationId !== s.organizationId)
       return record({ ...none, status: 'invalid', reason: 'unknown_order' });
+    // Staff never redeem their own vouchers, offline neither: nothing is captured.
+    if (order.residentId === actor.id)
+      return record({ ...none, status: 'invalid', orderId: order.id, reason: 'self_service_forbidden' });
     const verdict = judgeVoucher(order, s.scannedAt);
     if (verdict.ok) {
       const accepted = await record({

@@ -80,7 +80,7 @@ export class OfflineRedemptionController {
 
   @ApiOperation({ summary: 'Resolve a dispute, once' })
   @ApiOkResponse({ type: Dispute })
-  @ApiErrors('ALREADY_RESOLVED')
+  @ApiErrors('ALREADY_RESOLVED', 'SELF_SERVICE_FORBIDDEN')
   @Post('disputes/:id/resolve')
   @HttpCode(200)
   @Roles(...DISPUTE_ROLES)

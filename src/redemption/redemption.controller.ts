@@ -2,7 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { ApiIdempotencyKey, CurrentActor, IdempotencyKey, Roles } from '../common/decorators';
-import { RedeemDto, RedemptionsQuery, SettlementQuery, VerifyQuery } from './dto/redemption.dto';
+import {
+  RedeemDto,
+  RedemptionsQuery,
+  RotateKeyDto,
+  SettlementQuery,
+  VerifyQuery,
+} from './dto/redemption.dto';
 import { RedemptionReportsService } from './redemption-reports.service';
 import { RedemptionService } from './redemption.service';
 import { SCANNER_ROLES } from './scanner-access.service';
@@ -26,7 +32,7 @@ export class RedemptionController {
 
   @ApiOperation({ summary: 'Check a voucher code without redeeming it' })
   @ApiOkResponse({ type: VoucherCheck })
-  @ApiErrors('INVALID_CODE', 'WRONG_ORGANIZATION', 'NOT_FOUND')
+  @ApiErrors('INVALID_CODE', 'WRONG_ORGANIZATION', 'NOT_FOUND', 'SELF_SERVICE_FORBIDDEN')
   @Get('verify')
   @Roles(...SCANNER_ROLES)
   verify(@CurrentActor() actor: Actor, @Query() q: VerifyQuery) {
@@ -44,6 +50,7 @@ export class RedemptionController {
     'INVALID_CODE',
     'NOT_FOUND',
     'IDEMPOTENCY_KEY_REUSED',
+    'SELF_SERVICE_FORBIDDEN',
   )
   @Post()
   @HttpCode(200)
@@ -76,17 +83,19 @@ export class RedemptionController {
   @ApiErrors()
   @Get('keys')
   @Roles(...SCANNER_ROLES, 'city_admin', 'street_officer')
-  keys() {
-    return this.redemptions.listKeys();
+  keys(@CurrentActor() actor: Actor) {
+    return this.redemptions.listKeys(actor);
   }
 
-  @ApiOperation({ summary: 'Rotate the signing key: new codes use a new key' })
   @ApiCreatedResponse({ type: SigningKey, isArray: true })
   @ApiErrors()
   @Post('keys/rotate')
   @Roles('city_admin')
-  rotate(@CurrentActor() actor: Actor) {
-    return this.redemptions.rotateKey(actor);
+  @ApiOperation({
+    summary: "Rotate a city's signing key (city admin: their city; platform admin: the city named in cityId)",
+  })
+  rotate(@CurrentActor() actor: Actor, @Body() body: RotateKeyDto) {
+    return this.redemptions.rotateKey(actor, body);
   }
 
   @ApiOperation({ summary: 'Revoke a signing key: its codes stop verifying at once' })

@@ -2,15 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
-import { DomainError } from '../common/domain-error';
+import { DomainError, notFound } from '../common/domain-error';
 import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
 import { OrderEntity } from '../orders/entities/order.entity';
 import { toOrderView } from '../orders/orders.service';
 import type { CodeClaims } from '../signing/code-format';
-import { CodeSigner, PublicKeyView } from '../signing/code-signer.service';
+import { RegionsService } from '../regions/regions.service';
+import { cityIdOfPath, CodeSigner, PLATFORM_CHAIN, PublicKeyView } from '../signing/code-signer.service';
 import { CaptureService, invalidCode, voucherError } from './capture.service';
-import { RedeemDto, RedemptionResult, VerifyView } from './dto/redemption.dto';
+import { RedeemDto, RedemptionResult, RotateKeyDto, VerifyView } from './dto/redemption.dto';
 import { judgeVoucher } from './redemption-rules';
 import { ScannerAccess } from './scanner-access.service';
 
@@ -38,6 +39,7 @@ export class RedemptionService {
     private readonly signer: CodeSigner,
     private readonly access: ScannerAccess,
     private readonly captures: CaptureService,
+    private readonly regions: RegionsService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -46,6 +48,7 @@ export class RedemptionService {
     const claims = await this.authenticate(actor, code);
     const order = await this.db.getRepository(OrderEntity).findOneBy({ id: claims.subject });
     if (!order || order.providerOrganizationId !== claims.aux) throw invalidCode('unknown order');
+    assertNotOwnVoucher(actor, order);
     const verdict = judgeVoucher(order, new Date());
     return {
       wouldRedeem: verdict.ok,
@@ -70,6 +73,7 @@ export class RedemptionService {
       return await this.idempotency.run({ scope: `redemptions:${actor.id}`, key, request }, async (em) => {
         const order = await this.captures.lockOrder(em, claims.subject);
         if (!order || order.providerOrganizationId !== claims.aux) throw invalidCode('unknown order');
+        assertNotOwnVoucher(actor, order);
         const verdict = judgeVoucher(order, new Date());
         if (!verdict.ok) throw voucherError(verdict, order);
         // Reads and the audit line first: the capture ends with the ledger post, whose lock on the
@@ -103,16 +107,26 @@ export class RedemptionService {
     }
   }
 
-  async listKeys(): Promise<PublicKeyView[]> {
-    return this.signer.listKeys();
+  /**
+   * The signing keys the caller deals with: the platform administrator sees every city's; anyone
+   * else the keys of their own city (and the platform chain's, which still verifies older codes).
+   */
+  async listKeys(actor: Actor): Promise<PublicKeyView[]> {
+    return this.signer.listKeys(actor.regionPath === null ? null : cityIdOfPath(actor.regionPath));
   }
 
-  async rotateKey(actor: Actor): Promise<PublicKeyView> {
-    const key = await this.signer.rotate();
+  /**
+   * Rotates one city's keys: a city administrator their own city's (naming another city is 404);
+   * the platform administrator the city they name, or the platform chain when they name none.
+   */
+  async rotateKey(actor: Actor, dto: RotateKeyDto = {}): Promise<PublicKeyView> {
+    const cityId = await this.keyCityOf(actor, dto.cityId ?? undefined);
+    const key = await this.signer.rotate(cityId);
     this.log.log(`signing key rotated by ${actor.username}: new key ${key.kid}`);
     return key;
   }
 
+  /** Revokes a retired key: a city administrator only their own city's (others are 404). */
   async revokeKey(actor: Actor, kid: string): Promise<PublicKeyView> {
     if (!/^[0-9a-f]{8}$/.test(kid))
       throw new DomainError(
@@ -120,9 +134,24 @@ export class RedemptionService {
         { fields: [{ field: 'kid', problems: ['must be 8 lowercase hex characters'] }] },
         'kid: must be 8 lowercase hex characters',
       );
-    const key = await this.signer.revoke(kid);
+    const key = await this.signer.revoke(
+      kid,
+      actor.regionPath === null ? null : cityIdOfPath(actor.regionPath),
+    );
     this.log.warn(`signing key ${kid} revoked by ${actor.username}`);
     return key;
+  }
+
+  private async keyCityOf(actor: Actor, cityId?: string): Promise<string> {
+    if (actor.regionPath !== null) {
+      const own = cityIdOfPath(actor.regionPath);
+      if (cityId !== undefined && cityId !== own) throw notFound('city', cityId);
+      return own;
+    }
+    if (cityId === undefined) return PLATFORM_CHAIN;
+    const city = await this.regions.get(cityId);
+    if (!city || city.kind !== 'city') throw notFound('city', cityId);
+    return city.id;
   }
 
   /**
@@ -153,4 +182,14 @@ export class RedemptionService {
       [newId(), l.actorId, l.organizationId, l.deviceId, l.outcome, l.orderId],
     );
   }
+}
+
+/** Staff never redeem their own vouchers: someone else serves them at the counter. */
+export function assertNotOwnVoucher(actor: Actor, order: Pick<OrderEntity, 'id' | 'residentId'>): void {
+  if (order.residentId === actor.id)
+    throw new DomainError(
+      'SELF_SERVICE_FORBIDDEN',
+      { orderId: order.id },
+      'you may not redeem your own voucher; ask a colleague to serve you',
+    );
 }

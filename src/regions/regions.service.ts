@@ -131,7 +131,9 @@ export class RegionsService {
     return (await this.orgs.findOneBy({ id: org.id }))!;
   }
 
+  /** Organisations in the caller's scope; a `regionId` outside it is 404 (not an empty list). */
   async listOrganizations(actor: Actor, regionId?: string): Promise<OrganizationEntity[]> {
+    if (regionId) await this.getInScope(actor, regionId);
     const qb = this.orgs
       .createQueryBuilder('o')
       .innerJoin(RegionEntity, 'r', 'r.id = o.region_id')

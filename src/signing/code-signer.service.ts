@@ -1,19 +1,17 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
-  createCipheriv,
-  createDecipheriv,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
   KeyObject,
   randomBytes,
-  scryptSync,
   sign,
   verify,
 } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DomainError } from '../common/domain-error';
+import { DomainError, notFound } from '../common/domain-error';
+import { SecretBox } from '../common/secret-box';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { isDuplicateKey } from '../database/transaction.service';
 import { CodeClaims, encodeHeader, parseCode, toText } from './code-format';
@@ -21,6 +19,7 @@ import { SigningKeyStatus } from './entities/signing-key.entity';
 
 interface KeyRow {
   kid: string;
+  city_id: string;
   public_key: string;
   private_key_enc: string;
   status: SigningKeyStatus;
@@ -31,15 +30,15 @@ interface KeyRow {
 
 interface LoadedKey {
   kid: string;
+  cityId: string;
   publicKey: KeyObject;
-  publicKeyRaw: string;
   status: SigningKeyStatus;
-  createdAt: Date;
-  retiredAt: Date | null;
 }
 
 export interface PublicKeyView {
   kid: string;
+  /** The city whose codes the key signs; null for the platform's chain (codes from before per-city keys). */
+  cityId: string | null;
   /** Raw Ed25519 public key, base64. */
   publicKey: string;
   algorithm: 'Ed25519';
@@ -48,63 +47,85 @@ export interface PublicKeyView {
   retiredAt: Date | null;
 }
 
+/** The platform's chain: it signed every code before keys were per city, and codes of no city. */
+export const PLATFORM_CHAIN = '';
+
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32 bytes follow. */
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
+/** Cached city lookups at most (organisations and residents never change city). */
+const MAX_CACHED_CITIES = 100_000;
+
+/** The city id of a region path `/cityId/.../`. */
+export const cityIdOfPath = (path: string | null | undefined): string =>
+  path?.split('/').find(Boolean) ?? PLATFORM_CHAIN;
+
+const toView = (r: KeyRow): PublicKeyView => ({
+  kid: r.kid,
+  cityId: r.city_id || null,
+  publicKey: r.public_key,
+  algorithm: 'Ed25519',
+  status: r.status,
+  createdAt: r.created_at,
+  retiredAt: r.retired_at,
+});
+
 /**
  * Signs and verifies the codes that are scanned (vouchers, resident passes) with Ed25519 keys that
- * rotate. The active key signs; retired keys still verify until their codes expire; revoked keys
- * verify nothing. Private keys are stored encrypted (AES-256-GCM, key derived from
- * KEY_ENCRYPTION_SECRET with scrypt) and a key is generated on first start if none exists.
+ * rotate, **one chain per city**: a voucher is signed with the key of its provider's city, a pass
+ * with the key of its resident's city, and a code only verifies with a key of its own city (or of
+ * the platform's chain, which signed everything before keys were per city). So a city administrator
+ * rotates and revokes their own city's keys without touching any other city's codes, and a leaked
+ * key of one city forges nothing elsewhere. The active key of a city signs; retired keys still
+ * verify until their codes expire; revoked keys verify nothing. A city's first key is made when it
+ * is first needed. Private keys are stored encrypted (AES-256-GCM, key derived from
+ * KEY_ENCRYPTION_SECRET with scrypt).
  */
 @Injectable()
-export class CodeSigner implements OnApplicationBootstrap {
+export class CodeSigner {
   private readonly log = new Logger('CodeSigner');
   private readonly keys = new Map<string, LoadedKey>();
-  private active?: { kid: string; privateKey: KeyObject; loadedAt: number };
-  private readonly encryptionKey: Buffer;
+  private readonly active = new Map<string, { kid: string; privateKey: KeyObject; loadedAt: number }>();
+  private readonly cities = new Map<string, string>();
+  private readonly box: SecretBox;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.encryptionKey = scryptSync(config.keyEncryptionSecret, 'jifen-signing-keys', 32);
+    this.box = new SecretBox(config.keyEncryptionSecret, 'jifen-signing-keys');
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.ensureActiveKey();
-  }
-
-  /** Creates the first key if there is no active one (safe when several processes start at once). */
-  async ensureActiveKey(): Promise<string> {
-    const rows: Array<{ kid: string }> = await this.db.query(
-      'SELECT kid FROM signing_keys WHERE active_marker = 1',
-    );
-    if (rows[0]) return rows[0].kid;
-    try {
-      const kid = await this.insertKey();
-      this.log.log(`generated signing key ${kid}`);
-      return kid;
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const again: Array<{ kid: string }> = await this.db.query(
-        'SELECT kid FROM signing_keys WHERE active_marker = 1',
+  /** Creates the city's first key if it has no active one (safe when several processes race). */
+  async ensureActiveKey(cityId: string = PLATFORM_CHAIN): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      const rows: Array<{ kid: string }> = await this.db.query(
+        'SELECT kid FROM signing_keys WHERE city_id = ? AND active_marker = 1',
+        [cityId],
       );
-      return again[0].kid;
+      if (rows[0]) return rows[0].kid;
+      try {
+        const kid = await this.insertKey(cityId);
+        this.log.log(`generated signing key ${kid}${cityId ? ` for city ${cityId}` : ''}`);
+        return kid;
+      } catch (err) {
+        // Another process made the city's key first (or, once in four billion, the kid was taken).
+        if (!isDuplicateKey(err) || attempt >= 2) throw err;
+      }
     }
   }
 
-  /** Signs claims with the active key. */
+  /** Signs claims with the active key of the code's city. */
   async sign(c: Omit<CodeClaims, 'kid'>): Promise<{ code: string; kid: string }> {
-    const active = await this.activeKey();
+    const active = await this.activeKey(await this.cityOf(c));
     const header = encodeHeader({ ...c, kid: active.kid });
     return { code: toText(header, sign(null, header, active.privateKey)), kid: active.kid };
   }
 
   /**
    * Checks the signature and key; returns the claims (expiry is the caller's to judge, since a
-   * voucher and a pass answer it differently). Anything forged, altered, truncated, or signed with
-   * an unknown or revoked key is INVALID_CODE.
+   * voucher and a pass answer it differently). Anything forged, altered, truncated, signed with an
+   * unknown or revoked key, or with another city's key is INVALID_CODE.
    */
   async verify(code: unknown): Promise<CodeClaims> {
     const parsed = parseCode(code);
@@ -112,6 +133,8 @@ export class CodeSigner implements OnApplicationBootstrap {
     const key = await this.key(parsed.claims.kid);
     if (!key || key.status === 'revoked') throw invalid('unknown or revoked key');
     if (!verify(null, parsed.header, key.publicKey, parsed.signature)) throw invalid('bad signature');
+    if (key.cityId !== PLATFORM_CHAIN && key.cityId !== (await this.cityOf(parsed.claims)))
+      throw invalid('signed with the key of another city');
     // Revocation takes effect at once in every process: the status is read fresh for each check.
     const rows: Array<{ status: SigningKeyStatus }> = await this.db.query(
       'SELECT status FROM signing_keys WHERE kid = ?',
@@ -129,51 +152,57 @@ export class CodeSigner implements OnApplicationBootstrap {
     return verify(null, parsed.header, rawToPublicKey(k.publicKey), parsed.signature) ? parsed.claims : null;
   }
 
-  /** Public keys that still verify (active and retired). */
-  async publicKeys(): Promise<PublicKeyView[]> {
+  /**
+   * Public keys that still verify (active and retired) for a city's codes: the city's own and the
+   * platform chain's. The city's first key is made here if it has none yet, so that a scanner that
+   * takes its keys before the city's first code is signed can still check that code offline.
+   */
+  async publicKeys(cityId: string): Promise<PublicKeyView[]> {
+    if (cityId !== PLATFORM_CHAIN) await this.ensureActiveKey(cityId);
     const rows: KeyRow[] = await this.db.query(
-      `SELECT * FROM signing_keys WHERE status IN ('active', 'retired') ORDER BY created_at DESC`,
+      `SELECT * FROM signing_keys WHERE status IN ('active', 'retired') AND city_id IN (?, '')
+        ORDER BY created_at DESC, kid`,
+      [cityId],
     );
-    return rows.map((r) => ({
-      kid: r.kid,
-      publicKey: r.public_key,
-      algorithm: 'Ed25519',
-      status: r.status,
-      createdAt: r.created_at,
-      retiredAt: r.retired_at,
-    }));
+    return rows.map(toView);
   }
 
-  async listKeys(): Promise<PublicKeyView[]> {
-    const rows: KeyRow[] = await this.db.query('SELECT * FROM signing_keys ORDER BY created_at DESC');
-    return rows.map((r) => ({
-      kid: r.kid,
-      publicKey: r.public_key,
-      algorithm: 'Ed25519',
-      status: r.status,
-      createdAt: r.created_at,
-      retiredAt: r.retired_at,
-    }));
+  /** Every key (any status), of one city and the platform chain, or of all cities (`null`). */
+  async listKeys(cityId: string | null): Promise<PublicKeyView[]> {
+    const rows: KeyRow[] =
+      cityId === null
+        ? await this.db.query('SELECT * FROM signing_keys ORDER BY created_at DESC, kid')
+        : await this.db.query(
+            `SELECT * FROM signing_keys WHERE city_id IN (?, '') ORDER BY created_at DESC, kid`,
+            [cityId],
+          );
+    return rows.map(toView);
   }
 
-  /** New codes are signed with a new key; the old one is retired and keeps verifying. */
-  async rotate(): Promise<PublicKeyView> {
+  /** The city's new codes are signed with a new key; its old one is retired and keeps verifying. */
+  async rotate(cityId: string): Promise<PublicKeyView> {
     const kid = await this.db.transaction(async (em) => {
       await em.query(
-        `UPDATE signing_keys SET status = 'retired', active_marker = NULL, retired_at = CURRENT_TIMESTAMP(3) WHERE active_marker = 1`,
+        `UPDATE signing_keys SET status = 'retired', active_marker = NULL, retired_at = CURRENT_TIMESTAMP(3)
+          WHERE city_id = ? AND active_marker = 1`,
+        [cityId],
       );
-      return this.insertKey(em.query.bind(em));
+      return this.insertKey(cityId, em.query.bind(em));
     });
-    this.active = undefined;
-    this.keys.clear();
-    this.log.log(`rotated: new signing key ${kid}`);
-    return (await this.listKeys()).find((k) => k.kid === kid)!;
+    this.active.delete(cityId);
+    this.log.log(
+      `rotated${cityId ? ` the keys of city ${cityId}` : ' the platform chain'}: new signing key ${kid}`,
+    );
+    return (await this.listKeys(cityId)).find((k) => k.kid === kid)!;
   }
 
-  /** A retired key's codes stop verifying at once. The active key must be rotated out first. */
-  async revoke(kid: string): Promise<PublicKeyView> {
+  /**
+   * A retired key's codes stop verifying at once. The active key must be rotated out first. With a
+   * city, only that city's keys may be revoked (another city's key is not found); null: any key.
+   */
+  async revoke(kid: string, cityId: string | null): Promise<PublicKeyView> {
     const rows: KeyRow[] = await this.db.query('SELECT * FROM signing_keys WHERE kid = ?', [kid]);
-    if (!rows[0]) throw new DomainError('NOT_FOUND', { kid }, 'no such key');
+    if (!rows[0] || (cityId !== null && rows[0].city_id !== cityId)) throw notFound('key', kid);
     if (rows[0].status === 'active')
       throw new DomainError('INVALID_STATE', { kid }, 'rotate before revoking the active key');
     await this.db.query(
@@ -181,23 +210,53 @@ export class CodeSigner implements OnApplicationBootstrap {
       [kid],
     );
     this.keys.delete(kid);
-    return (await this.listKeys()).find((k) => k.kid === kid)!;
+    return toView((await this.db.query('SELECT * FROM signing_keys WHERE kid = ?', [kid]))[0]);
   }
 
-  private async activeKey(): Promise<{ kid: string; privateKey: KeyObject }> {
-    // Re-read every 10 s so that a rotation made by another process is picked up.
-    if (this.active && Date.now() - this.active.loadedAt < 10_000) return this.active;
-    let rows: KeyRow[] = await this.db.query('SELECT * FROM signing_keys WHERE active_marker = 1');
-    if (!rows[0]) {
-      await this.ensureActiveKey();
-      rows = await this.db.query('SELECT * FROM signing_keys WHERE active_marker = 1');
+  /**
+   * The city a code belongs to: a voucher's provider organisation's city, a pass's resident's city;
+   * the platform chain for a code that names neither.
+   */
+  private async cityOf(c: Pick<CodeClaims, 'type' | 'subject' | 'aux'>): Promise<string> {
+    const byOrg = c.type === 'voucher' && c.aux;
+    const cacheKey = byOrg ? `o:${c.aux}` : `u:${c.subject}`;
+    const hit = this.cities.get(cacheKey);
+    if (hit !== undefined) return hit;
+    const rows: Array<{ path: string }> = byOrg
+      ? await this.db.query(
+          'SELECT r.path FROM organizations o JOIN regions r ON r.id = o.region_id WHERE o.id = ?',
+          [c.aux],
+        )
+      : await this.db.query(
+          'SELECT r.path FROM users u JOIN regions r ON r.id = u.region_id WHERE u.id = ?',
+          [c.subject],
+        );
+    const city = cityIdOfPath(rows[0]?.path);
+    if (rows[0]) {
+      if (this.cities.size >= MAX_CACHED_CITIES) this.cities.clear();
+      this.cities.set(cacheKey, city);
     }
-    this.active = {
+    return city;
+  }
+
+  private async activeKey(cityId: string): Promise<{ kid: string; privateKey: KeyObject }> {
+    // Re-read every 10 s so that a rotation made by another process is picked up.
+    const cached = this.active.get(cityId);
+    if (cached && Date.now() - cached.loadedAt < 10_000) return cached;
+    const read = (): Promise<KeyRow[]> =>
+      this.db.query('SELECT * FROM signing_keys WHERE city_id = ? AND active_marker = 1', [cityId]);
+    let rows = await read();
+    if (!rows[0]) {
+      await this.ensureActiveKey(cityId);
+      rows = await read();
+    }
+    const loaded = {
       kid: rows[0].kid,
       privateKey: this.decryptPrivateKey(rows[0].private_key_enc),
       loadedAt: Date.now(),
     };
-    return this.active;
+    this.active.set(cityId, loaded);
+    return loaded;
   }
 
   private async key(kid: string): Promise<LoadedKey | undefined> {
@@ -207,11 +266,9 @@ export class CodeSigner implements OnApplicationBootstrap {
       if (!rows[0]) return undefined;
       k = {
         kid,
+        cityId: rows[0].city_id,
         publicKey: rawToPublicKey(rows[0].public_key),
-        publicKeyRaw: rows[0].public_key,
         status: rows[0].status,
-        createdAt: rows[0].created_at,
-        retiredAt: rows[0].retired_at,
       };
       this.keys.set(kid, k);
     }
@@ -219,6 +276,7 @@ export class CodeSigner implements OnApplicationBootstrap {
   }
 
   private async insertKey(
+    cityId: string,
     query: (sql: string, params?: unknown[]) => Promise<unknown> = (s, p) => this.db.query(s, p),
   ): Promise<string> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
@@ -228,27 +286,16 @@ export class CodeSigner implements OnApplicationBootstrap {
       .subarray(ED25519_SPKI_PREFIX.length)
       .toString('base64');
     await query(
-      `INSERT INTO signing_keys (kid, public_key, private_key_enc, status, active_marker, created_at) VALUES (?, ?, ?, 'active', 1, CURRENT_TIMESTAMP(3))`,
-      [kid, raw, this.encryptPrivateKey(privateKey)],
+      `INSERT INTO signing_keys (kid, city_id, public_key, private_key_enc, status, active_marker, created_at)
+       VALUES (?, ?, ?, ?, 'active', 1, CURRENT_TIMESTAMP(3))`,
+      [kid, cityId, raw, this.box.seal(privateKey.export({ format: 'der', type: 'pkcs8' }))],
     );
     return kid;
   }
 
-  private encryptPrivateKey(key: KeyObject): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
-    const der = key.export({ format: 'der', type: 'pkcs8' });
-    const ct = Buffer.concat([cipher.update(der), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), ct]).toString('base64');
-  }
-
   private decryptPrivateKey(enc: string): KeyObject {
-    const b = Buffer.from(enc, 'base64');
-    const decipher = createDecipheriv('aes-256-gcm', this.encryptionKey, b.subarray(0, 12));
-    decipher.setAuthTag(b.subarray(12, 28));
     try {
-      const der = Buffer.concat([decipher.update(b.subarray(28)), decipher.final()]);
-      return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+      return createPrivateKey({ key: this.box.open(enc), format: 'der', type: 'pkcs8' });
     } catch (err) {
       throw new Error(
         'cannot decrypt the signing key: is KEY_ENCRYPTION_SECRET the one it was stored with?',

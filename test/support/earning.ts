@@ -91,9 +91,12 @@ export class Earning {
     return this.as(staff).post('/awards', { residentId, ruleId, ...(note ? { note } : {}) }, key);
   }
 
-  /** POST /awards; fails the test on anything but 201. */
+  /**
+   * POST /awards with an Idempotency-Key of its own (one per confirmation, as the web app sends),
+   * so that two calls are two awards; fails the test on anything but 201.
+   */
   async award(staff: User, resident: User | string, ruleId: string): Promise<any> {
-    const res = await this.awardReq(staff, resident, ruleId);
+    const res = await this.awardReq(staff, resident, ruleId, `test-award-${randomUUID()}`);
     if (res.status !== 201) throw new Error(`award: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   }

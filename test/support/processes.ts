@@ -7,6 +7,9 @@ import { waitFor } from './harness';
 
 const ROOT = join(__dirname, '..', '..');
 
+/** `node -r SWC_PRELOAD file.ts` runs a TypeScript entry point without a build (swc, as jest does). */
+export const SWC_PRELOAD = join(__dirname, 'register-swc.js');
+
 /** A real app process (`src/main.ts` through swc), for shutdown, kill and multi-process tests. */
 export class AppProcess {
   readonly child: ChildProcess;
@@ -18,7 +21,7 @@ export class AppProcess {
     readonly env: Record<string, string>,
     readonly port?: number,
   ) {
-    this.child = spawn(process.execPath, ['-r', './test/support/register-swc.js', 'src/main.ts'], {
+    this.child = spawn(process.execPath, ['-r', SWC_PRELOAD, 'src/main.ts'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',

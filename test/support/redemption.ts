@@ -150,12 +150,13 @@ export class Counter {
       .set('Authorization', `Bearer ${user.token}`);
   }
 
-  async rotate(token: string) {
+  /** POST /redemptions/keys/rotate; `cityId` names the city (the platform administrator must). */
+  async rotate(token: string, cityId?: string) {
     return this.t
       .http()
       .post('/api/v1/redemptions/keys/rotate')
       .set('Authorization', `Bearer ${token}`)
-      .send();
+      .send(cityId ? { cityId } : {});
   }
 
   async revoke(token: string, kid: string) {

@@ -13,6 +13,16 @@ export class LoginDto {
   @IsString()
   @Length(1, 200)
   password: string;
+
+  @ApiPropertyOptional({
+    description:
+      'the deviceToken an earlier login on this device answered for this username: failed logins from a known device have a count of their own, so other people’s wrong guesses never lock it out',
+    maxLength: 128,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  deviceToken?: string;
 }
 
 export const USERNAME_RE = /^[A-Za-z0-9_.@-]{3,64}$/;
@@ -82,5 +92,7 @@ export interface UserView {
   householdNo: string | null;
   birthDate: string | null;
   active: boolean;
+  status: 'active' | 'disabled' | 'deleted';
+  deletedAt: Date | null;
   createdAt: Date;
 }

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Role } from '../../common/actor';
-import { CreatedAt, IdColumn, UpdatedAt } from '../../database/columns';
+import { CreatedAt, DateTime3, IdColumn, UpdatedAt } from '../../database/columns';
 
 @Entity('users')
 @Index('idx_users_region', ['regionId'])
@@ -38,8 +38,26 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 32, nullable: true })
   phone: string | null;
 
+  /** False while disabled, and for good once deleted. */
   @Column({ type: 'boolean', default: true })
   active: boolean;
+
+  /**
+   * Carried by every access token (`ver`): a token of an older version is refused. Bumped by a
+   * password change, a change of roles or organisation, disabling and deleting.
+   */
+  @Column({ name: 'token_version', type: 'int', default: 0 })
+  tokenVersion: number;
+
+  /** Soft deletion: the row stays (the ledger, awards and audit lines name it), the login is gone. */
+  @DateTime3('deleted_at', { nullable: true })
+  deletedAt: Date | null;
+
+  @DateTime3('status_changed_at', { nullable: true })
+  statusChangedAt: Date | null;
+
+  @IdColumn('status_changed_by', { nullable: true })
+  statusChangedBy: string | null;
 
   @CreatedAt()
   createdAt: Date;

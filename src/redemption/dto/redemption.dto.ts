@@ -281,3 +281,15 @@ export interface SettlementView {
   days: SettlementLine[];
   listings: Array<Omit<SettlementLine, 'day'>>;
 }
+
+/** `POST /redemptions/keys/rotate`: which city's key chain (city administrators: their own). */
+export class RotateKeyDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'the city whose key rotates: a city administrator may leave it out (their city) or name their own; the platform administrator names any city, or none for the platform chain',
+  })
+  @IsOptional()
+  @IsUUID()
+  cityId?: string | null;
+}

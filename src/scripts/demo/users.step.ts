@@ -26,20 +26,23 @@ async function seedUsers(ctx: DemoContext, users: readonly DemoUser[]): Promise<
     const hash = keepHash ? null : await passwords.hash(DEMO_PASSWORD);
     if (existing[0] && hash) rehashed++;
     await ctx.tx.run(async (em) => {
-      tally.add(
-        await upsertRow(em, 'users', {
-          id,
-          username: u.username,
-          ...(hash ? { password_hash: hash } : {}),
-          display_name: u.displayName,
-          roles: u.roles.join(','),
-          region_id: DEMO.regions[u.region],
-          organization_id: u.organization ? DEMO.organizations[u.organization] : null,
-          household_no: u.householdNo ?? null,
-          birth_date: u.birthDate ?? null,
-          active: 1,
-        }),
-      );
+      const outcome = await upsertRow(em, 'users', {
+        id,
+        username: u.username,
+        ...(hash ? { password_hash: hash } : {}),
+        display_name: u.displayName,
+        roles: u.roles.join(','),
+        region_id: DEMO.regions[u.region],
+        organization_id: u.organization ? DEMO.organizations[u.organization] : null,
+        household_no: u.householdNo ?? null,
+        birth_date: u.birthDate ?? null,
+        active: 1,
+        deleted_at: null,
+      });
+      // A user put back (password, roles, status) starts over: sessions from before end.
+      if (outcome === 'updated')
+        await em.query('UPDATE users SET token_version = token_version + 1 WHERE id = ?', [id]);
+      tally.add(outcome);
     });
   }
   return `${tally}${rehashed ? ` (${rehashed} password(s) reset to the demo password)` : ''}`;

@@ -5,7 +5,7 @@ export type SigningKeyStatus = 'active' | 'retired' | 'revoked';
 
 /** Ed25519 keys for vouchers and passes; the private key is encrypted with KEY_ENCRYPTION_SECRET. */
 @Entity('signing_keys')
-@Index('uq_signing_keys_active', ['activeMarker'], { unique: true })
+@Index('uq_signing_keys_active', ['cityId', 'activeMarker'], { unique: true })
 export class SigningKeyEntity {
   @PrimaryColumn({ type: 'char', length: 8 })
   kid: string;
@@ -21,7 +21,11 @@ export class SigningKeyEntity {
   @Column({ type: 'varchar', length: 10 })
   status: SigningKeyStatus;
 
-  /** 1 on the one active key, NULL otherwise (UNIQUE: at most one active key). */
+  /** The city whose codes the key signs; '' for the platform's chain (codes of no city, older codes). */
+  @Column({ name: 'city_id', type: 'char', length: 36, default: '' })
+  cityId: string;
+
+  /** 1 on the active key of its city, NULL otherwise (UNIQUE with city_id: one active key per city). */
   @Column({ name: 'active_marker', type: 'tinyint', nullable: true })
   activeMarker: number | null;
 

@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Actor, Role } from '../common/actor';
+import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { scopePathOf } from './scope-path';
+
+/** What a request needs to know about the user its token names. */
+export interface UserState {
+  actor: Actor;
+  tokenVersion: number;
+  /** Not disabled and not deleted. */
+  active: boolean;
+}
+
+interface Row {
+  id: string;
+  username: string;
+  display_name: string;
+  roles: string;
+  region_id: string | null;
+  organization_id: string | null;
+  active: number | boolean;
+  deleted_at: Date | null;
+  token_version: number | string;
+  region_path: string | null;
+  org_region_path: string | null;
+}
+
+/** Entries kept at most; past it the map is emptied (a busy process simply reads users again). */
+const MAX_ENTRIES = 50_000;
+
+/**
+ * Whether a token still belongs to an active user, and who that user is now. Every authenticated
+ * request asks; the answer is read from the users row (with the region paths of the user and their
+ * organisation) and kept for AUTH_CACHE_SECONDS, so a busy user costs one small query per few
+ * seconds. A change made through UsersService calls {@link forget}, which takes effect at once in
+ * this process; other processes see it when their entry expires.
+ */
+@Injectable()
+export class UserStateService {
+  private readonly cache = new Map<string, { until: number; state: Promise<UserState | null> }>();
+  private readonly ttlMs: number;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.ttlMs = config.authCacheSeconds * 1000;
+  }
+
+  /**
+   * The actor for a token of `userId` at `tokenVersion`, or null when the user is gone, disabled,
+   * or changed since the token was issued (password, roles, organisation, status).
+   */
+  async actorFor(userId: unknown, tokenVersion: unknown): Promise<Actor | null> {
+    if (typeof userId !== 'string' || userId.length !== 36) return null;
+    const version = tokenVersion === undefined ? 0 : tokenVersion;
+    const state = await this.get(userId);
+    if (!state || !state.active || state.tokenVersion !== version) return null;
+    return state.actor;
+  }
+
+  /** The user's state, from the cache while it is fresh. */
+  get(userId: string): Promise<UserState | null> {
+    const now = Date.now();
+    const hit = this.cache.get(userId);
+    if (hit && hit.until > now) return hit.state;
+    const state = this.read(userId);
+    if (this.ttlMs > 0) {
+      if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+      this.cache.set(userId, { until: now + this.ttlMs, state });
+      // A failed read (the database is down) is not remembered.
+      state.catch(() => {
+        if (this.cache.get(userId)?.state === state) this.cache.delete(userId);
+      });
+    }
+    return state;
+  }
+
+  /** Drops what this process knows about the user: the next request reads the row again. */
+  forget(userId: string): void {
+    this.cache.delete(userId);
+  }
+
+  private async read(userId: string): Promise<UserState | null> {
+    const rows: Row[] = await this.db.query(
+      `SELECT u.id, u.username, u.display_name, u.roles, u.region_id, u.organization_id, u.active,
+              u.deleted_at, u.token_version, r.path AS region_path, orr.path AS org_region_path
+         FROM users u
+         LEFT JOIN regions r ON r.id = u.region_id
+         LEFT JOIN organizations o ON o.id = u.organization_id
+         LEFT JOIN regions orr ON orr.id = o.region_id
+        WHERE u.id = ?`,
+      [userId],
+    );
+    const u = rows[0];
+    if (!u) return null;
+    const roles = (u.roles ? u.roles.split(',') : []) as Role[];
+    return {
+      tokenVersion: Number(u.token_version),
+      active: !!Number(u.active) && !u.deleted_at,
+      actor: {
+        id: u.id,
+        username: u.username,
+        displayName: u.display_name,
+        roles,
+        regionId: u.region_id,
+        regionPath: scopePathOf(roles, u.region_path, u.org_region_path),
+        organizationId: u.organization_id,
+      },
+    };
+  }
+}
