@@ -56,8 +56,18 @@ export class UserStateService {
   async actorFor(userId: unknown, tokenVersion: unknown): Promise<Actor | null> {
     if (typeof userId !== 'string' || userId.length !== 36) return null;
     const version = tokenVersion === undefined ? 0 : tokenVersion;
-    const state = await this.get(userId);
-    if (!state || !state.active || state.tokenVersion !== version) return null;
+    const ok = (st: UserState | null): st is UserState =>
+      !!st && st.active && st.tokenVersion === version;
+    const fresh = this.cache.get(userId);
+    let state = await this.get(userId);
+    // Only answers that let a request through are served from the cache: a refusal from a
+    // remembered entry is checked against the row again (the user may have been enabled, or logged
+    // in anew, through another process), so a fresh token never waits for the entry to expire.
+    if (!ok(state) && fresh && fresh.until > Date.now()) {
+      this.forget(userId);
+      state = await this.get(userId);
+    }
+    if (!ok(state)) return null;
     return state.actor;
   }
 

@@ -53,7 +53,7 @@ export class UpdateUserDto {
   @Length(1, 64)
   householdNo?: string | null;
 
-  @ApiPropertyOptional({ nullable: true, example: '1950-03-02', format: 'date' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '1950-03-02', format: 'date' })
   @IsOptional()
   @IsPastCalendarDate()
   birthDate?: string | null;
