@@ -10,6 +10,8 @@ import { IdentityController } from './identity.controller';
 import { JwtStrategy } from './jwt.strategy';
 import { PasswordService } from './password.service';
 import { ResidentImportService } from './resident-import.service';
+import { ResidentSearchService } from './resident-search.service';
+import { ResidentsController } from './residents.controller';
 import { UsersService } from './users.service';
 
 @Global()
@@ -25,8 +27,15 @@ import { UsersService } from './users.service';
       }),
     }),
   ],
-  controllers: [IdentityController],
-  providers: [AuthService, UsersService, PasswordService, JwtStrategy, ResidentImportService],
+  controllers: [IdentityController, ResidentsController],
+  providers: [
+    AuthService,
+    UsersService,
+    PasswordService,
+    JwtStrategy,
+    ResidentImportService,
+    ResidentSearchService,
+  ],
   exports: [AuthService, UsersService, PasswordService],
 })
 export class IdentityModule implements OnApplicationBootstrap {

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { ApiIdempotencyKey, CurrentActor, IdempotencyKey, IdParam, Roles } from '../common/decorators';
+import { OrderabilityQuery, OrderabilityView } from './dto/orderability.dto';
 import { CancelOrderDto, OrdersQuery, PlaceOrderDto } from './dto/orders.dto';
+import { OrderabilityService } from './orderability.service';
 import { OrdersService } from './orders.service';
 import { VouchersService } from './vouchers.service';
 
@@ -13,7 +15,16 @@ export class OrdersController {
   constructor(
     private readonly orders: OrdersService,
     private readonly vouchers: VouchersService,
+    private readonly orderability: OrderabilityService,
   ) {}
+
+  @Get('me/orderability')
+  @Roles('resident')
+  @ApiOperation({ summary: 'Whether the caller could order each listing now, and every reason why not' })
+  @ApiOkResponse({ type: OrderabilityView })
+  orderable(@CurrentActor() actor: Actor, @Query() q: OrderabilityQuery): Promise<OrderabilityView> {
+    return this.orderability.forResident(actor, q);
+  }
 
   @Post('orders')
   @Roles('resident')

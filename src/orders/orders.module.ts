@@ -6,6 +6,7 @@ import { OrderLimitCounterEntity } from './entities/order-limit-counter.entity';
 import { OrderEntity } from './entities/order.entity';
 import { VoucherEntity } from './entities/voucher.entity';
 import { OrderFulfilmentProcessor } from './order-fulfilment.processor';
+import { OrderabilityService } from './orderability.service';
 import { OrderSweeper } from './order-sweeper.service';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
@@ -18,7 +19,7 @@ import { VouchersService } from './vouchers.service';
     EarningModule,
   ],
   controllers: [OrdersController],
-  providers: [OrdersService, VouchersService, OrderFulfilmentProcessor, OrderSweeper],
+  providers: [OrdersService, VouchersService, OrderabilityService, OrderFulfilmentProcessor, OrderSweeper],
   exports: [OrdersService, VouchersService],
 })
 export class OrdersModule {}

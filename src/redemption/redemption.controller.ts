@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { ApiIdempotencyKey, CurrentActor, IdempotencyKey, Roles } from '../common/decorators';
 import { RedeemDto, RedemptionsQuery, SettlementQuery, VerifyQuery } from './dto/redemption.dto';
+import { ScanHistoryQuery, ScanHistoryView } from './dto/scan-history.dto';
 import { RedemptionReportsService } from './redemption-reports.service';
 import { RedemptionService } from './redemption.service';
+import { ScanHistoryService } from './scan-history.service';
 import { SCANNER_ROLES } from './scanner-access.service';
 
 @ApiTags('redemption')
@@ -14,7 +16,18 @@ export class RedemptionController {
   constructor(
     private readonly redemptions: RedemptionService,
     private readonly reports: RedemptionReportsService,
+    private readonly history: ScanHistoryService,
   ) {}
+
+  @Get('scans')
+  @Roles(...SCANNER_ROLES)
+  @ApiOperation({
+    summary: 'A counter’s scans of one local day (default today), online and offline, newest first',
+  })
+  @ApiOkResponse({ type: ScanHistoryView })
+  scans(@CurrentActor() actor: Actor, @Query() q: ScanHistoryQuery): Promise<ScanHistoryView> {
+    return this.history.day(actor, q);
+  }
 
   @Get('verify')
   @Roles(...SCANNER_ROLES)
