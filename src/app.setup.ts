@@ -6,21 +6,42 @@ import helmet from 'helmet';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/configuration';
+import { serveWebApp } from './web-app';
 
 export const API_PREFIX = 'api/v1';
+
+/**
+ * The Content-Security-Policy of every answer: the web app and Swagger UI load only their own files
+ * (no inline or remote scripts), draw images from data: and blob: URLs (QR codes, downloads), run
+ * workers and the service worker from this origin, and talk only to this origin. No
+ * `upgrade-insecure-requests`: it blanks pages served over plain HTTP to any host but localhost (a
+ * TLS proxy in front sets its own policy).
+ */
+export const CSP_DIRECTIVES = {
+  'default-src': ["'self'"],
+  'base-uri': ["'self'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  // Vant and Element Plus position popups with style attributes.
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'font-src': ["'self'", 'data:'],
+  'connect-src': ["'self'"],
+  'media-src': ["'self'", 'blob:', 'mediastream:'],
+  'worker-src': ["'self'", 'blob:'],
+  'manifest-src': ["'self'"],
+  'object-src': ["'none'"],
+  'frame-ancestors': ["'self'"],
+  'form-action': ["'self'"],
+};
 
 /** Everything that makes the HTTP app what it is; shared by main.ts and the end-to-end tests. */
 export function configureApp(app: INestApplication, config: AppConfig): void {
   const ex = app as NestExpressApplication;
   ex.set('trust proxy', 'loopback, linklocal, uniquelocal');
   ex.disable('x-powered-by');
-  ex.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:', 'https:'] },
-      },
-    }),
-  );
+  ex.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES } }));
+  serveWebApp(ex, config);
   ex.use(express.json({ limit: config.bodyLimit }));
   ex.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));
   ex.use(express.urlencoded({ extended: false, limit: config.bodyLimit }));
