@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import compression from 'compression';
 import express, { NextFunction, Request, Response } from 'express';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -34,6 +35,11 @@ export function serveWebApp(app: NestExpressApplication, config: Pick<AppConfig,
     return null;
   }
   const index = join(root, 'index.html');
+  // The app's files go out compressed (the API's answers are left as they are).
+  const compress = compression();
+  app.use((req: Request, res: Response, next: NextFunction) =>
+    SERVER_PATHS.test(req.path) ? next() : compress(req, res, next),
+  );
   app.use(
     express.static(root, {
       index: false,

@@ -3,14 +3,30 @@ import vue from '@vitejs/plugin-vue';
 import { fileURLToPath, URL } from 'node:url';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 import Components from 'unplugin-vue-components/vite';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * Vant's icon font is inlined (woff2 as a data: URL) with a fallback on a public CDN: the fallback is
+ * dropped, so the app loads nothing from another origin (the CSP allows none) and works offline.
+ */
+function vantIconsInline(): Plugin {
+  return {
+    name: 'jifen:vant-icons-inline',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/vant[\\/](es|lib)[\\/]icon[\\/]index\.css/.test(id)) return null;
+      return code.replace(/,\s*url\((?:https?:)?\/\/at\.alicdn\.com[^)]*\)\s*format\("[a-z0-9]+"\)/g, '');
+    },
+  };
+}
 
 // The web app: one Vue application whose three parts (resident mall on Vant, counter on Vant,
 // console on Element Plus) are lazy route chunks, so the resident's first load carries neither the
 // console nor the counter. Components and their styles are imported on demand by the resolvers.
 export default defineConfig({
   plugins: [
+    vantIconsInline(),
     vue(),
     Components({
       dts: false,

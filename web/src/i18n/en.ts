@@ -20,7 +20,7 @@ const en: typeof zh = {
   },
   roles: { city_admin: 'City admin', street_officer: 'Street officer', community_admin: 'Community admin', community_staff: 'Community staff', grid_worker: 'Grid worker', merchant_staff: 'Merchant staff', hospital_staff: 'Hospital staff', canteen_staff: 'Canteen staff', resident: 'Resident' },
   nav: { home: 'Home', mall: 'Mall', orders: 'My orders', me: 'Me', scan: 'Scan', history: 'Today', console: 'Console', counter: 'Counter' },
-  wallet: { available: 'Available', held: 'Held', total: 'Total', recent: 'Recent points', all: 'All lines', heldHint: 'Points of orders not yet redeemed are held' },
+  wallet: { heldN: '{n} held', available: 'Available', held: 'Held', total: 'Total', recent: 'Recent points', all: 'All lines', heldHint: 'Points of orders not yet redeemed are held' },
   ledger: { award: 'Award', deduction: 'Deduction', base_grant: 'Base points', order_hold: 'Held for order', redeem: 'Redeemed', release: 'Returned', expiry: 'Expired', gift: 'Household gift', appeal: 'Appeal upheld' },
   home: { hello: 'Hello, {name}', community: '{name}', pass: 'Show my pass', declare: 'Declare points', rankings: 'Rankings', boards: 'Red/yellow board', notifications: 'Notifications', mall: 'Go shopping', credit: 'Credit level {level}', creditNone: 'No credit level yet', earnedThisYear: '{n} points earned this year' },
   kinds: { all: 'All', goods: 'Goods', service: 'Services', perk: 'Perks', honor: 'Honours' },

@@ -18,7 +18,7 @@ export default {
   },
   roles: { city_admin: '市级管理员', street_officer: '街道工作人员', community_admin: '社区管理员', community_staff: '社区工作人员', grid_worker: '网格员', merchant_staff: '商户店员', hospital_staff: '医院工作人员', canteen_staff: '食堂工作人员', resident: '居民' },
   nav: { home: '首页', mall: '积分商城', orders: '我的兑换', me: '我的', scan: '扫码核销', history: '今日记录', console: '管理后台', counter: '柜台核销' },
-  wallet: { available: '可用积分', held: '冻结中', total: '积分总额', recent: '最近积分明细', all: '全部明细', heldHint: '已下单未核销的积分暂时冻结' },
+  wallet: { heldN: '冻结 {n}', available: '可用积分', held: '冻结中', total: '积分总额', recent: '最近积分明细', all: '全部明细', heldHint: '已下单未核销的积分暂时冻结' },
   ledger: { award: '奖励加分', deduction: '扣分', base_grant: '基础积分', order_hold: '兑换冻结', redeem: '兑换核销', release: '退回积分', expiry: '积分过期', gift: '家庭赠送', appeal: '申诉退回' },
   home: { hello: '您好，{name}', community: '{name}', pass: '出示通行码', declare: '申报积分', rankings: '积分排行', boards: '红黄榜', notifications: '消息通知', mall: '去兑换', credit: '信用等级 {level}', creditNone: '暂无信用等级', earnedThisYear: '今年已获 {n} 积分' },
   kinds: { all: '全部', goods: '生活物品', service: '便民服务', perk: '优待权益', honor: '荣誉兑换' },
