@@ -113,10 +113,11 @@ describe('the resident on a phone, and the counter camera', () => {
     ]);
     expect(Number(keys[0].n)).toBeGreaterThanOrEqual(1);
 
-    const qr = page.getByTestId('voucher-qr');
+    const qr = page.locator('[data-testid=voucher-qr][data-drawn]');
     await qr.waitFor();
     const api2 = (await api.get(`/orders/${orderId}/voucher`)).body;
     expect(await qr.getAttribute('data-code')).toBe(api2.code);
+    await page.locator('.van-toast').waitFor({ state: 'hidden' });
     expect(decodePng(await page.screenshot())).toBe(api2.code);
     await page.getByTestId('voucher-expires').filter({ hasText: '请在' }).waitFor();
     await screenshot(page, 'resident-voucher');
@@ -190,7 +191,7 @@ describe('the resident on a phone, and the counter camera', () => {
 
   it('the resident pass: a large QR, refreshed before it expires', async () => {
     await page.goto(`${s.base}/m/pass`);
-    const qr = page.getByTestId('pass-qr');
+    const qr = page.locator('[data-testid=pass-qr][data-drawn]');
     await qr.waitFor();
     const first = await qr.getAttribute('data-code');
     const expiresAt = Date.parse((await qr.getAttribute('data-expires-at'))!);

@@ -145,7 +145,7 @@ const en: typeof zh = {
     offlineExpired: 'The offline data has expired: go online to scan',
     noBundle: 'No offline data yet: open this page online first',
     allowanceUsed: 'Offline allowance used up ({n} scans): go online to scan',
-    sync: { uploading: 'Uploading offline scans…', done: 'Offline scans uploaded: {ok} redeemed', conflicts: '{n} conflicts (redeemed elsewhere or cancelled), recorded as disputes', conflict: 'Conflict', accepted: 'Redeemed', invalid: 'Invalid', duplicate: 'Duplicate' },
+    sync: { reasons: { already_redeemed: 'redeemed elsewhere', cancelled: 'cancelled', expired: 'expired', invalid_code: 'invalid code', wrong_organization: 'another counter’s voucher', unknown_order: 'unknown order', not_ready: 'not issued yet', not_a_voucher: 'not a voucher' }, order: 'order {id}', uploading: 'Uploading offline scans…', done: 'Offline scans uploaded: {ok} redeemed', conflicts: '{n} conflicts (redeemed elsewhere or cancelled), recorded as disputes', conflict: 'Conflict', accepted: 'Redeemed', invalid: 'Invalid', duplicate: 'Duplicate' },
     pass: {
       title: 'Resident pass',
       kind: 'Perk',

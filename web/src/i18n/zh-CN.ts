@@ -143,7 +143,7 @@ export default {
     offlineExpired: '离线数据已过期，请联网后再扫码',
     noBundle: '尚未下载离线数据，请先联网打开本页',
     allowanceUsed: '离线核销额度已用完（{n} 笔），请联网后再扫',
-    sync: { uploading: '正在上传离线记录…', done: '离线记录已上传：{ok} 笔核销成功', conflicts: '{n} 笔冲突（已在别处核销或已取消），已记录为争议', conflict: '冲突', accepted: '已核销', invalid: '无效', duplicate: '重复上传' },
+    sync: { reasons: { already_redeemed: '已在别处核销', cancelled: '已取消', expired: '已过期', invalid_code: '无效券码', wrong_organization: '非本店兑换券', unknown_order: '订单不存在', not_ready: '尚未生成', not_a_voucher: '不是兑换券' }, order: '订单 {id}', uploading: '正在上传离线记录…', done: '离线记录已上传：{ok} 笔核销成功', conflicts: '{n} 笔冲突（已在别处核销或已取消），已记录为争议', conflict: '冲突', accepted: '已核销', invalid: '无效', duplicate: '重复上传' },
     pass: {
       title: '居民通行码',
       kind: '优待项目',
