@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express from 'express';
+import express, { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AllExceptionsFilter } from './common/http-exception.filter';
 import { createValidationPipe } from './common/validation';
@@ -40,7 +40,19 @@ export function configureApp(app: INestApplication, config: AppConfig): void {
   const ex = app as NestExpressApplication;
   ex.set('trust proxy', 'loopback, linklocal, uniquelocal');
   ex.disable('x-powered-by');
-  ex.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES } }));
+  ex.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
+      // Browsers honour COOP only from trustworthy origins and complain about it elsewhere: it is sent
+      // over HTTPS (req.secure, behind a trusted proxy too) and to localhost.
+      crossOriginOpenerPolicy: false,
+    }),
+  );
+  ex.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.secure || req.hostname === 'localhost' || req.hostname === '127.0.0.1')
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    next();
+  });
   serveWebApp(ex, config);
   ex.use(express.json({ limit: config.bodyLimit }));
   ex.use(express.text({ type: ['text/csv', 'text/plain'], limit: '10mb' }));

@@ -1,6 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { waitFor } from '../support/harness';
-import { DESKTOP, EXPECTED_REFUSAL, launch, login, newContext, screenshot, watchConsole } from './support/browser';
+import {
+  DESKTOP,
+  EXPECTED_REFUSAL,
+  launch,
+  login,
+  newContext,
+  screenshot,
+  watchConsole,
+} from './support/browser';
 import { startWebServer, TAOHUAYUAN, WebServer } from './support/server';
 
 // The desk (1366×768): community staff keep the rule book, award points, review declarations, run
@@ -55,7 +63,10 @@ describe('the console', () => {
     await page.getByTestId('reject-reason').fill('日期与活动记录不符');
     await page.getByTestId('reject-confirm').click();
     await waitFor(rows, (n) => n === pending.length - 2, { what: 'two rows fewer' });
-    expect((await staff.get(`/declarations/${nextId}`)).body).toMatchObject({ status: 'rejected', rejectReason: '日期与活动记录不符' });
+    expect((await staff.get(`/declarations/${nextId}`)).body).toMatchObject({
+      status: 'rejected',
+      rejectReason: '日期与活动记录不符',
+    });
     await screenshot(page, 'console-declarations');
     watch.expectClean();
   });
@@ -89,9 +100,20 @@ describe('the console', () => {
     await page.keyboard.type('王建国');
     await page.locator('.el-select-dropdown__item').filter({ hasText: '王建国' }).click();
     await page.locator('.el-select[data-testid=award-rule]').click();
-    await page.locator('.el-tree-select__popper .el-tree-node__content').filter({ hasText: '基层治理' }).first().click();
-    await page.locator('.el-tree-select__popper .el-tree-node__content').filter({ hasText: '环境整治' }).first().click();
-    await page.locator('.el-tree-select__popper .el-tree-node__content').filter({ hasText: '认领树木/植树护绿' }).click();
+    await page
+      .locator('.el-tree-select__popper .el-tree-node__content')
+      .filter({ hasText: '基层治理' })
+      .first()
+      .click();
+    await page
+      .locator('.el-tree-select__popper .el-tree-node__content')
+      .filter({ hasText: '环境整治' })
+      .first()
+      .click();
+    await page
+      .locator('.el-tree-select__popper .el-tree-node__content')
+      .filter({ hasText: '认领树木/植树护绿' })
+      .click();
     await page.getByTestId('award-note').fill('参加春季植树');
     await page.getByTestId('award-submit').click();
     const box = page.locator('.el-message-box');
@@ -107,16 +129,24 @@ describe('the console', () => {
   it('community staff: restock a supermarket listing; record a donation (bad amount refused first) and an expense', async () => {
     const { page, watch } = await desk('demo.community_staff');
     await page.getByTestId('menu-listings').click();
-    const row = page.locator('.el-table__body tr').filter({ has: page.locator(`[data-listing-id="${RICE}"]`) }).first();
+    const row = page
+      .locator('.el-table__body tr')
+      .filter({ has: page.locator(`[data-listing-id="${RICE}"]`) })
+      .first();
     await row.waitFor();
     const stock = Number(await row.getByTestId('listing-stock').textContent());
     await row.getByTestId('listing-restock').click();
     await page.getByTestId('restock-qty').locator('input').fill('15');
     await page.getByTestId('restock-confirm').click();
-    await row.getByTestId('listing-stock').filter({ hasText: String(stock + 15) }).waitFor();
+    await row
+      .getByTestId('listing-stock')
+      .filter({ hasText: String(stock + 15) })
+      .waitFor();
 
     await page.getByTestId('menu-funds').click();
-    const balance = async () => (await (await s.as('demo.community_staff')).get(`/communities/${TAOHUAYUAN}/funds`)).body.fundBalanceFen;
+    const balance = async () =>
+      (await (await s.as('demo.community_staff')).get(`/communities/${TAOHUAYUAN}/funds`)).body
+        .fundBalanceFen;
     const start = await balance();
     await page.getByTestId('donation-donor').fill('爱心企业');
     await page.getByTestId('donation-amount').fill('-5');
@@ -143,23 +173,36 @@ describe('the console', () => {
     await page.getByTestId('menu-import').click();
     await page.getByTestId('import-submit').click();
     await page.getByText('请先选择文件').waitFor();
-    const bad = '姓名,户号,用户名,手机号,出生日期\n钱多多,THY-0701,qian.duoduo,13900000001,1990-13-01\n,THY-0702,wu.ming,13900000002,1991-01-01\n';
-    await page.getByTestId('import-file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    const bad =
+      '姓名,户号,用户名,手机号,出生日期\n钱多多,THY-0701,qian.duoduo,13900000001,1990-13-01\n,THY-0702,wu.ming,13900000002,1991-01-01\n';
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await page.getByTestId('import-submit').click();
     await page.getByTestId('import-errors').waitFor();
     expect(await page.getByTestId('import-error-row').count()).toBeGreaterThanOrEqual(2);
-    expect(Number((await s.t.sql(`SELECT COUNT(*) n FROM users WHERE username IN ('qian.duoduo', 'wu.ming')`))[0].n)).toBe(0);
+    expect(
+      Number(
+        (await s.t.sql(`SELECT COUNT(*) n FROM users WHERE username IN ('qian.duoduo', 'wu.ming')`))[0].n,
+      ),
+    ).toBe(0);
     const good = '姓名,户号,用户名,手机号,出生日期\n钱多多,THY-0701,qian.duoduo,13900000001,1990-12-01\n';
-    await page.getByTestId('import-file').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
     await page.getByTestId('import-submit').click();
     await page.getByTestId('import-done').getByText('已导入 1 位居民').waitFor();
-    expect(Number((await s.t.sql(`SELECT COUNT(*) n FROM users WHERE username = 'qian.duoduo'`))[0].n)).toBe(1);
+    expect(Number((await s.t.sql(`SELECT COUNT(*) n FROM users WHERE username = 'qian.duoduo'`))[0].n)).toBe(
+      1,
+    );
     watch.expectClean();
   });
 
   it('funding reports: a community admin sees no approve button; the street officer sees the charts and approves, the trail records it', async () => {
     const officer = await s.as('demo.street_officer');
-    const report = (await officer.get('/funding-reports')).body.items.find((r: any) => r.reviewStatus === 'submitted');
+    const report = (await officer.get('/funding-reports')).body.items.find(
+      (r: any) => r.reviewStatus === 'submitted',
+    );
     expect(report).toBeDefined();
 
     const admin = await desk('demo.community_admin');

@@ -1,7 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { waitFor } from '../support/harness';
 import { Counter, type Voucher } from '../support/redemption';
-import { EXPECTED_REFUSAL, launch, login, MOBILE, newContext, screenshot, watchConsole } from './support/browser';
+import {
+  EXPECTED_REFUSAL,
+  launch,
+  login,
+  MOBILE,
+  newContext,
+  screenshot,
+  watchConsole,
+} from './support/browser';
 import { startWebServer, TAOHUAYUAN, WebServer } from './support/server';
 
 // The counter without a network: the page itself loads from the service worker, scans are checked
@@ -46,7 +54,10 @@ describe('the counter offline', () => {
       await page.getByTestId('scan-code-input').fill(v.code);
       await page.getByTestId('scan-code-submit').click();
       await page.locator('[data-testid=scan-result][data-outcome=queued_offline]').waitFor();
-      await page.getByTestId('offline-queue-count').filter({ hasText: String(i + 1) }).waitFor();
+      await page
+        .getByTestId('offline-queue-count')
+        .filter({ hasText: String(i + 1) })
+        .waitFor();
       if (i < 2) await page.getByTestId('scan-next').click();
     }
     expect(await page.getByTestId('offline-queue-count').textContent()).toBe('3');
@@ -66,7 +77,9 @@ describe('the counter offline', () => {
 
     // Meanwhile another till, online, redeems the second voucher.
     const other = await s.as('demo.merchant_staff');
-    expect((await other.post('/redemptions', { code: vouchers[1].code, deviceId: 'till-2' })).status).toBe(200);
+    expect((await other.post('/redemptions', { code: vouchers[1].code, deviceId: 'till-2' })).status).toBe(
+      200,
+    );
 
     await ctx.setOffline(false);
     const summary = page.getByTestId('sync-summary');
@@ -79,7 +92,9 @@ describe('the counter offline', () => {
     await screenshot(page, 'counter-synced');
 
     const disputes = (await other.get('/redemptions/disputes', { status: 'open' })).body.items;
-    expect(disputes.filter((d: any) => vouchers.some((v) => v.orderId === d.orderId)).map((d: any) => d.orderId)).toEqual([vouchers[1].orderId]);
+    expect(
+      disputes.filter((d: any) => vouchers.some((v) => v.orderId === d.orderId)).map((d: any) => d.orderId),
+    ).toEqual([vouchers[1].orderId]);
     const captures = await s.t.sql(
       'SELECT order_id, COUNT(*) n FROM redemptions WHERE order_id IN (?) GROUP BY order_id ORDER BY order_id',
       [vouchers.map((v) => v.orderId)],
@@ -93,7 +108,11 @@ describe('the counter offline', () => {
 
     // Today's history lists the offline scans with the online ones.
     await page.getByTestId('nav-history').click();
-    await waitFor(() => page.getByTestId('history-row').count(), (n) => n >= 3, { what: 'history rows' });
+    await waitFor(
+      () => page.getByTestId('history-row').count(),
+      (n) => n >= 3,
+      { what: 'history rows' },
+    );
     watch.expectClean();
   });
 });

@@ -1,6 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { Shop } from '../support/orders';
-import { EXPECTED_REFUSAL, launch, login, MOBILE, newContext, screenshot, watchConsole } from './support/browser';
+import {
+  EXPECTED_REFUSAL,
+  launch,
+  login,
+  MOBILE,
+  newContext,
+  screenshot,
+  watchConsole,
+} from './support/browser';
 import { startWebServer, TAOHUAYUAN, WebServer } from './support/server';
 
 // Hospital and canteen staff at their counter scan a resident's pass: the outcome at once (eligible,
@@ -41,7 +49,10 @@ describe('passes at the hospital and the canteen', () => {
     await result.getByText('先诊疗后付费').waitFor();
     await result.getByText('AAA').waitFor();
 
-    const uses = async () => Number((await s.t.sql(`SELECT COUNT(*) n FROM entitlement_uses WHERE kind = 'treat_first_pay_later'`))[0].n);
+    const uses = async () =>
+      Number(
+        (await s.t.sql(`SELECT COUNT(*) n FROM entitlement_uses WHERE kind = 'treat_first_pay_later'`))[0].n,
+      );
     const before = await uses();
     await page.getByTestId('pass-record').click();
     await page.getByText('请输入金额').waitFor();

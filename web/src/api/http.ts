@@ -51,8 +51,21 @@ export function configureHttp(h: Partial<Hooks>): void {
   hooks = { ...hooks, ...h };
 }
 
+/**
+ * A random UUID (v4). `crypto.randomUUID` exists only in secure contexts (HTTPS, localhost); the app
+ * also runs over plain HTTP on a LAN host name, where `getRandomValues` still does.
+ */
+export function uuid(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 export function newIdempotencyKey(prefix = 'web'): string {
-  return `${prefix}-${crypto.randomUUID()}`;
+  return `${prefix}-${uuid()}`;
 }
 
 function url(path: string, query?: RequestOptions['query']): string {

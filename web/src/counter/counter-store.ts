@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import { ApiError, api, newIdempotencyKey } from '@/api/http';
+import { ApiError, api, newIdempotencyKey, uuid } from '@/api/http';
 import type { Me } from '@/api/types';
 import { i18n } from '@/i18n';
 import { useNet } from '@/stores/net';
@@ -46,7 +46,7 @@ const SYNC_RETRY_MS = 10_000;
 function deviceIdOf(): string {
   let id = localStorage.getItem(DEVICE_KEY);
   if (!id) {
-    id = `web-${crypto.randomUUID().slice(0, 13)}`;
+    id = `web-${uuid().slice(0, 13)}`;
     localStorage.setItem(DEVICE_KEY, id);
   }
   return id;
@@ -211,7 +211,7 @@ export const useCounter = defineStore('counter', () => {
     if (waiting.some((s) => s.orderId === parsed.subject)) return refuse('already_redeemed', t('counter.alreadyQueued'));
     if (waiting.length >= b.allowance.maxScans) return refuse('invalid', t('counter.allowanceUsed', { n: b.allowance.maxScans }));
     await enqueue({
-      scanId: `s-${crypto.randomUUID()}`,
+      scanId: `s-${uuid()}`,
       organizationId: b.organizationId,
       deviceId,
       code,
