@@ -143,7 +143,13 @@ describe('the resident on a phone, and the counter camera', () => {
       await till.getByTestId('nav-scan').waitFor();
       await till.getByTestId('camera-start').click();
       const result = till.getByTestId('scan-result');
-      await result.and(till.locator('[data-outcome=redeemed]')).waitFor({ timeout: 30_000 });
+      // The camera's answer, or the reason it could not start.
+      await till
+        .locator('[data-testid=scan-result], [data-testid=camera-problem]')
+        .first()
+        .waitFor({ timeout: 45_000 });
+      expect(await till.getByTestId('camera-problem').count()).toBe(0);
+      await result.and(till.locator('[data-outcome=redeemed]')).waitFor();
       await result.getByText('张*兰').waitFor();
       await result.getByText('文创抱枕 × 1').waitFor();
       await screenshot(till, 'counter-redeemed');

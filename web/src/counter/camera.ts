@@ -10,7 +10,8 @@ export async function startCamera(video: HTMLVideoElement, onCode: (text: string
   if (!window.isSecureContext) throw cameraError('insecure');
   if (!navigator.mediaDevices?.getUserMedia) throw cameraError('unavailable');
   const { BrowserQRCodeReader } = await import('@zxing/browser');
-  const reader = new BrowserQRCodeReader(undefined, { delayBetweenScanAttempts: 120, delayBetweenScanSuccess: 600 });
+  // A busy or slow device may take a while before the first frame plays.
+  const reader = new BrowserQRCodeReader(undefined, { delayBetweenScanAttempts: 120, delayBetweenScanSuccess: 600, tryPlayVideoTimeout: 20_000 });
   try {
     return await reader.decodeFromConstraints({ video: { facingMode: 'environment' }, audio: false }, video, (result) => {
       if (result) onCode(result.getText());
