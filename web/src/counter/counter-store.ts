@@ -81,7 +81,9 @@ export const useCounter = defineStore('counter', () => {
   const lastSync = ref<SyncSummary | null>(null);
   const ready = ref(false);
   const initError = ref('');
-  let started = false;
+  /** The user the counter was set up for: another login on this tab sets it up again. */
+  let startedFor: string | null = null;
+  let timers: Array<ReturnType<typeof setInterval>> = [];
 
   const online = computed(() => net.online);
   const kinds = computed(() => {
@@ -91,15 +93,21 @@ export const useCounter = defineStore('counter', () => {
   });
 
   async function init(): Promise<void> {
-    if (started) return;
-    started = true;
-    const cached = localStorage.getItem('jifen.counterOrg');
-    if (cached) org.value = JSON.parse(cached);
+    const me = session.user?.id ?? null;
+    if (startedFor === me) return;
+    startedFor = me;
+    timers.forEach(clearInterval);
+    timers = [];
+    ready.value = false;
+    bundle.value = null;
+    lastSync.value = null;
+    const cached = localStorage.getItem(`jifen.counterOrg.${me}`);
+    org.value = cached ? JSON.parse(cached) : null;
     try {
-      const me = await api.get<Me>('/me');
-      if (me.organization) {
-        org.value = me.organization;
-        localStorage.setItem('jifen.counterOrg', JSON.stringify(me.organization));
+      const profile = await api.get<Me>('/me');
+      if (profile.organization) {
+        org.value = profile.organization;
+        localStorage.setItem(`jifen.counterOrg.${me}`, JSON.stringify(profile.organization));
       }
     } catch (e) {
       if (!(e instanceof ApiError && e.network)) initError.value = errorText(e);
@@ -111,10 +119,12 @@ export const useCounter = defineStore('counter', () => {
     ready.value = true;
     await refreshBundle();
     void sync();
-    setInterval(() => void refreshBundle(), BUNDLE_REFRESH_MS);
-    setInterval(() => {
-      if (queueCount.value && net.online) void sync();
-    }, SYNC_RETRY_MS);
+    timers.push(
+      setInterval(() => void refreshBundle(), BUNDLE_REFRESH_MS),
+      setInterval(() => {
+        if (queueCount.value && net.online) void sync();
+      }, SYNC_RETRY_MS),
+    );
   }
 
   async function countQueue(): Promise<void> {

@@ -125,6 +125,7 @@ const en: typeof zh = {
       wrong_organization: 'Not our voucher',
       invalid: 'Invalid code',
       queued_offline: 'Queued offline',
+      conflict: 'Offline conflict',
       not_ready: 'Voucher not issued yet',
       eligible: 'Eligible',
       not_eligible: 'Not eligible',
@@ -161,7 +162,7 @@ const en: typeof zh = {
       outstanding: 'Outstanding',
       dueAt: 'Due',
     },
-    history: { title: 'Today’s scans', empty: 'No scans today', local: 'Offline on this device', count: '{n} today', points: '{n} pts' },
+    history: { scans: 'Scans', redeemedN: 'Redeemed', pointsTotal: 'Points', title: 'Today’s scans', empty: 'No scans today', local: 'Offline on this device', count: '{n} today', points: '{n} pts' },
   },
   entitlement: { treat_first_pay_later: 'Treat first, pay later', deposit_waiver: 'Deposit waiver', checkup_discount: 'Check-up discount', canteen_meal: 'Canteen meal' },
   reasons: {

@@ -124,6 +124,7 @@ export default {
       wrong_organization: '非本店兑换券',
       invalid: '无效券码',
       queued_offline: '已离线记录',
+      conflict: '离线冲突',
       not_ready: '兑换券尚未生成',
       eligible: '可享受优待',
       not_eligible: '不符合条件',
@@ -160,7 +161,7 @@ export default {
       outstanding: '待还金额',
       dueAt: '还款期限',
     },
-    history: { title: '今日扫码记录', empty: '今天还没有扫码记录', local: '本机离线', count: '今日 {n} 笔', points: '{n} 积分' },
+    history: { scans: '扫码笔数', redeemedN: '核销成功', pointsTotal: '核销积分', title: '今日扫码记录', empty: '今天还没有扫码记录', local: '本机离线', count: '今日 {n} 笔', points: '{n} 积分' },
   },
   entitlement: { treat_first_pay_later: '先诊疗后付费', deposit_waiver: '免交押金', checkup_discount: '体检优惠', canteen_meal: '老年食堂爱心餐' },
   reasons: {
