@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// (page.evaluate callbacks run in the browser)
 import type { Browser } from 'playwright-core';
 import { waitFor } from '../support/harness';
 import { Counter, type Voucher } from '../support/redemption';

@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+/// <reference lib="dom" />
+// (page.evaluate callbacks run in the browser)
 import type { Browser } from 'playwright-core';
-import { launch, MOBILE, newContext, RESULTS_DIR, watchConsole } from './support/browser';
+import { launch, MOBILE, newContext, watchConsole, writeResult } from './support/browser';
 import { startWebServer, WebServer } from './support/server';
 
 // How the app is served: the CSP lets the app and Swagger UI render over plain HTTP from any host
@@ -121,7 +121,7 @@ describe('serving the web app', () => {
         apiBytes: sum((b) => b.url.includes('/api/v1/')),
         scripts: scripts.map((b) => `${b.url.replace(/^.*\/assets\//, '')} ${b.bytes}`),
       };
-      writeFileSync(join(RESULTS_DIR, 'first-load.json'), JSON.stringify(report, null, 2));
+      writeResult('first-load.json', report);
       console.log(
         `resident mall, cold first load: ${JSON.stringify({ ...report, scripts: report.scripts.length })}`,
       );

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type LaunchOptions, type Page } from 'playwright-core';
 
@@ -80,5 +80,13 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
   mkdirSync(RESULTS_DIR, { recursive: true });
   const path = join(RESULTS_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage });
+  return path;
+}
+
+/** Writes a file of figures next to the screenshots (test-results/). */
+export function writeResult(name: string, data: unknown): string {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, name);
+  writeFileSync(path, JSON.stringify(data, null, 2));
   return path;
 }
