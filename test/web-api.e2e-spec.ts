@@ -235,8 +235,10 @@ describe('routes for the web app', () => {
       scans: 1,
       redeemed: 0,
     });
-    const bad = await get(staff.token, '/redemptions/scans', { date: 'today' });
-    expect([bad.status, bad.body.details.fields[0].field]).toEqual([400, 'date']);
+    for (const date of ['today', '2026-02-30', '2026-13-01']) {
+      const bad = await get(staff.token, '/redemptions/scans', { date });
+      expect([bad.status, bad.body.details.fields[0].field]).toEqual([400, 'date']);
+    }
     expect((await get(a.resident.token, '/redemptions/scans')).body.code).toBe('FORBIDDEN');
   });
 });

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 
 export class ScanHistoryQuery {
   @ApiPropertyOptional({
@@ -8,6 +8,7 @@ export class ScanHistoryQuery {
   })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'date must be a date YYYY-MM-DD' })
+  @IsISO8601({ strict: true }, { message: 'date must be a calendar date YYYY-MM-DD' })
   date?: string;
 
   @ApiPropertyOptional({ description: 'the organisation, when the caller works for several' })
