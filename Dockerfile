@@ -17,10 +17,14 @@ ENV SCARF_ANALYTICS=false \
     npm_config_fund=false \
     npm_config_update_notifier=false
 COPY package.json package-lock.json ./
+COPY web/package.json ./web/package.json
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY migrations ./migrations
 COPY src ./src
+# The web app (resident mall, counter, console): built into web/dist, served by the API at /.
+COPY scripts/build-web.cjs ./scripts/build-web.cjs
+COPY web ./web
 RUN npm run build \
  && npm prune --omit=dev \
  && npm cache clean --force
@@ -37,6 +41,7 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/package.json ./package.json
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
+COPY --from=build --chown=root:root /app/web/dist ./web/dist
 # The files belong to root and are read-only for the process, which runs as the image's `node` user.
 USER node
 EXPOSE 3000

@@ -50,8 +50,10 @@ describe('redemption at the counter (online scanning, keys, merchant views)', ()
       orderId: v.orderId,
       redeemedAt: won.redeemedAt,
       redeemedBy: staff.id,
+      redeemedByName: '张小红',
       deviceId: won.deviceId,
       organizationId: org.id,
+      organizationName: org.name,
     });
     const [hold] = await t.sql('SELECT hold_transfer_id h FROM orders WHERE id = ?', [v.orderId]);
     const resolutions = await t.sql('SELECT phase, amount, code FROM transfers WHERE pending_id = ?', [

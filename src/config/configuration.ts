@@ -280,6 +280,14 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   REPORT_FONT_PATH?: string;
+
+  /**
+   * The built web app (`web/dist`) served at `/`. Unset: `web/dist` of this checkout when it was
+   * built; no web app is served when there is none (the API works alone).
+   */
+  @IsOptional()
+  @IsString()
+  WEB_ROOT?: string;
 }
 
 export interface AppConfig {
@@ -325,6 +333,7 @@ export interface AppConfig {
   entitlementOverdueSeconds: number | null;
   entitlementSweepMs: number;
   reportFontPath: string | null;
+  webRoot: string | null;
   warnings: string[];
 }
 
@@ -403,6 +412,7 @@ export function loadConfig(raw: Record<string, unknown> = process.env): AppConfi
     entitlementOverdueSeconds: env.ENTITLEMENT_OVERDUE_SECONDS ?? null,
     entitlementSweepMs: env.ENTITLEMENT_SWEEP_MS,
     reportFontPath: env.REPORT_FONT_PATH ?? null,
+    webRoot: env.WEB_ROOT ?? null,
     warnings,
   };
 }

@@ -13,6 +13,8 @@ import { IdentityController } from './identity.controller';
 import { JWT_SECRET, JwtSecretModule } from './jwt-secret';
 import { PasswordService } from './password.service';
 import { ResidentImportService } from './resident-import.service';
+import { ResidentSearchService } from './resident-search.service';
+import { ResidentsController } from './residents.controller';
 import { UserStateService } from './user-state.service';
 import { UsersService } from './users.service';
 
@@ -38,8 +40,15 @@ import { UsersService } from './users.service';
       }),
     }),
   ],
-  controllers: [IdentityController],
-  providers: [AuthService, UsersService, UserStateService, PasswordService, ResidentImportService],
+  controllers: [IdentityController, ResidentsController],
+  providers: [
+    AuthService,
+    UsersService,
+    UserStateService,
+    PasswordService,
+    ResidentImportService,
+    ResidentSearchService,
+  ],
   exports: [AuthService, UsersService, UserStateService, PasswordService, JwtSecretModule],
 })
 export class IdentityModule implements OnApplicationBootstrap {

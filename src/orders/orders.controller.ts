@@ -9,7 +9,9 @@ import {
 } from '@nestjs/swagger';
 import type { Actor } from '../common/actor';
 import { ApiIdempotencyKey, CurrentActor, IdempotencyKey, IdParam, Roles } from '../common/decorators';
+import { OrderabilityQuery, OrderabilityView } from './dto/orderability.dto';
 import { CancelOrderDto, OrdersQuery, PlaceOrderDto } from './dto/orders.dto';
+import { OrderabilityService } from './orderability.service';
 import { OrdersService } from './orders.service';
 import { VouchersService } from './vouchers.service';
 import { ApiErrors } from '../common/openapi';
@@ -22,7 +24,17 @@ export class OrdersController {
   constructor(
     private readonly orders: OrdersService,
     private readonly vouchers: VouchersService,
+    private readonly orderability: OrderabilityService,
   ) {}
+
+  @Get('me/orderability')
+  @Roles('resident')
+  @ApiOperation({ summary: 'Whether the caller could order each listing now, and every reason why not' })
+  @ApiOkResponse({ type: OrderabilityView })
+  @ApiErrors('NOT_FOUND')
+  orderable(@CurrentActor() actor: Actor, @Query() q: OrderabilityQuery): Promise<OrderabilityView> {
+    return this.orderability.forResident(actor, q);
+  }
 
   @ApiOperation({ summary: 'Order a listing: points held and stock reserved at once' })
   @ApiCreatedResponse({ type: Order })

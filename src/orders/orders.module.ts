@@ -7,6 +7,7 @@ import { OrderEntity } from './entities/order.entity';
 import { VoucherEntity } from './entities/voucher.entity';
 import { OrderFulfilmentProcessor } from './order-fulfilment.processor';
 import { OrderFulfilment } from './order-fulfilment.service';
+import { OrderabilityService } from './orderability.service';
 import { OrderSweeper } from './order-sweeper.service';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
@@ -19,7 +20,14 @@ import { VouchersService } from './vouchers.service';
     EarningModule,
   ],
   controllers: [OrdersController],
-  providers: [OrdersService, VouchersService, OrderFulfilment, OrderFulfilmentProcessor, OrderSweeper],
+  providers: [
+    OrdersService,
+    VouchersService,
+    OrderFulfilment,
+    OrderabilityService,
+    OrderFulfilmentProcessor,
+    OrderSweeper,
+  ],
   exports: [OrdersService, VouchersService],
 })
 export class OrdersModule {}

@@ -31,8 +31,18 @@ export interface Captured {
 export const invalidCode = (reason: string) =>
   new DomainError('INVALID_CODE', { reason }, 'the code is not valid');
 
+/** Who and where, by name, for the counter's answers (never the resident's id). */
+export interface RedeemedNames {
+  organizationName: string | null;
+  redeemedByName: string | null;
+}
+
 /** The answer to a scan that finds the order in a state that does not redeem. */
-export function voucherError(verdict: Extract<Verdict, { ok: false }>, order: OrderEntity): DomainError {
+export function voucherError(
+  verdict: Extract<Verdict, { ok: false }>,
+  order: OrderEntity,
+  names: RedeemedNames = { organizationName: null, redeemedByName: null },
+): DomainError {
   switch (verdict.code) {
     case 'ALREADY_REDEEMED':
       return new DomainError(
@@ -41,8 +51,10 @@ export function voucherError(verdict: Extract<Verdict, { ok: false }>, order: Or
           orderId: order.id,
           redeemedAt: order.redeemedAt,
           redeemedBy: order.redeemedBy,
+          redeemedByName: names.redeemedByName,
           deviceId: order.redeemedDevice,
           organizationId: order.providerOrganizationId,
+          organizationName: names.organizationName,
         },
         'this voucher was already redeemed',
       );
@@ -150,16 +162,33 @@ export class CaptureService {
     return { redemptionId, captureTransferId, order: after };
   }
 
-  /** The order with its listing's title and the resident's masked name (plain reads, no locks). */
+  /**
+   * The order with its listing's title, the organisation's name and the resident's masked name
+   * (plain reads, no locks). The order is shown without the resident's id: a counter sees a masked
+   * name and nothing that identifies the person further.
+   */
   async facts(em: EntityManager, order: OrderEntity): Promise<VoucherFacts> {
-    const [row]: Array<{ title: string | null; display_name: string | null }> = await em.query(
-      'SELECT (SELECT title FROM listings WHERE id = ?) AS title, (SELECT display_name FROM users WHERE id = ?) AS display_name',
-      [order.listingId, order.residentId],
-    );
+    const [row]: Array<{ title: string | null; display_name: string | null; org_name: string | null }> =
+      await em.query(
+        `SELECT (SELECT title FROM listings WHERE id = ?) AS title, (SELECT display_name FROM users WHERE id = ?) AS display_name,
+                (SELECT name FROM organizations WHERE id = ?) AS org_name`,
+        [order.listingId, order.residentId, order.providerOrganizationId],
+      );
+    const { residentId: _residentId, ...view } = toOrderView(order, row?.title ?? undefined);
     return {
-      order: toOrderView(order, row?.title ?? undefined),
+      order: view,
       listing: { id: order.listingId, title: row?.title ?? null },
+      organization: { id: order.providerOrganizationId, name: row?.org_name ?? null },
       resident: { displayName: maskName(row?.display_name) },
     };
+  }
+
+  /** The organisation's and the redeeming staff member's names, for ALREADY_REDEEMED. */
+  async names(em: EntityManager, order: OrderEntity): Promise<RedeemedNames> {
+    const [row]: Array<{ org_name: string | null; staff_name: string | null }> = await em.query(
+      'SELECT (SELECT name FROM organizations WHERE id = ?) AS org_name, (SELECT display_name FROM users WHERE id = ?) AS staff_name',
+      [order.providerOrganizationId, order.redeemedBy],
+    );
+    return { organizationName: row?.org_name ?? null, redeemedByName: row?.staff_name ?? null };
   }
 }

@@ -9,8 +9,10 @@ import {
   SettlementQuery,
   VerifyQuery,
 } from './dto/redemption.dto';
+import { ScanHistoryQuery, ScanHistoryView } from './dto/scan-history.dto';
 import { RedemptionReportsService } from './redemption-reports.service';
 import { RedemptionService } from './redemption.service';
+import { ScanHistoryService } from './scan-history.service';
 import { SCANNER_ROLES } from './scanner-access.service';
 import { ApiErrors } from '../common/openapi';
 import {
@@ -28,7 +30,19 @@ export class RedemptionController {
   constructor(
     private readonly redemptions: RedemptionService,
     private readonly reports: RedemptionReportsService,
+    private readonly history: ScanHistoryService,
   ) {}
+
+  @Get('scans')
+  @Roles(...SCANNER_ROLES)
+  @ApiOperation({
+    summary: 'A counter’s scans of one local day (default today), online and offline, newest first',
+  })
+  @ApiOkResponse({ type: ScanHistoryView })
+  @ApiErrors()
+  scans(@CurrentActor() actor: Actor, @Query() q: ScanHistoryQuery): Promise<ScanHistoryView> {
+    return this.history.day(actor, q);
+  }
 
   @ApiOperation({ summary: 'Check a voucher code without redeeming it' })
   @ApiOkResponse({ type: VoucherCheck })

@@ -12,6 +12,7 @@ import { OfflineSyncService } from './offline-sync.service';
 import { RedemptionReportsService } from './redemption-reports.service';
 import { RedemptionController } from './redemption.controller';
 import { RedemptionService } from './redemption.service';
+import { ScanHistoryService } from './scan-history.service';
 import { ScannerAccess } from './scanner-access.service';
 
 /** Scanning vouchers at the counter (online and offline), disputes, key rotation, merchant settlement. */
@@ -27,6 +28,7 @@ import { ScannerAccess } from './scanner-access.service';
   ],
   controllers: [RedemptionController, OfflineRedemptionController],
   providers: [
+    ScanHistoryService,
     RedemptionService,
     CaptureService,
     OfflineSyncService,

@@ -75,7 +75,12 @@ export class RedemptionService {
         if (!order || order.providerOrganizationId !== claims.aux) throw invalidCode('unknown order');
         assertNotOwnVoucher(actor, order);
         const verdict = judgeVoucher(order, new Date());
-        if (!verdict.ok) throw voucherError(verdict, order);
+        if (!verdict.ok)
+          throw voucherError(
+            verdict,
+            order,
+            verdict.code === 'ALREADY_REDEEMED' ? await this.captures.names(em, order) : undefined,
+          );
         // Reads and the audit line first: the capture ends with the ledger post, whose lock on the
         // organisation's account row is then held only until the commit.
         const facts = await this.captures.facts(em, order);
@@ -88,12 +93,14 @@ export class RedemptionService {
           scannedAt: new Date(),
         });
         const after = done.order;
+        const { residentId: _residentId, ...view } = toOrderView(after, facts.listing.title ?? undefined);
         return {
           redemptionId: done.redemptionId,
           ...facts,
-          order: toOrderView(after, facts.listing.title ?? undefined),
+          order: view,
           redeemedAt: after.redeemedAt,
           redeemedBy: actor.id,
+          redeemedByName: actor.displayName,
           deviceId,
           captureTransferId: done.captureTransferId,
         };
@@ -166,12 +173,17 @@ export class RedemptionService {
       line.organizationId = claims.aux;
       line.orderId = claims.subject;
     }
-    if (!(await this.access.manages(actor, claims.aux)))
+    if (!(await this.access.manages(actor, claims.aux))) {
+      const rows: Array<{ name: string }> = await this.db.query(
+        'SELECT name FROM organizations WHERE id = ?',
+        [claims.aux],
+      );
       throw new DomainError(
         'WRONG_ORGANIZATION',
-        { organizationId: claims.aux },
+        { organizationId: claims.aux, organizationName: rows[0]?.name ?? null },
         'this voucher is redeemed at another organisation',
       );
+    }
     return claims;
   }
 

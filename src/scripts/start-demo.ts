@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   console.log(
     [
       '',
-      'Jifen Market (积分超市) demo is running: API and worker in one process (APP_ROLE=all).',
+      'Jifen Market (积分超市) demo is running: web app, API and worker in one process (APP_ROLE=all).',
+      `  Web app      ${base}/   (residents on a phone: /m, counters: /counter, staff: /console)`,
       `  API          ${base}/api/v1`,
       `  Swagger UI   ${base}/api/docs   (OpenAPI JSON: ${base}/api/docs-json)`,
       `  Bull Board   ${base}${QUEUES_BOARD_PATH}   (basic auth as a city admin, e.g. ${config.adminUsername})`,

@@ -178,8 +178,12 @@ export class SettlementQuery extends OrganizationQuery {
 // ---- Responses ------------------------------------------------------------------------------------
 
 export interface VoucherFacts {
-  order: OrderView;
+  /** The order, without the resident's id. */
+  order: Omit<OrderView, 'residentId'>;
   listing: { id: string; title: string | null };
+  /** The organisation whose counter redeems the voucher. */
+  organization: { id: string; name: string | null };
+  /** Masked (张*兰). */
   resident: { displayName: string };
 }
 
@@ -193,6 +197,8 @@ export interface RedemptionResult extends VoucherFacts {
   redemptionId: string;
   redeemedAt: Date | null;
   redeemedBy: string;
+  /** The staff member who redeemed it. */
+  redeemedByName: string;
   deviceId: string | null;
   captureTransferId: string;
 }
