@@ -155,6 +155,8 @@ function enrichProperty(p: Schema, rules: Rule[]): void {
     const on = r.each && p.type === 'array' && p.items && !p.items.$ref ? p.items : r.each ? target : p;
     switch (r.name) {
       case 'isUuid':
+        // A comma-separated list of ids is a string, not a UUID.
+        if (r.each && on === p && p.type === 'string') break;
         on.type ??= 'string';
         on.format ??= 'uuid';
         break;

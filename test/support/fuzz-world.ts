@@ -333,6 +333,8 @@ export class FuzzWorld {
       'GET /api/v1/me/notifications': { limit: '5', unread: 'true' },
       'GET /api/v1/orders': { limit: '5', status: 'ready', listingId: i.listing },
       'GET /api/v1/me/orders': { limit: '5', status: 'ready' },
+      'GET /api/v1/me/orderability': { listingIds: i.listing },
+      'GET /api/v1/residents': { q: '1', communityId: i.community },
       'GET /api/v1/redemptions/verify': { code: this.voucherCodes[0] },
       'GET /api/v1/redemptions': { limit: '5', from: '2020-01-01', listingId: i.listing, deviceId: 'till-1' },
       'GET /api/v1/redemptions/settlement': { from: iso(now - 10 * 86_400_000).slice(0, 10) },

@@ -45,7 +45,7 @@ export class AppProcess {
       DATABASE_URL: t.config.databaseUrl,
       REDIS_URL: t.config.redisUrl,
       QUEUE_PREFIX: t.config.queuePrefix,
-      JWT_SECRET: t.config.jwtSecret,
+      ...(t.config.jwtSecret ? { JWT_SECRET: t.config.jwtSecret } : {}),
       ADMIN_USERNAME: t.config.adminUsername,
       ADMIN_PASSWORD: t.config.adminPassword,
       KEY_ENCRYPTION_SECRET: t.config.keyEncryptionSecret,
