@@ -63,10 +63,34 @@ export const ERROR_STATUS = {
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export class DomainError extends Error {
+/** One field of a request and what is wrong with it. */
+export interface FieldProblem {
+  field: string;
+  problems: string[];
+}
+
+/**
+ * The shape of `details` for the codes whose details clients read; any other code carries a plain
+ * record. Add a code here when its details become part of the contract.
+ */
+export interface ErrorDetailsByCode {
+  VALIDATION_FAILED: { fields: FieldProblem[] };
+  JSON_TOO_DEEP: { maxDepth?: number; fields: FieldProblem[] };
+  INSUFFICIENT_POINTS: Record<string, unknown> & { available?: number; required?: number };
+  DATABASE_UNAVAILABLE: { retryAfterSeconds: number };
+  QUEUE_UNAVAILABLE: { retryAfterSeconds: number };
+  TOO_MANY_ATTEMPTS: Record<string, unknown> & { retryAfterSeconds?: number };
+}
+
+export type ErrorDetails<C extends ErrorCode> = C extends keyof ErrorDetailsByCode
+  ? ErrorDetailsByCode[C]
+  : Record<string, unknown>;
+
+/** Build one through the factories of `common/errors.ts` (`invalid`, `notFound`, `refuse`, …). */
+export class DomainError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly code: ErrorCode,
-    readonly details: Record<string, unknown> = {},
+    readonly code: C,
+    readonly details: ErrorDetails<C> = {} as ErrorDetails<C>,
     message?: string,
   ) {
     super(message ?? code.toLowerCase().replace(/_/g, ' '));
@@ -77,7 +101,3 @@ export class DomainError extends Error {
     return ERROR_STATUS[this.code];
   }
 }
-
-/** An object the caller may not see answers the same as one that does not exist. */
-export const notFound = (what: string, id?: string) =>
-  new DomainError('NOT_FOUND', id ? { [what]: id } : {}, `${what} not found`);

@@ -80,3 +80,22 @@ export function toPage<T>(rows: T[], limit: number, cursorOf: (row: T) => Array<
 }
 
 export const pageLimit = (q: PageQuery): number => q.limit ?? 20;
+
+/**
+ * The keyset clause of a list ordered by `(time DESC, id DESC)` after a `TIME_ID` cursor: `{ sql,
+ * params }` to AND into the WHERE clause, or null on the first page. The one copy of the clause.
+ *   const after = afterTimeId(cursor, 't.created_at', 't.id');
+ *   if (after) { where.push(after.sql); params.push(...after.params); }
+ */
+export function afterTimeId(
+  cursor: Array<string | number> | null,
+  timeColumn: string,
+  idColumn: string,
+): { sql: string; params: unknown[] } | null {
+  if (!cursor) return null;
+  const at = new Date(String(cursor[0]));
+  return {
+    sql: `(${timeColumn} < ? OR (${timeColumn} = ? AND ${idColumn} < ?))`,
+    params: [at, at, cursor[1]],
+  };
+}

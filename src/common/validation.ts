@@ -1,4 +1,6 @@
-import { applyDecorators, HttpException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, ValidationError, ValidationPipe } from '@nestjs/common';
+import type { FieldProblem } from './domain-error';
+import { invalidFields } from './errors';
 import { Type } from 'class-transformer';
 import {
   buildMessage,
@@ -10,10 +12,7 @@ import {
   ValidationOptions,
 } from 'class-validator';
 
-export interface FieldProblem {
-  field: string;
-  problems: string[];
-}
+export type { FieldProblem } from './domain-error';
 
 /** Flattens nested class-validator errors to `a.b[0].c` field paths. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldProblem[] {
@@ -30,10 +29,8 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   return out;
 }
 
-export function validationFailed(fields: FieldProblem[]): HttpException {
-  const message = fields.map((f) => `${f.field}: ${f.problems.join(', ')}`).join('; ');
-  return new HttpException({ code: 'VALIDATION_FAILED', message, details: { fields } }, 400);
-}
+/** The pipe's and interceptors' refusal: the same error as `invalidFields` of `common/errors.ts`. */
+export const validationFailed = invalidFields;
 
 /** Rejects unknown and mistyped fields, naming each one; converts query strings to declared types. */
 export function createValidationPipe(): ValidationPipe {

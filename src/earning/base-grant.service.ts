@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
-import { notFound } from '../common/domain-error';
+import { notFound } from '../common/errors';
 import { newId } from '../common/ids';
 import { TransactionService } from '../database/transaction.service';
 import { OutboxService } from '../jobs/outbox.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
-import { notFound } from '../common/domain-error';
+import { notFound } from '../common/errors';
 import { decodeCursor, encodeCursor, Page, pageLimit } from '../common/pagination';
 import { RegionsService } from '../regions/regions.service';
 import { BoardsQuery, EarningSettingsDto, RankingsQuery } from './dto/earning.dto';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
-import { notFound } from '../common/domain-error';
+import { notFound } from '../common/errors';
 import { newId } from '../common/ids';
 import { decodeCursor, TIME_ID, Page, PageQuery, pageLimit, toPage } from '../common/pagination';
 

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Actor, hasRole, regionInScope } from '../common/actor';
-import { DomainError, notFound } from '../common/domain-error';
+import { DomainError } from '../common/domain-error';
+import { notFound } from '../common/errors';
 import { newId } from '../common/ids';
 import { TransactionService } from '../database/transaction.service';
 import {

@@ -10,7 +10,8 @@ import {
   verify,
 } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { DomainError, notFound } from '../common/domain-error';
+import { DomainError } from '../common/domain-error';
+import { notFound } from '../common/errors';
 import { SecretBox } from '../common/secret-box';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { isDuplicateKey } from '../database/transaction.service';
