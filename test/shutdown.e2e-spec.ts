@@ -74,7 +74,7 @@ describe('graceful shutdown with a deadline', () => {
     await waitFor(
       async () => answers.filter((a) => a.status === 201).length,
       (n) => n >= 40,
-      { what: 'orders placed before SIGTERM' },
+      { what: 'orders placed before SIGTERM', timeoutMs: 30_000 },
     );
     sigtermAt = Date.now();
     api.child.kill('SIGTERM');
