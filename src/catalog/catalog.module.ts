@@ -1,13 +1,13 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RegionsModule } from '../regions/regions.module';
 import { CatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
 import { ListingEntity } from './entities/listing.entity';
 
 /** The points mall catalog: listings, scope (circulation) and stock. Orders use CatalogService. */
-@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([ListingEntity])],
+  imports: [TypeOrmModule.forFeature([ListingEntity]), RegionsModule],
   controllers: [CatalogController],
   providers: [CatalogService],
   exports: [CatalogService],

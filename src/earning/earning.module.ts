@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '../identity/identity.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { RegionsModule } from '../regions/regions.module';
+import { SigningModule } from '../signing/signing.module';
 import { AwardsController } from './awards.controller';
 import { AwardsService } from './awards.service';
 import { BaseGrantService } from './base-grant.service';
@@ -28,6 +32,10 @@ import { StandingsService } from './standings.service';
       EarningSettingsEntity,
       CreditThresholdEntity,
     ]),
+    IdentityModule,
+    LedgerModule,
+    RegionsModule,
+    SigningModule,
   ],
   controllers: [PointRulesController, AwardsController, StandingsController],
   providers: [
@@ -39,6 +47,6 @@ import { StandingsService } from './standings.service';
     CreditService,
     EarningProcessor,
   ],
-  exports: [CreditService, PointRulesService, AwardsService, BaseGrantService],
+  exports: [CreditService],
 })
 export class EarningModule {}

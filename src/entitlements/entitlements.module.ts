@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EarningModule } from '../earning/earning.module';
+import { IdentityModule } from '../identity/identity.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { RegionsModule } from '../regions/regions.module';
+import { SigningModule } from '../signing/signing.module';
 import { DeferredBillsService } from './deferred-bills.service';
 import { EntitlementPoliciesController } from './entitlement-policies.controller';
 import { EntitlementsController } from './entitlements.controller';
@@ -23,9 +27,12 @@ import { PoliciesService } from './policies.service';
       EntitlementUseEntity,
     ]),
     EarningModule,
+    IdentityModule,
+    NotificationsModule,
+    RegionsModule,
+    SigningModule,
   ],
   controllers: [EntitlementsController, EntitlementPoliciesController],
   providers: [PassesService, PoliciesService, EntitlementsService, DeferredBillsService, OverdueSweeper],
-  exports: [PassesService, PoliciesService, EntitlementsService, DeferredBillsService],
 })
 export class EntitlementsModule {}

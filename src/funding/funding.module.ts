@@ -1,7 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module';
 import { EarningModule } from '../earning/earning.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { RegionsModule } from '../regions/regions.module';
 import { CommunityExpenseEntity } from './entities/community-expense.entity';
 import { DonationLotEntity } from './entities/donation-lot.entity';
 import { DonationEntity } from './entities/donation.entity';
@@ -19,10 +21,8 @@ import { ReportFiguresService } from './report-figures.service';
 
 /**
  * Donations, expenses, lots and the cost of redemptions (FundingService, exported: the redemption
- * capture calls `recognizeRedemptionCost`), and funding reports built by the reports queue. Global,
- * like the catalog, so the redemption module gets FundingService without importing this module.
+ * capture calls `recognizeRedemptionCost`), and funding reports built by the reports queue.
  */
-@Global()
 @Module({
   imports: [
     TypeOrmModule.forFeature([
@@ -36,6 +36,8 @@ import { ReportFiguresService } from './report-figures.service';
     ]),
     CatalogModule,
     EarningModule,
+    LedgerModule,
+    RegionsModule,
   ],
   controllers: [FundingController, FundingReportsController],
   providers: [
@@ -45,6 +47,6 @@ import { ReportFiguresService } from './report-figures.service';
     ReportBuilderService,
     FundingReportProcessor,
   ],
-  exports: [FundingService, FundingReportsService, ReportBuilderService],
+  exports: [FundingService],
 })
 export class FundingModule {}

@@ -1,8 +1,10 @@
-import { Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '../catalog/catalog.module';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { RegionsModule } from '../regions/regions.module';
 import { AuthService } from './auth.service';
 import { AppSecretEntity } from './entities/app-secret.entity';
 import { LoginAddressFailureEntity } from './entities/login-address-failure.entity';
@@ -18,7 +20,6 @@ import { ResidentsController } from './residents.controller';
 import { UserStateService } from './user-state.service';
 import { UsersService } from './users.service';
 
-@Global()
 @Module({
   imports: [
     TypeOrmModule.forFeature([
@@ -29,6 +30,8 @@ import { UsersService } from './users.service';
       AppSecretEntity,
     ]),
     JwtSecretModule,
+    RegionsModule,
+    CatalogModule,
     JwtModule.registerAsync({
       imports: [JwtSecretModule],
       inject: [APP_CONFIG, JWT_SECRET],
@@ -49,7 +52,7 @@ import { UsersService } from './users.service';
     ResidentImportService,
     ResidentSearchService,
   ],
-  exports: [AuthService, UsersService, UserStateService, PasswordService, JwtSecretModule],
+  exports: [AuthService, UsersService, UserStateService, JwtSecretModule],
 })
 export class IdentityModule implements OnApplicationBootstrap {
   constructor(

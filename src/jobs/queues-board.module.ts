@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import type { Actor } from '../common/actor';
 import { AuthService } from '../identity/auth.service';
+import { IdentityModule } from '../identity/identity.module';
 import { UserStateService } from '../identity/user-state.service';
 import { QueueRegistry } from './queue-registry.service';
 import { QUEUES } from './queues';
@@ -93,7 +94,7 @@ export class QueuesBoardAuth implements NestMiddleware {
   }
 }
 
-@Module({ providers: [QueuesBoardAuth] })
+@Module({ imports: [IdentityModule], providers: [QueuesBoardAuth] })
 export class QueuesBoardModule implements NestModule {
   constructor(private readonly moduleRef: ModuleRef) {}
 

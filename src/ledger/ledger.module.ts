@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccountEntity } from './entities/account.entity';
 import { TransferEntity } from './entities/transfer.entity';
@@ -7,11 +7,10 @@ import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
 import { WalletService } from './wallet.service';
 
-@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, TransferEntity])],
   controllers: [LedgerController],
   providers: [LedgerService, LedgerAuditService, WalletService],
-  exports: [LedgerService, LedgerAuditService],
+  exports: [LedgerService],
 })
 export class LedgerModule {}

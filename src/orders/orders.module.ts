@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module';
 import { EarningModule } from '../earning/earning.module';
+import { IdentityModule } from '../identity/identity.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { SigningModule } from '../signing/signing.module';
 import { OrderLimitCounterEntity } from './entities/order-limit-counter.entity';
 import { OrderEntity } from './entities/order.entity';
 import { VoucherEntity } from './entities/voucher.entity';
@@ -18,6 +22,10 @@ import { VouchersService } from './vouchers.service';
     TypeOrmModule.forFeature([OrderEntity, OrderLimitCounterEntity, VoucherEntity]),
     CatalogModule,
     EarningModule,
+    IdentityModule,
+    LedgerModule,
+    NotificationsModule,
+    SigningModule,
   ],
   controllers: [OrdersController],
   providers: [
@@ -28,6 +36,5 @@ import { VouchersService } from './vouchers.service';
     OrderFulfilmentProcessor,
     OrderSweeper,
   ],
-  exports: [OrdersService, VouchersService],
 })
 export class OrdersModule {}

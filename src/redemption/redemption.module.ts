@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogModule } from '../catalog/catalog.module';
+import { EarningModule } from '../earning/earning.module';
+import { FundingModule } from '../funding/funding.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { OrdersModule } from '../orders/orders.module';
+import { RegionsModule } from '../regions/regions.module';
+import { SigningModule } from '../signing/signing.module';
 import { CaptureService } from './capture.service';
 import { DisputesService } from './disputes.service';
 import { OfflineAllowanceEntity } from './entities/offline-allowance.entity';
@@ -25,6 +33,14 @@ import { ScannerAccess } from './scanner-access.service';
       OfflineAllowanceEntity,
       ScanAuditEntity,
     ]),
+    CatalogModule,
+    EarningModule,
+    FundingModule,
+    LedgerModule,
+    NotificationsModule,
+    OrdersModule,
+    RegionsModule,
+    SigningModule,
   ],
   controllers: [RedemptionController, OfflineRedemptionController],
   providers: [
@@ -36,6 +52,5 @@ import { ScannerAccess } from './scanner-access.service';
     RedemptionReportsService,
     ScannerAccess,
   ],
-  exports: [RedemptionService, OfflineSyncService, DisputesService],
 })
 export class RedemptionModule {}

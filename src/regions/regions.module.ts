@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommunityProfileEntity } from './entities/community-profile.entity';
 import { OrganizationEntity } from './entities/organization.entity';
@@ -6,7 +6,6 @@ import { RegionEntity } from './entities/region.entity';
 import { RegionsController } from './regions.controller';
 import { RegionsService } from './regions.service';
 
-@Global()
 @Module({
   imports: [TypeOrmModule.forFeature([RegionEntity, OrganizationEntity, CommunityProfileEntity])],
   controllers: [RegionsController],
