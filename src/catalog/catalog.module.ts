@@ -3,13 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
 import { ListingEntity } from './entities/listing.entity';
+import { ListingsRepository } from './listings.repository';
 
 /** The points mall catalog: listings, scope (circulation) and stock. Orders use CatalogService. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([ListingEntity])],
   controllers: [CatalogController],
-  providers: [CatalogService],
+  providers: [CatalogService, ListingsRepository],
   exports: [CatalogService],
 })
 export class CatalogModule {}
