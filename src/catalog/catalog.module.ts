@@ -4,12 +4,13 @@ import { RegionsModule } from '../regions/regions.module';
 import { CatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
 import { ListingEntity } from './entities/listing.entity';
+import { ListingsRepository } from './listings.repository';
 
 /** The points mall catalog: listings, scope (circulation) and stock. Orders use CatalogService. */
 @Module({
   imports: [TypeOrmModule.forFeature([ListingEntity]), RegionsModule],
   controllers: [CatalogController],
-  providers: [CatalogService],
+  providers: [CatalogService, ListingsRepository],
   exports: [CatalogService],
 })
 export class CatalogModule {}

@@ -1,13 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Actor, hasRole } from '../common/actor';
 import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { conflict, forbidden, invalid, invalidState, notFound, refuse } from '../common/errors';
 import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
 import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
-import { affectedRows, TransactionService } from '../database/transaction.service';
+import { TransactionService } from '../database/transaction.service';
 import { OrganizationEntity } from '../regions/entities/organization.entity';
 import { RegionEntity } from '../regions/entities/region.entity';
 import { RegionsService } from '../regions/regions.service';
@@ -24,7 +23,6 @@ import {
   orderability,
   ResidentFacts,
   SCOPE_KINDS,
-  validityAt,
   withinProviderReach,
   type ListingStatus,
 } from './catalog-rules';
@@ -36,14 +34,12 @@ import {
   UpdateListingDto,
 } from './dto/listing.dto';
 import { ListingEntity } from './entities/listing.entity';
-
-const INT_MAX = 2_147_483_647;
-
-const invalid = (field: string, problem: string) =>
-  new DomainError('VALIDATION_FAILED', { fields: [{ field, problems: [problem] }] }, `${field}: ${problem}`);
+import { fieldPatch } from './listing-patch';
+import { toListingView } from './listing-view';
+import { ListingFilter, ListingsRepository } from './listings.repository';
 
 export const listingNotFound = (listingId: string) =>
-  new DomainError('LISTING_NOT_FOUND', { listingId }, 'listing not found');
+  refuse('LISTING_NOT_FOUND', { listingId }, 'listing not found');
 
 /**
  * The points mall catalog: listings, their scope (where they circulate) and their stock.
@@ -57,7 +53,7 @@ export const listingNotFound = (listingId: string) =>
 @Injectable()
 export class CatalogService {
   constructor(
-    @InjectRepository(ListingEntity) private readonly listings: Repository<ListingEntity>,
+    private readonly listings: ListingsRepository,
     private readonly regions: RegionsService,
     private readonly tx: TransactionService,
     private readonly idempotency: IdempotencyService,
@@ -72,7 +68,7 @@ export class CatalogService {
     return this.idempotency.run(
       { scope: `listings:${actor.id}`, key: idempotencyKey, request: dto },
       async (em) => {
-        await em.getRepository(ListingEntity).insert({
+        const row = await this.listings.insert(em, {
           id,
           kind: dto.kind,
           title: dto.title,
@@ -96,7 +92,6 @@ export class CatalogService {
           createdBy: actor.id,
           version: 1,
         });
-        const row = await em.getRepository(ListingEntity).findOneByOrFail({ id });
         return (await this.views([row], new Date(), { [provider.id]: provider }, { [scope.id]: scope }))[0];
       },
     );
@@ -113,19 +108,11 @@ export class CatalogService {
         throw this.versionConflict(row, dto.version);
       const patch = await this.patchOf(actor, row, org, dto);
       if (!Object.keys(patch).length) return this.get(actor, id);
-      const result = await this.tx.run((em) =>
-        em
-          .createQueryBuilder()
-          .update(ListingEntity)
-          .set({ ...patch, version: () => 'version + 1' })
-          .where('id = :id AND version = :version', { id, version: row.version })
-          .execute(),
-      );
-      const changed = result.affected ?? affectedRows(result.raw);
+      const changed = await this.tx.run((em) => this.listings.updateVersion(em, id, row.version, patch));
       if (changed) return this.get(actor, id);
       if (dto.version !== undefined) throw this.versionConflict(row, dto.version);
     }
-    throw new DomainError('CONFLICT', { listingId: id }, 'the listing is being edited; try again');
+    throw conflict('the listing is being edited; try again', { listingId: id });
   }
 
   /** Adds to a counted stock: `stock = stock + ?` under a condition, never read-then-write. */
@@ -134,16 +121,9 @@ export class CatalogService {
       throw invalid('quantity', `must be an integer from 1 to ${MAX_RESTOCK}`);
     const { row } = await this.getManaged(actor, id);
     await this.tx.run(async (em) => {
-      const n = affectedRows(
-        await em.query(
-          'UPDATE listings SET stock = stock + ? WHERE id = ? AND stock IS NOT NULL AND stock <= ? - ?',
-          [quantity, id, INT_MAX, quantity],
-        ),
-      );
-      if (n) return;
-      if (row.stock === null)
-        throw new DomainError('INVALID_STATE', { listingId: id, stock: null }, 'the stock is unlimited');
-      throw new DomainError('CONFLICT', { listingId: id }, 'the stock would exceed its maximum');
+      if (await this.listings.addStock(em, id, quantity)) return;
+      if (row.stock === null) throw invalidState('the stock is unlimited', { listingId: id, stock: null });
+      throw conflict('the stock would exceed its maximum', { listingId: id });
     });
     return this.get(actor, id);
   }
@@ -151,19 +131,13 @@ export class CatalogService {
   /** Publishes or unpublishes; doing it twice is harmless (the second call changes nothing). */
   async setStatus(actor: Actor, id: string, status: ListingStatus): Promise<ListingView> {
     await this.getManaged(actor, id);
-    await this.tx.run((em) =>
-      em.query('UPDATE listings SET status = ?, version = version + 1 WHERE id = ? AND status <> ?', [
-        status,
-        id,
-        status,
-      ]),
-    );
+    await this.tx.run((em) => this.listings.setStatus(em, id, status));
     return this.get(actor, id);
   }
 
   /** A listing the caller may see (it circulates in their region, or they manage it), or 404. */
   async get(actor: Actor, id: string): Promise<ListingView> {
-    const row = await this.listings.findOneBy({ id });
+    const row = await this.listings.byId(id);
     if (!row) throw listingNotFound(id);
     if (!listingVisibleTo(actor, row.scopePath) && !(await this.managesListing(actor, row)))
       throw listingNotFound(id);
@@ -178,48 +152,28 @@ export class CatalogService {
    */
   async list(actor: Actor, q: ListListingsQuery): Promise<Page<ListingView>> {
     const limit = pageLimit(q);
-    const cursor = this.cursorOf(q.cursor);
     const now = new Date();
-    const qb = this.listings.createQueryBuilder('l');
+    const filter: ListingFilter = { cursor: decodeCursor(q.cursor, TIME_ID), limit: limit + 1, kind: q.kind };
     if (q.manage) {
       if (!hasRole(actor, ...LISTING_MANAGER_ROLES))
-        throw new DomainError('FORBIDDEN', { manage: true }, 'only provider staff manage listings');
-      const providers = await this.managedProviderIds(actor);
-      if (!providers.length) return { items: [], nextCursor: null };
-      qb.where('l.providerOrganizationId IN (:...providers)', { providers });
-      if (q.status) qb.andWhere('l.status = :status', { status: q.status });
+        throw forbidden('only provider staff manage listings', { manage: true });
+      filter.providers = await this.managedProviderIds(actor);
+      if (!filter.providers.length) return { items: [], nextCursor: null };
+      filter.status = q.status;
     } else {
       if (q.status) throw invalid('status', 'filters by status only with manage=true');
-      qb.where('l.status = :published', { published: 'published' })
-        .andWhere('(l.validFrom IS NULL OR l.validFrom <= :now)', { now })
-        .andWhere('(l.validUntil IS NULL OR l.validUntil > :now)', { now });
-      if (actor.regionPath !== null) {
-        qb.andWhere('(l.scopePath IN (:...mine) OR l.scopePath LIKE :below)', {
-          mine: ancestorPaths(actor.regionPath),
-          below: `${actor.regionPath}%`,
-        });
-      }
+      filter.orderableAt = now;
+      if (actor.regionPath !== null)
+        filter.circulating = { ancestors: ancestorPaths(actor.regionPath), below: `${actor.regionPath}%` };
     }
     if (q.regionId) {
       const region = await this.regions.get(q.regionId);
       if (!region || (actor.regionPath !== null && cityPathOf(region.path) !== cityPathOf(actor.regionPath)))
         throw notFound('region', q.regionId);
-      qb.andWhere('l.scopePath IN (:...vantage)', { vantage: ancestorPaths(region.path) });
+      filter.scopePaths = ancestorPaths(region.path);
     }
-    if (q.kind) qb.andWhere('l.kind = :kind', { kind: q.kind });
-    if (q.q) qb.andWhere('l.title LIKE :text', { text: likeContains(q.q) });
-    if (cursor) {
-      qb.andWhere('(l.createdAt < :cAt OR (l.createdAt = :cAt AND l.id < :cId))', {
-        cAt: cursor.createdAt,
-        cId: cursor.id,
-      });
-    }
-    const rows = await qb
-      .orderBy('l.createdAt', 'DESC')
-      .addOrderBy('l.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id]);
+    if (q.q) filter.titleLike = likeContains(q.q);
+    const page = toPage(await this.listings.list(filter), limit, (r) => [r.createdAt.toISOString(), r.id]);
     return { items: await this.views(page.items, now), nextCursor: page.nextCursor };
   }
 
@@ -238,10 +192,7 @@ export class CatalogService {
     listingId: string,
     opts: { lock?: boolean } = {},
   ): Promise<ListingEntity | null> {
-    return em.getRepository(ListingEntity).findOne({
-      where: { id: listingId },
-      ...(opts.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+    return this.listings.byIdIn(em, listingId, !!opts.lock);
   }
 
   /**
@@ -258,7 +209,7 @@ export class CatalogService {
     const r = orderability(listing, resident, now);
     if (r.orderable) return;
     if (r.code === 'LISTING_NOT_FOUND') throw listingNotFound(listing.id);
-    throw new DomainError(
+    throw refuse(
       'LISTING_NOT_AVAILABLE',
       { listingId: listing.id, reason: r.reason },
       `the listing is not available (${r.reason.replace(/_/g, ' ')})`,
@@ -284,27 +235,17 @@ export class CatalogService {
    */
   async takeStock(em: EntityManager, listingId: string, quantity: number): Promise<boolean> {
     assertQuantity(quantity);
-    const res = await em.query('UPDATE listings SET stock = stock - ? WHERE id = ? AND stock >= ?', [
-      quantity,
-      listingId,
-      quantity,
-    ]);
-    if (affectedRows(res) === 1) return true;
+    if ((await this.listings.takeStock(em, listingId, quantity)) === 1) return true;
     // Not taken: either too little is left or the stock is unlimited (NULL never changes).
-    const rows: Array<{ stock: number | null }> = await em.query('SELECT stock FROM listings WHERE id = ?', [
-      listingId,
-    ]);
-    if (!rows.length) throw listingNotFound(listingId);
-    return rows[0].stock === null;
+    const stock = await this.listings.stockOf(em, listingId);
+    if (stock === undefined) throw listingNotFound(listingId);
+    return stock === null;
   }
 
   /** Gives back units taken by an order (cancel, expiry, failure); nothing for unlimited stock. */
   async returnStock(em: EntityManager, listingId: string, quantity: number): Promise<void> {
     assertQuantity(quantity);
-    await em.query('UPDATE listings SET stock = stock + ? WHERE id = ? AND stock IS NOT NULL', [
-      quantity,
-      listingId,
-    ]);
+    await this.listings.returnStock(em, listingId, quantity);
   }
 
   /** Whether the caller is staff of the listing's provider (orders, redemption use this). */
@@ -318,7 +259,7 @@ export class CatalogService {
 
   /** Listings by id, for display next to orders and reports (no scope check: the caller did it). */
   async findByIds(ids: string[]): Promise<ListingEntity[]> {
-    return ids.length ? this.listings.findBy({ id: In([...new Set(ids)]) }) : [];
+    return this.listings.byIds(ids);
   }
 
   // ---- Helpers -----------------------------------------------------------------------------------
@@ -328,12 +269,12 @@ export class CatalogService {
     actor: Actor,
     id: string,
   ): Promise<{ row: ListingEntity; org: OrganizationEntity }> {
-    const row = await this.listings.findOneBy({ id });
+    const row = await this.listings.byId(id);
     if (!row) throw listingNotFound(id);
     const org = await this.regions.getOrganization(row.providerOrganizationId);
     if (org && managesProvider(actor, org)) return { row, org };
     if (listingVisibleTo(actor, row.scopePath))
-      throw new DomainError('FORBIDDEN', { listingId: id }, 'only the listing’s organisation may change it');
+      throw forbidden('only the listing’s organisation may change it', { listingId: id });
     throw listingNotFound(id);
   }
 
@@ -346,11 +287,7 @@ export class CatalogService {
     if (id) {
       const org = await this.regions.getOrganizationInScope(actor, id);
       if (!managesProvider(actor, org)) {
-        throw new DomainError(
-          'FORBIDDEN',
-          { providerOrganizationId: id },
-          'you may only list for an organisation you work for',
-        );
+        throw forbidden('you may only list for an organisation you work for', { providerOrganizationId: id });
       }
       return org;
     }
@@ -392,34 +329,7 @@ export class CatalogService {
     org: OrganizationEntity,
     dto: UpdateListingDto,
   ): Promise<Partial<ListingEntity>> {
-    const p: Partial<ListingEntity> = {};
-    const set = <K extends keyof ListingEntity>(k: K, v: ListingEntity[K] | undefined) => {
-      if (v !== undefined && !sameValue(row[k], v)) p[k] = v;
-    };
-    set('kind', dto.kind);
-    set('title', dto.title);
-    set('description', dto.description);
-    set('pointsPrice', dto.pointsPrice);
-    set('redeemWithinDays', dto.redeemWithinDays);
-    set('unitCostFen', dto.unitCostFen);
-    set('donationId', dto.donationId);
-    set('imageUrl', dto.imageUrl);
-    if (dto.perResidentLimit !== undefined) {
-      set('limitCount', dto.perResidentLimit?.count ?? null);
-      set('limitPeriod', dto.perResidentLimit?.period ?? null);
-    }
-    if (dto.eligibility !== undefined) {
-      set('minCreditLevel', dto.eligibility?.minCreditLevel ?? null);
-      set('minAge', dto.eligibility?.minAge ?? null);
-    }
-    if (dto.validFrom !== undefined)
-      set('validFrom', dto.validFrom === null ? null : new Date(dto.validFrom));
-    if (dto.validUntil !== undefined)
-      set('validUntil', dto.validUntil === null ? null : new Date(dto.validUntil));
-    const from = p.validFrom !== undefined ? p.validFrom : row.validFrom;
-    const until = p.validUntil !== undefined ? p.validUntil : row.validUntil;
-    if (from && until && until.getTime() <= from.getTime())
-      throw invalid('validUntil', 'must be after validFrom');
+    const p = fieldPatch(row, dto);
     if (dto.scope && dto.scope.regionId !== row.scopeRegionId) {
       const scope = await this.resolveScope(actor, org, dto.scope.regionId);
       p.scopeRegionId = scope.id;
@@ -429,11 +339,11 @@ export class CatalogService {
   }
 
   private versionConflict(row: ListingEntity, expected: number): DomainError {
-    return new DomainError(
-      'CONFLICT',
-      { listingId: row.id, expectedVersion: expected, currentVersion: row.version },
-      'the listing was changed since that version',
-    );
+    return conflict('the listing was changed since that version', {
+      listingId: row.id,
+      expectedVersion: expected,
+      currentVersion: row.version,
+    });
   }
 
   private async managedProviderIds(actor: Actor): Promise<string[]> {
@@ -445,15 +355,6 @@ export class CatalogService {
         if (managesProvider(actor, o)) ids.add(o.id);
     }
     return [...ids];
-  }
-
-  private cursorOf(cursor: string | undefined): { createdAt: Date; id: string } | null {
-    const parts = decodeCursor(cursor, TIME_ID);
-    if (!parts) return null;
-    const createdAt = new Date(String(parts[0]));
-    if (typeof parts[0] !== 'string' || typeof parts[1] !== 'string' || Number.isNaN(createdAt.getTime()))
-      throw invalid('cursor', 'cursor is not valid');
-    return { createdAt, id: parts[1] };
   }
 
   /** Views with the provider's and the scope region's names (looked up once per distinct id). */
@@ -473,50 +374,7 @@ export class CatalogService {
   }
 }
 
-/** The API shape of a listing. */
-export function toListingView(
-  r: ListingEntity,
-  now: Date,
-  org?: OrganizationEntity | null,
-  region?: RegionEntity | null,
-): ListingView {
-  return {
-    id: r.id,
-    kind: r.kind,
-    title: r.title,
-    description: r.description,
-    pointsPrice: r.pointsPrice,
-    stock: r.stock,
-    perResidentLimit:
-      r.limitCount !== null && r.limitPeriod !== null ? { count: r.limitCount, period: r.limitPeriod } : null,
-    eligibility: {
-      ...(r.minCreditLevel ? { minCreditLevel: r.minCreditLevel } : {}),
-      ...(r.minAge !== null ? { minAge: r.minAge } : {}),
-    },
-    scope: { regionId: r.scopeRegionId, ...(region ? { name: region.name, kind: region.kind } : {}) },
-    validFrom: r.validFrom ? r.validFrom.toISOString() : null,
-    validUntil: r.validUntil ? r.validUntil.toISOString() : null,
-    redeemWithinDays: r.redeemWithinDays,
-    unitCostFen: r.unitCostFen,
-    donationId: r.donationId,
-    imageUrl: r.imageUrl,
-    status: r.status,
-    providerOrganizationId: r.providerOrganizationId,
-    provider: { id: r.providerOrganizationId, ...(org ? { name: org.name, type: org.type } : {}) },
-    available: r.status === 'published' && validityAt(r, now) === 'valid',
-    createdBy: r.createdBy,
-    version: r.version,
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-  };
-}
-
 function assertQuantity(quantity: number): void {
   if (!Number.isInteger(quantity) || quantity < 1)
     throw new Error(`quantity must be a positive integer: ${quantity}`);
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  return a === b;
 }

@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccountsRepository } from './accounts.repository';
 import { AccountEntity } from './entities/account.entity';
 import { TransferEntity } from './entities/transfer.entity';
 import { LedgerAuditService } from './ledger-audit.service';
 import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
+import { TransfersRepository } from './transfers.repository';
 import { WalletService } from './wallet.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, TransferEntity])],
   controllers: [LedgerController],
-  providers: [LedgerService, LedgerAuditService, WalletService],
-  exports: [LedgerService],
+  providers: [LedgerService, LedgerAuditService, WalletService, AccountsRepository, TransfersRepository],
+  exports: [LedgerService, LedgerAuditService],
 })
 export class LedgerModule {}

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TransactionService } from '../database/transaction.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { OrderEntity } from './entities/order.entity';
 import { transition } from './order-state-machine';
+import { OrdersRepository } from './orders.repository';
 import { VouchersService } from './vouchers.service';
 
 export interface Fulfilled {
@@ -25,6 +25,7 @@ export class OrderFulfilment {
     private readonly tx: TransactionService,
     private readonly vouchers: VouchersService,
     private readonly notifications: NotificationsService,
+    private readonly orders: OrdersRepository,
   ) {}
 
   /**
@@ -33,12 +34,7 @@ export class OrderFulfilment {
    */
   async fulfil(orderId: string, opts: { skipLocked?: boolean } = {}): Promise<Fulfilled> {
     return this.tx.run(async (em) => {
-      const order = await em.getRepository(OrderEntity).findOne({
-        where: { id: orderId },
-        lock: opts.skipLocked
-          ? { mode: 'pessimistic_write', onLocked: 'skip_locked' }
-          : { mode: 'pessimistic_write' },
-      });
+      const order = await this.orders.lockById(em, orderId, !!opts.skipLocked);
       if (!order) {
         if (opts.skipLocked) return { orderId, outcome: 'busy' };
         throw new Error(`order ${orderId} does not exist`);

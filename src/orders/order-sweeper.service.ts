@@ -5,9 +5,8 @@ import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { TransactionService } from '../database/transaction.service';
 import { SchedulerService } from '../jobs/scheduler.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { OrderEntity } from './entities/order.entity';
 import { OrderFulfilment } from './order-fulfilment.service';
-import { OPEN_STATUSES } from './order-state-machine';
+import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
 const BATCH = 200;
@@ -39,6 +38,7 @@ export class OrderSweeper implements OnModuleInit {
     private readonly scheduler: SchedulerService,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly repo: OrdersRepository,
   ) {}
 
   onModuleInit(): void {
@@ -69,16 +69,7 @@ export class OrderSweeper implements OnModuleInit {
    * and the provider's account are each updated once, last).
    */
   private async expireBatch(em: EntityManager): Promise<{ claimed: number; expired: number }> {
-    const due: OrderEntity[] = await em
-      .getRepository(OrderEntity)
-      .createQueryBuilder('o')
-      .where('o.status IN (:...open)', { open: OPEN_STATUSES })
-      .andWhere('o.expires_at <= CURRENT_TIMESTAMP(3)')
-      .orderBy('o.expires_at')
-      .limit(EXPIRE_BATCH)
-      .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .getMany();
+    const due = await this.repo.claimDue(em, EXPIRE_BATCH);
     const released = await this.orders.releaseMany(em, due, 'expired', async (inner, orders) => {
       for (const order of orders)
         await this.notifications.notify(inner, {
@@ -95,22 +86,9 @@ export class OrderSweeper implements OnModuleInit {
 
   async remindExpiring(): Promise<number> {
     return this.tx.run(async (em) => {
-      const soon: OrderEntity[] = await em
-        .getRepository(OrderEntity)
-        .createQueryBuilder('o')
-        .where("o.status = 'ready'")
-        .andWhere('o.expiry_notified_at IS NULL')
-        .andWhere('o.expires_at <= DATE_ADD(CURRENT_TIMESTAMP(3), INTERVAL 1 DAY)')
-        .andWhere('o.expires_at > CURRENT_TIMESTAMP(3)')
-        .limit(BATCH)
-        .setLock('pessimistic_write')
-        .setOnLocked('skip_locked')
-        .getMany();
+      const soon = await this.repo.claimExpiringUnnotified(em, BATCH);
       for (const order of soon) {
-        await em.query(
-          'UPDATE orders SET expiry_notified_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND expiry_notified_at IS NULL',
-          [order.id],
-        );
+        await this.repo.markExpiryNotified(em, order.id);
         await this.notifications.notify(em, {
           userId: order.residentId,
           kind: 'order_expiring',
@@ -130,26 +108,18 @@ export class OrderSweeper implements OnModuleInit {
    * the moment that worker's connection closes. Returns how many became ready here.
    */
   async reconcilePending(): Promise<number> {
-    const due: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM orders WHERE status = 'pending'
-          AND updated_at <= DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? MICROSECOND)
-        ORDER BY updated_at LIMIT ?`,
-      [this.config.orderReconcileAfterMs * 1000, BATCH],
-    );
+    const due = await this.repo.idlePendingIds(this.db.manager, this.config.orderReconcileAfterMs, BATCH);
     const queue = shuffled(due);
     let ready = 0;
     const lane = async () => {
       for (let next = queue.pop(); next; next = queue.pop()) {
         try {
-          const r = await this.fulfilment.fulfil(next.id, { skipLocked: true });
+          const r = await this.fulfilment.fulfil(next, { skipLocked: true });
           if (r.outcome === 'ready') ready++;
         } catch (err) {
           // Tried again after another ORDER_RECONCILE_AFTER_MS, not on every tick.
-          this.log.warn(`order ${next.id} not fulfilled: ${(err as Error).message}`);
-          await this.db.query(
-            "UPDATE orders SET updated_at = CURRENT_TIMESTAMP(3) WHERE id = ? AND status = 'pending'",
-            [next.id],
-          );
+          this.log.warn(`order ${next} not fulfilled: ${(err as Error).message}`);
+          await this.repo.touchPending(this.db.manager, next);
         }
       }
     };

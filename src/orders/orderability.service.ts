@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
 import { CatalogService } from '../catalog/catalog.service';
 import { listingVisibleTo } from '../catalog/catalog-rules';
@@ -14,8 +14,8 @@ import {
   OrderabilityReason,
   OrderabilityView,
 } from './dto/orderability.dto';
-import { OrderLimitCounterEntity } from './entities/order-limit-counter.entity';
 import { periodKey } from './order-limits';
+import { OrderLimitsRepository } from './order-limits.repository';
 
 /**
  * Whether the calling resident could order each listing now, one of each, and every reason why
@@ -31,6 +31,7 @@ export class OrderabilityService {
     private readonly users: UsersService,
     private readonly ledger: LedgerService,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly limits: OrderLimitsRepository,
   ) {}
 
   async forResident(actor: Actor, q: OrderabilityQuery): Promise<OrderabilityView> {
@@ -90,10 +91,11 @@ export class OrderabilityService {
   ): Promise<Map<string, number>> {
     const limited = listings.filter((l) => l.limitCount && l.limitPeriod);
     if (!limited.length) return new Map();
-    const rows = await this.db.getRepository(OrderLimitCounterEntity).findBy({
+    const rows = await this.limits.ofResident(
+      this.db.manager,
       residentId,
-      listingId: In(limited.map((l) => l.id)),
-    });
+      limited.map((l) => l.id),
+    );
     const out = new Map<string, number>();
     for (const l of limited) {
       const key = periodKey(l.limitPeriod!, now);

@@ -11,10 +11,13 @@ import { OrderEntity } from './entities/order.entity';
 import { VoucherEntity } from './entities/voucher.entity';
 import { OrderFulfilmentProcessor } from './order-fulfilment.processor';
 import { OrderFulfilment } from './order-fulfilment.service';
+import { OrderLimitsRepository } from './order-limits.repository';
 import { OrderabilityService } from './orderability.service';
 import { OrderSweeper } from './order-sweeper.service';
 import { OrdersController } from './orders.controller';
+import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
+import { VouchersRepository } from './vouchers.repository';
 import { VouchersService } from './vouchers.service';
 
 @Module({
@@ -35,6 +38,9 @@ import { VouchersService } from './vouchers.service';
     OrderabilityService,
     OrderFulfilmentProcessor,
     OrderSweeper,
+    OrdersRepository,
+    OrderLimitsRepository,
+    VouchersRepository,
   ],
 })
 export class OrdersModule {}

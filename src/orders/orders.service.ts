@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Actor, hasRole } from '../common/actor';
-import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { forbidden, invalidState, notFound, refuse } from '../common/errors';
 import { newId } from '../common/ids';
 import { IdempotencyService } from '../common/idempotency.service';
 import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
@@ -19,12 +18,34 @@ import { LedgerService } from '../ledger/ledger.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { OrdersQuery, OrderView, PlaceOrderDto } from './dto/orders.dto';
 import { OrderEntity } from './entities/order.entity';
-import { periodKey, returnLimit, takeLimit } from './order-limits';
+import { periodKey } from './order-limits';
+import { LimitKey, OrderLimitsRepository } from './order-limits.repository';
 import { OPEN_STATUSES, OrderStatus, transition } from './order-state-machine';
+import { NewOrder, OrdersRepository } from './orders.repository';
 
 export const ORDER_PLACED_JOB = 'order.placed';
 
-export function toOrderView(o: OrderEntity, listingTitle?: string): OrderView {
+/** The fields of an order that its view shows. */
+export type OrderViewSource = Pick<
+  OrderEntity,
+  | 'id'
+  | 'status'
+  | 'residentId'
+  | 'listingId'
+  | 'providerOrganizationId'
+  | 'quantity'
+  | 'unitPoints'
+  | 'totalPoints'
+  | 'expiresAt'
+  | 'createdAt'
+  | 'readyAt'
+  | 'redeemedAt'
+  | 'cancelledAt'
+  | 'cancelReason'
+  | 'expiredAt'
+>;
+
+export function toOrderView(o: OrderViewSource, listingTitle?: string): OrderView {
   return {
     id: o.id,
     status: o.status,
@@ -61,6 +82,8 @@ export class OrdersService {
     private readonly credit: CreditService,
     private readonly users: UsersService,
     private readonly notifications: NotificationsService,
+    private readonly orders: OrdersRepository,
+    private readonly limits: OrderLimitsRepository,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -76,34 +99,24 @@ export class OrdersService {
       needsAge ? this.users.findById(actor.id) : null,
       needsCredit ? this.credit.levelOf(actor.id) : null,
     ]);
+    const known = { user, standing };
     return this.idempotency.run({ scope: `orders:${actor.id}`, key, request: dto }, async (em) => {
       const now = new Date();
       const listing = await this.catalog.getForOrder(em, dto.listingId);
-      if (!listing)
-        throw new DomainError('LISTING_NOT_FOUND', { listingId: dto.listingId }, 'listing not found');
+      if (!listing) throw refuse('LISTING_NOT_FOUND', { listingId: dto.listingId }, 'listing not found');
       this.catalog.assertOrderable(listing, { regionPath: actor.regionPath }, now);
-      if (listing.minCreditLevel || listing.minAge) {
-        const eligible = this.catalog.checkEligibility(
-          listing,
-          {
-            creditLevel: standing?.level ?? (await this.credit.levelOf(actor.id)).level,
-            birthDate: (user ?? (await this.users.findById(actor.id)))?.birthDate ?? null,
-          },
-          now,
-        );
-        if (!eligible.eligible) {
-          throw new DomainError(
-            'NOT_ELIGIBLE',
-            { ...eligible, listingId: listing.id },
-            `not eligible for this listing (${eligible.reason.replace(/_/g, ' ')})`,
-          );
-        }
-      }
+      if (listing.minCreditLevel || listing.minAge) await this.assertEligible(listing, actor.id, known, now);
       const id = newId();
       let limitKey: string | null = null;
       if (listing.limitCount && listing.limitPeriod) {
         limitKey = periodKey(listing.limitPeriod, now);
-        await takeLimit(em, actor.id, listing.id, limitKey, dto.quantity, listing.limitCount);
+        const counter = { residentId: actor.id, listingId: listing.id, periodKey: limitKey };
+        if (!(await this.limits.take(em, counter, dto.quantity, listing.limitCount)))
+          throw refuse(
+            'LIMIT_REACHED',
+            { listingId: listing.id, limit: listing.limitCount, period: limitKey },
+            `at most ${listing.limitCount} per period for this listing`,
+          );
       }
       const total = listing.pointsPrice * dto.quantity;
       // The hold: the wallet is debited (and checked) now; the provider's redemption account, which
@@ -119,13 +132,9 @@ export class OrdersService {
         pending: true,
       });
       if (!(await this.catalog.takeStock(em, listing.id, dto.quantity))) {
-        throw new DomainError(
-          'OUT_OF_STOCK',
-          { listingId: listing.id, requested: dto.quantity },
-          'out of stock',
-        );
+        throw refuse('OUT_OF_STOCK', { listingId: listing.id, requested: dto.quantity }, 'out of stock');
       }
-      const order = {
+      const order: NewOrder = {
         id,
         residentId: actor.id,
         communityId: actor.regionId!,
@@ -134,46 +143,50 @@ export class OrdersService {
         quantity: dto.quantity,
         unitPoints: listing.pointsPrice,
         totalPoints: total,
-        status: 'pending' as const,
+        status: 'pending',
         holdTransferId: hold.transfer.id,
         limitPeriodKey: limitKey,
         expiresAt: this.deadline(listing, now),
         createdAt: now,
       };
-      await em.query(
-        `INSERT INTO orders (id, resident_id, community_id, listing_id, provider_organization_id, quantity, unit_points, total_points,
-                             status, hold_transfer_id, limit_period_key, expires_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
-        [
-          id,
-          order.residentId,
-          order.communityId,
-          order.listingId,
-          order.providerOrganizationId,
-          order.quantity,
-          order.unitPoints,
-          order.totalPoints,
-          order.holdTransferId,
-          limitKey,
-          order.expiresAt,
-          now,
-          now,
-        ],
-      );
+      await this.orders.insert(em, order);
       await this.outbox.add(em, QUEUES.orders, ORDER_PLACED_JOB, { orderId: id });
       await hold.creditLater();
-      return toOrderView(
-        {
-          ...order,
-          readyAt: null,
-          redeemedAt: null,
-          cancelledAt: null,
-          cancelReason: null,
-          expiredAt: null,
-        } as OrderEntity,
-        listing.title,
-      );
+      const unset = {
+        readyAt: null,
+        redeemedAt: null,
+        cancelledAt: null,
+        cancelReason: null,
+        expiredAt: null,
+      };
+      return toOrderView({ ...order, ...unset }, listing.title);
     });
+  }
+
+  /** 403 NOT_ELIGIBLE unless the resident meets the listing's credit level and age (facts read before, else now). */
+  private async assertEligible(
+    listing: ListingEntity,
+    residentId: string,
+    known: {
+      user: Awaited<ReturnType<UsersService['findById']>> | null;
+      standing: Awaited<ReturnType<CreditService['levelOf']>> | null;
+    },
+    now: Date,
+  ): Promise<void> {
+    const eligible = this.catalog.checkEligibility(
+      listing,
+      {
+        creditLevel: known.standing?.level ?? (await this.credit.levelOf(residentId)).level,
+        birthDate: (known.user ?? (await this.users.findById(residentId)))?.birthDate ?? null,
+      },
+      now,
+    );
+    if (!eligible.eligible)
+      throw refuse(
+        'NOT_ELIGIBLE',
+        { ...eligible, listingId: listing.id },
+        `not eligible for this listing (${eligible.reason.replace(/_/g, ' ')})`,
+      );
   }
 
   private deadline(listing: ListingEntity, now: Date): Date {
@@ -182,8 +195,8 @@ export class OrdersService {
   }
 
   /** The resident who ordered, or staff of the providing organisation; anyone else: 404. */
-  async getVisible(actor: Actor, id: string, em?: EntityManager): Promise<OrderEntity> {
-    const order = await (em ?? this.db.manager).getRepository(OrderEntity).findOneBy({ id });
+  async getVisible(tx: EntityManager, actor: Actor, id: string): Promise<OrderEntity> {
+    const order = await this.orders.byId(tx, id);
     if (!order) throw notFound('order', id);
     if (order.residentId === actor.id) return order;
     if (!hasRole(actor, 'resident') && (await this.catalog.managesListing(actor, order))) return order;
@@ -191,7 +204,7 @@ export class OrdersService {
   }
 
   async get(actor: Actor, id: string): Promise<OrderView> {
-    const order = await this.getVisible(actor, id);
+    const order = await this.getVisible(this.db.manager, actor, id);
     return toOrderView(order, await this.titleOf(order.listingId));
   }
 
@@ -199,62 +212,27 @@ export class OrdersService {
   async list(actor: Actor, q: OrdersQuery, mine: boolean): Promise<Page<OrderView>> {
     const limit = pageLimit(q);
     const cursor = decodeCursor(q.cursor, TIME_ID);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (mine) {
-      where.push('o.resident_id = ?');
-      params.push(actor.id);
-    } else {
-      if (!actor.organizationId)
-        throw new DomainError('FORBIDDEN', {}, 'only staff of a providing organisation list its orders');
-      where.push('o.provider_organization_id = ?');
-      params.push(actor.organizationId);
-    }
-    if (q.status) {
-      where.push('o.status = ?');
-      params.push(q.status);
-    }
-    if (q.listingId) {
-      where.push('o.listing_id = ?');
-      params.push(q.listingId);
-    }
-    if (cursor) {
-      where.push('(o.created_at < ? OR (o.created_at = ? AND o.id < ?))');
-      params.push(new Date(String(cursor[0])), new Date(String(cursor[0])), cursor[1]);
-    }
-    const found: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM orders o WHERE ${where.join(' AND ')} ORDER BY o.created_at DESC, o.id DESC LIMIT ?`,
-      [...params, limit + 1],
-    );
-    const orders = found.length
-      ? await this.db.getRepository(OrderEntity).findBy({ id: In(found.map((f) => f.id)) })
-      : [];
-    const byId = new Map(orders.map((o) => [o.id, o]));
+    if (!mine && !actor.organizationId)
+      throw forbidden('only staff of a providing organisation list its orders');
+    const orders = await this.orders.page(this.db.manager, {
+      ...(mine ? { residentId: actor.id } : { providerOrganizationId: actor.organizationId! }),
+      status: q.status,
+      listingId: q.listingId,
+      cursor,
+      limit: limit + 1,
+    });
     const titles = await this.titles([...new Set(orders.map((o) => o.listingId))]);
-    const views = found.map((f) => byId.get(f.id)!).map((o) => toOrderView(o, titles.get(o.listingId)));
+    const views = orders.map((o) => toOrderView(o, titles.get(o.listingId)));
     return toPage(views, limit, (o) => [new Date(o.createdAt).toISOString(), o.id]);
   }
 
   /** The resident before redemption, or the providing organisation; gives back points, stock and limit. */
   async cancel(actor: Actor, id: string, reason?: string): Promise<OrderView> {
     await this.tx.run(async (em) => {
-      const order = await this.getVisible(actor, id, em);
+      const order = await this.getVisible(em, actor, id);
       const provider = order.residentId !== actor.id;
-      if (order.status === 'redeemed') {
-        throw new DomainError(
-          'ALREADY_REDEEMED',
-          { orderId: id, redeemedAt: order.redeemedAt },
-          'the order was already redeemed',
-        );
-      }
       if (order.status === 'cancelled') return;
-      if (!OPEN_STATUSES.includes(order.status)) {
-        throw new DomainError(
-          'INVALID_STATE',
-          { orderId: id, status: order.status },
-          `the order is ${order.status}`,
-        );
-      }
+      if (!OPEN_STATUSES.includes(order.status)) throw notCancellable(order);
       const done = await this.release(
         em,
         order,
@@ -273,19 +251,8 @@ export class OrdersService {
           : undefined,
       );
       if (!done) {
-        const now = await em.getRepository(OrderEntity).findOneByOrFail({ id });
-        if (now.status === 'redeemed')
-          throw new DomainError(
-            'ALREADY_REDEEMED',
-            { orderId: id, redeemedAt: now.redeemedAt },
-            'the order was already redeemed',
-          );
-        if (now.status !== 'cancelled')
-          throw new DomainError(
-            'INVALID_STATE',
-            { orderId: id, status: now.status },
-            `the order is ${now.status}`,
-          );
+        const now = (await this.orders.byId(em, id))!;
+        if (now.status !== 'cancelled') throw notCancellable(now);
       }
     });
     return this.get(actor, id);
@@ -312,8 +279,7 @@ export class OrdersService {
     then?: (em: EntityManager) => Promise<unknown>,
   ): Promise<boolean> {
     if (!(await transition(em, order.id, to, set, OPEN_STATUSES))) return false;
-    if (order.limitPeriodKey)
-      await returnLimit(em, order.residentId, order.listingId, order.limitPeriodKey, order.quantity);
+    if (order.limitPeriodKey) await this.limits.giveBack(em, limitKeyOf(order), order.quantity);
     const { creditLater } = await this.ledger.voidDeferringCredit(em, {
       id: this.ledger.deriveId('order_release', order.id),
       pendingId: order.holdTransferId,
@@ -346,13 +312,10 @@ export class OrdersService {
     const limited = released
       .filter((o) => o.limitPeriodKey)
       .sort((a, b) => byKey(`${a.residentId}/${a.listingId}`, `${b.residentId}/${b.listingId}`));
-    for (const o of limited) await returnLimit(em, o.residentId, o.listingId, o.limitPeriodKey!, o.quantity);
-    const wallets = new Map<string, string>(
-      (
-        await em.query('SELECT id, debit_account_id FROM transfers WHERE id IN (?)', [
-          released.map((o) => o.holdTransferId),
-        ])
-      ).map((r: { id: string; debit_account_id: string }) => [r.id, r.debit_account_id]),
+    for (const o of limited) await this.limits.giveBack(em, limitKeyOf(o), o.quantity);
+    const wallets = await this.ledger.debitAccountsIn(
+      em,
+      released.map((o) => o.holdTransferId),
     );
     const byWallet = [...released].sort((a, b) =>
       byKey(wallets.get(a.holdTransferId) ?? '', wallets.get(b.holdTransferId) ?? ''),
@@ -384,3 +347,21 @@ export class OrdersService {
     return new Map((await this.catalog.findByIds(ids)).map((l) => [l.id, l.title]));
   }
 }
+
+/** Why an order that is not open cannot be cancelled: 409 ALREADY_REDEEMED or INVALID_STATE. */
+function notCancellable(order: OrderEntity) {
+  if (order.status === 'redeemed')
+    return refuse(
+      'ALREADY_REDEEMED',
+      { orderId: order.id, redeemedAt: order.redeemedAt },
+      'the order was already redeemed',
+    );
+  return invalidState(`the order is ${order.status}`, { orderId: order.id, status: order.status });
+}
+
+/** The limit counter an order counted against (for orders with a `limitPeriodKey`). */
+const limitKeyOf = (o: OrderEntity): LimitKey => ({
+  residentId: o.residentId,
+  listingId: o.listingId,
+  periodKey: o.limitPeriodKey!,
+});

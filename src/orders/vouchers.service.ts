@@ -3,11 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import QRCode from 'qrcode';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
-import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { notFound, refuse } from '../common/errors';
 import { CodeSigner } from '../signing/code-signer.service';
 import { OrderEntity } from './entities/order.entity';
 import { VoucherEntity } from './entities/voucher.entity';
+import { OrdersRepository } from './orders.repository';
+import { VouchersRepository } from './vouchers.repository';
 
 export interface VoucherView {
   orderId: string;
@@ -24,6 +25,8 @@ export class VouchersService {
   constructor(
     private readonly signer: CodeSigner,
     @InjectDataSource() private readonly db: DataSource,
+    private readonly orders: OrdersRepository,
+    private readonly vouchers: VouchersRepository,
   ) {}
 
   /**
@@ -31,7 +34,7 @@ export class VouchersService {
    * voucher's, so issuing twice keeps the first one.
    */
   async issue(em: EntityManager, order: OrderEntity): Promise<VoucherEntity> {
-    const existing = await em.getRepository(VoucherEntity).findOneBy({ orderId: order.id });
+    const existing = await this.vouchers.byOrderId(em, order.id);
     if (existing) return existing;
     const { code, kid } = await this.signer.sign({
       type: 'voucher',
@@ -40,20 +43,17 @@ export class VouchersService {
       expiresAt: order.expiresAt,
       extra: 0,
     });
-    await em.query(
-      'INSERT INTO vouchers (order_id, kid, code, expires_at, issued_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE order_id = order_id',
-      [order.id, kid, code, order.expiresAt],
-    );
-    return em.getRepository(VoucherEntity).findOneByOrFail({ orderId: order.id });
+    await this.vouchers.insertOnce(em, { orderId: order.id, kid, code, expiresAt: order.expiresAt });
+    return (await this.vouchers.byOrderId(em, order.id))!;
   }
 
   /** The resident's voucher once the order is ready (409 VOUCHER_NOT_READY before). */
   async get(actor: Actor, orderId: string): Promise<VoucherView> {
-    const order = await this.db.getRepository(OrderEntity).findOneBy({ id: orderId });
+    const order = await this.orders.byId(this.db.manager, orderId);
     if (!order || order.residentId !== actor.id) throw notFound('order', orderId);
-    const v = await this.db.getRepository(VoucherEntity).findOneBy({ orderId });
+    const v = await this.vouchers.byOrderId(this.db.manager, orderId);
     if (!v || order.status === 'pending') {
-      throw new DomainError(
+      throw refuse(
         'VOUCHER_NOT_READY',
         { orderId, status: order.status },
         'the voucher is not issued yet; try again shortly',

@@ -1,0 +1,128 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { affectedRows } from '../database/transaction.service';
+import { AccountKind, AccountSpec, LedgerName, OwnerType } from './ledger.types';
+
+/** An `accounts` row as the driver returns it (sums are BIGINT: strings). */
+export interface AccountRow {
+  id: string;
+  ledger: LedgerName;
+  kind: AccountKind;
+  owner_type: OwnerType;
+  owner_id: string;
+  sub: string;
+  flags: number;
+  debits_pending: string | number;
+  debits_posted: string | number;
+  credits_pending: string | number;
+  credits_posted: string | number;
+}
+
+/** The one column list of `accounts`: the key columns an INSERT writes, then the four sums. */
+const ACCOUNT_KEY_COLUMNS = 'id, ledger, kind, owner_type, owner_id, sub, flags';
+const ACCOUNT_COLUMNS = `${ACCOUNT_KEY_COLUMNS}, debits_pending, debits_posted, credits_pending, credits_posted`;
+const ACCOUNT_KEY = 'ledger = ? AND kind = ? AND owner_type = ? AND owner_id = ? AND sub = ?';
+const keyOf = (s: AccountSpec): unknown[] => [s.ledger, s.kind, s.ownerType, s.ownerId, s.sub ?? ''];
+
+/** Which balance column a transfer moves: `pending` for a hold, `posted` otherwise. */
+export type BalanceColumn = 'pending' | 'posted';
+
+/**
+ * The statements on `accounts`. Limits are conditional updates: they return how many rows changed,
+ * and the caller decides what a 0 means.
+ */
+@Injectable()
+export class AccountsRepository {
+  async idOf(tx: EntityManager, spec: AccountSpec): Promise<string | null> {
+    const rows: Array<Pick<AccountRow, 'id'>> = await tx.query(
+      `SELECT id FROM accounts WHERE ${ACCOUNT_KEY}`,
+      keyOf(spec),
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Inserts accounts unless their key exists already (get-or-create). */
+  async insertMissing(
+    tx: EntityManager,
+    accounts: Array<AccountSpec & { id: string; flags: number }>,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO accounts (${ACCOUNT_KEY_COLUMNS}) VALUES ${accounts.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}
+       ON DUPLICATE KEY UPDATE id = id`,
+      accounts.flatMap((a) => [a.id, ...keyOf(a), a.flags]),
+    );
+  }
+
+  /** Points wallets of these users: `[ownerId, accountId]`. */
+  async walletIds(tx: EntityManager, userIds: string[]): Promise<Array<[string, string]>> {
+    const rows: Array<Pick<AccountRow, 'id' | 'owner_id'>> = await tx.query(
+      `SELECT id, owner_id FROM accounts WHERE ledger = 'POINTS' AND kind = 'wallet' AND owner_type = 'user' AND sub = '' AND owner_id IN (?)`,
+      [userIds],
+    );
+    return rows.map((r) => [r.owner_id, r.id]);
+  }
+
+  async ledgersOf(tx: EntityManager, ids: string[]): Promise<Array<Pick<AccountRow, 'id' | 'ledger'>>> {
+    return tx.query('SELECT id, ledger FROM accounts WHERE id IN (?)', [ids]);
+  }
+
+  async byId(tx: EntityManager, id: string): Promise<AccountRow | null> {
+    const rows: AccountRow[] = await tx.query(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ?`, [id]);
+    return rows[0] ?? null;
+  }
+
+  /** Debits an account unless that would take a limited one below zero (`exempt` skips the limit). */
+  async debit(
+    tx: EntityManager,
+    id: string,
+    col: BalanceColumn,
+    amount: number,
+    exempt: boolean,
+  ): Promise<number> {
+    return affectedRows(
+      await tx.query(
+        `UPDATE accounts SET debits_${col} = debits_${col} + ?
+          WHERE id = ? AND (? OR flags & 1 = 0 OR credits_posted - debits_posted - debits_pending >= ?)`,
+        [amount, id, exempt ? 1 : 0, amount],
+      ),
+    );
+  }
+
+  /** Credits an account unless its credits may not exceed its debits and would. */
+  async credit(tx: EntityManager, id: string, col: BalanceColumn, amount: number): Promise<number> {
+    return affectedRows(
+      await tx.query(
+        `UPDATE accounts SET credits_${col} = credits_${col} + ?
+          WHERE id = ? AND (flags & 2 = 0 OR debits_posted - credits_posted - credits_pending >= ?)`,
+        [amount, id, amount],
+      ),
+    );
+  }
+
+  /** Posts credits to many unlimited accounts in one statement; returns the rows changed. */
+  async creditPostedMany(tx: EntityManager, credits: Array<[string, number]>): Promise<number> {
+    return affectedRows(
+      await tx.query(
+        `UPDATE accounts SET credits_posted = credits_posted + CASE id ${credits.map(() => 'WHEN ? THEN ?').join(' ')} END
+          WHERE id IN (?) AND flags & 2 = 0`,
+        [...credits.flatMap(([id, amount]) => [id, amount]), credits.map(([id]) => id)],
+      ),
+    );
+  }
+
+  /** Resolves a hold on the debit side: the pending amount leaves, `posted` of it is posted. */
+  async settleDebit(tx: EntityManager, id: string, pending: number, posted: number): Promise<void> {
+    await tx.query(
+      'UPDATE accounts SET debits_pending = debits_pending - ?, debits_posted = debits_posted + ? WHERE id = ?',
+      [pending, posted, id],
+    );
+  }
+
+  /** Resolves a hold on the credit side: the pending amount leaves, `posted` of it is posted. */
+  async settleCredit(tx: EntityManager, id: string, pending: number, posted: number): Promise<void> {
+    await tx.query(
+      'UPDATE accounts SET credits_pending = credits_pending - ?, credits_posted = credits_posted + ? WHERE id = ?',
+      [pending, posted, id],
+    );
+  }
+}
