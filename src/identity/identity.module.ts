@@ -4,6 +4,7 @@ import { createSecretKey } from 'node:crypto';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { AuthService } from './auth.service';
+import { DisplayNamesQueries } from './display-names.queries';
 import { AppSecretEntity } from './entities/app-secret.entity';
 import { LoginAddressFailureEntity } from './entities/login-address-failure.entity';
 import { LoginDeviceEntity } from './entities/login-device.entity';
@@ -48,8 +49,9 @@ import { UsersService } from './users.service';
     PasswordService,
     ResidentImportService,
     ResidentSearchService,
+    DisplayNamesQueries,
   ],
-  exports: [AuthService, UsersService, UserStateService, PasswordService, JwtSecretModule],
+  exports: [AuthService, UsersService, UserStateService, PasswordService, JwtSecretModule, DisplayNamesQueries],
 })
 export class IdentityModule implements OnApplicationBootstrap {
   constructor(

@@ -5,13 +5,14 @@ import { TransferEntity } from './entities/transfer.entity';
 import { LedgerAuditService } from './ledger-audit.service';
 import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
+import { RedemptionSettlementQueries } from './redemption-settlement.queries';
 import { WalletService } from './wallet.service';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, TransferEntity])],
   controllers: [LedgerController],
-  providers: [LedgerService, LedgerAuditService, WalletService],
-  exports: [LedgerService, LedgerAuditService],
+  providers: [LedgerService, LedgerAuditService, WalletService, RedemptionSettlementQueries],
+  exports: [LedgerService, LedgerAuditService, RedemptionSettlementQueries],
 })
 export class LedgerModule {}

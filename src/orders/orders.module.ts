@@ -11,6 +11,7 @@ import { OrderabilityService } from './orderability.service';
 import { OrderSweeper } from './order-sweeper.service';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
+import { RedemptionCaptureQueries } from './redemption-capture.queries';
 import { VouchersService } from './vouchers.service';
 
 @Module({
@@ -27,7 +28,8 @@ import { VouchersService } from './vouchers.service';
     OrderabilityService,
     OrderFulfilmentProcessor,
     OrderSweeper,
+    RedemptionCaptureQueries,
   ],
-  exports: [OrdersService, VouchersService],
+  exports: [OrdersService, VouchersService, RedemptionCaptureQueries],
 })
 export class OrdersModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, hasRole, Role } from '../common/actor';
-import { DomainError } from '../common/domain-error';
+import { forbidden, invalid, refuse } from '../common/errors';
 import { managesProvider } from '../catalog/catalog-rules';
 import { OrganizationEntity } from '../regions/entities/organization.entity';
 import { RegionsService } from '../regions/regions.service';
@@ -54,7 +54,7 @@ export class ScannerAccess {
     if (requested) {
       const org = orgs.find((o) => o.id === requested);
       if (!org)
-        throw new DomainError(
+        throw refuse(
           'WRONG_ORGANIZATION',
           { organizationId: requested },
           'you do not work for this organisation',
@@ -63,18 +63,8 @@ export class ScannerAccess {
     }
     if (orgs.length === 1) return orgs[0];
     if (!orgs.length)
-      throw new DomainError(
-        'FORBIDDEN',
-        {},
-        'you scan for no organisation (partner or community staff only)',
-      );
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      {
-        fields: [{ field: 'organizationId', problems: ['you work for several organisations: name one'] }],
-      },
-      'organizationId: you work for several organisations: name one',
-    );
+      throw forbidden('you scan for no organisation (partner or community staff only)');
+    throw invalid('organizationId', 'you work for several organisations: name one');
   }
 
   /**
