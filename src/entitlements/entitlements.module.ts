@@ -1,8 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EarningModule } from '../earning/earning.module';
+import { IdentityModule } from '../identity/identity.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { RegionsModule } from '../regions/regions.module';
+import { SigningModule } from '../signing/signing.module';
 import { DeferredBillsService } from './deferred-bills.service';
+import { EntitlementCountersRepository } from './entitlement-counters.repository';
 import { EntitlementPoliciesController } from './entitlement-policies.controller';
+import { EntitlementPoliciesRepository } from './entitlement-policies.repository';
+import { EntitlementUsesRepository } from './entitlement-uses.repository';
 import { EntitlementsController } from './entitlements.controller';
 import { EntitlementsService } from './entitlements.service';
 import { EntitlementBalanceEntity } from './entities/entitlement-balance.entity';
@@ -23,9 +30,22 @@ import { PoliciesService } from './policies.service';
       EntitlementUseEntity,
     ]),
     EarningModule,
+    IdentityModule,
+    RegionsModule,
+    NotificationsModule,
+    SigningModule,
   ],
   controllers: [EntitlementsController, EntitlementPoliciesController],
-  providers: [PassesService, PoliciesService, EntitlementsService, DeferredBillsService, OverdueSweeper],
+  providers: [
+    PassesService,
+    PoliciesService,
+    EntitlementsService,
+    DeferredBillsService,
+    OverdueSweeper,
+    EntitlementUsesRepository,
+    EntitlementCountersRepository,
+    EntitlementPoliciesRepository,
+  ],
   exports: [PassesService, PoliciesService, EntitlementsService, DeferredBillsService],
 })
 export class EntitlementsModule {}

@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { Actor, hasRole, Role } from '../common/actor';
 import { forbidden, invalid, refuse } from '../common/errors';
 import { managesProvider } from '../catalog/catalog-rules';
-import { OrganizationEntity } from '../regions/entities/organization.entity';
 import { RegionsService } from '../regions/regions.service';
+
+/** An organisation as the regions module answers it. */
+export type Organization = NonNullable<Awaited<ReturnType<RegionsService['getOrganization']>>>;
 
 /** Who scans at a counter: partner staff, and community admins/staff for their community supermarket. */
 export const SCANNER_ROLES: Role[] = [
@@ -34,8 +36,8 @@ export class ScannerAccess {
   }
 
   /** Every organisation the caller scans for: their own, and a community supermarket of their community. */
-  async managedOrganizations(actor: Actor): Promise<OrganizationEntity[]> {
-    const out = new Map<string, OrganizationEntity>();
+  async managedOrganizations(actor: Actor): Promise<Organization[]> {
+    const out = new Map<string, Organization>();
     const own = await this.regions.getOrganization(actor.organizationId);
     if (own && managesProvider(actor, own)) out.set(own.id, own);
     if (actor.regionId && hasRole(actor, 'community_admin', 'community_staff')) {
@@ -49,7 +51,7 @@ export class ScannerAccess {
    * The one organisation a scanner acts for: the one named (which they must manage, else 403
    * WRONG_ORGANIZATION), else their only one.
    */
-  async scannerOrganization(actor: Actor, requested?: string): Promise<OrganizationEntity> {
+  async scannerOrganization(actor: Actor, requested?: string): Promise<Organization> {
     const orgs = await this.managedOrganizations(actor);
     if (requested) {
       const org = orgs.find((o) => o.id === requested);
