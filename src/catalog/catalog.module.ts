@@ -5,12 +5,13 @@ import { CatalogController } from './catalog.controller';
 import { CatalogService } from './catalog.service';
 import { ListingEntity } from './entities/listing.entity';
 import { ListingsRepository } from './listings.repository';
+import { ListingTitlesQueries } from './listing-titles.queries';
 
 /** The points mall catalog: listings, scope (circulation) and stock. Orders use CatalogService. */
 @Module({
   imports: [TypeOrmModule.forFeature([ListingEntity]), RegionsModule],
   controllers: [CatalogController],
-  providers: [CatalogService, ListingsRepository],
-  exports: [CatalogService],
+  providers: [CatalogService, ListingsRepository, ListingTitlesQueries],
+  exports: [CatalogService, ListingTitlesQueries],
 })
 export class CatalogModule {}

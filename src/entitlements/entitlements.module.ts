@@ -6,7 +6,10 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { RegionsModule } from '../regions/regions.module';
 import { SigningModule } from '../signing/signing.module';
 import { DeferredBillsService } from './deferred-bills.service';
+import { EntitlementCountersRepository } from './entitlement-counters.repository';
 import { EntitlementPoliciesController } from './entitlement-policies.controller';
+import { EntitlementPoliciesRepository } from './entitlement-policies.repository';
+import { EntitlementUsesRepository } from './entitlement-uses.repository';
 import { EntitlementsController } from './entitlements.controller';
 import { EntitlementsService } from './entitlements.service';
 import { EntitlementBalanceEntity } from './entities/entitlement-balance.entity';
@@ -28,11 +31,21 @@ import { PoliciesService } from './policies.service';
     ]),
     EarningModule,
     IdentityModule,
-    NotificationsModule,
     RegionsModule,
+    NotificationsModule,
     SigningModule,
   ],
   controllers: [EntitlementsController, EntitlementPoliciesController],
-  providers: [PassesService, PoliciesService, EntitlementsService, DeferredBillsService, OverdueSweeper],
+  providers: [
+    PassesService,
+    PoliciesService,
+    EntitlementsService,
+    DeferredBillsService,
+    OverdueSweeper,
+    EntitlementUsesRepository,
+    EntitlementCountersRepository,
+    EntitlementPoliciesRepository,
+  ],
+  exports: [PassesService, PoliciesService, EntitlementsService, DeferredBillsService],
 })
 export class EntitlementsModule {}

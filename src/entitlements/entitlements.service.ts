@@ -3,17 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { forbidden, invalid, notFound, refuse } from '../common/errors';
 import { newId } from '../common/ids';
 import { IdempotencyService } from '../common/idempotency.service';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
-import { affectedRows, TransactionService } from '../database/transaction.service';
+import { TransactionService } from '../database/transaction.service';
 import type { CreditLevel } from '../earning/credit-levels';
 import { CreditService } from '../earning/credit.service';
 import { earningYearOf } from '../earning/earning-period';
-import { UserEntity } from '../identity/entities/user.entity';
 import { UsersService } from '../identity/users.service';
-import { OrganizationEntity } from '../regions/entities/organization.entity';
 import { RegionsService } from '../regions/regions.service';
 import { RecordUseDto, UseView, VerifyDto, VerifyView } from './dto/entitlements.dto';
 import {
@@ -28,18 +26,22 @@ import {
   orgTypeFor,
   overdueAfterSeconds,
 } from './entitlement-rules';
-import { EntitlementUseEntity } from './entities/entitlement-use.entity';
+import { CounterKey, EntitlementCountersRepository } from './entitlement-counters.repository';
+import { EntitlementUsesRepository } from './entitlement-uses.repository';
 import { PassClaims, PassesService } from './passes.service';
 import { PoliciesService } from './policies.service';
 import { toUseView } from './use-view';
+
+type User = NonNullable<Awaited<ReturnType<UsersService['findById']>>>;
+type Organization = NonNullable<Awaited<ReturnType<RegionsService['getOrganization']>>>;
 
 /** Everything a counter needs to know before recording a use, read outside the transaction. */
 interface Prepared {
   kind: EntitlementKind;
   pass: PassClaims;
-  resident: UserEntity & { regionId: string };
+  resident: User & { regionId: string };
   regionPath: string;
-  organization: OrganizationEntity;
+  organization: Organization;
   level: CreditLevel;
   policy: EffectivePolicy;
   year: number;
@@ -62,6 +64,8 @@ export class EntitlementsService {
     private readonly regions: RegionsService,
     private readonly tx: TransactionService,
     private readonly idempotency: IdempotencyService,
+    private readonly uses: EntitlementUsesRepository,
+    private readonly counters: EntitlementCountersRepository,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -87,11 +91,7 @@ export class EntitlementsService {
    */
   async use(actor: Actor, dto: RecordUseDto, key?: string): Promise<UseView> {
     if (dto.kind === 'treat_first_pay_later' && dto.amountFen === undefined) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { fields: [{ field: 'amountFen', problems: ['is required for treat_first_pay_later'] }] },
-        'amountFen: is required for treat_first_pay_later',
-      );
+      throw invalid('amountFen', 'is required for treat_first_pay_later');
     }
     let prepared: Prepared | undefined;
     let failure: DomainError | undefined;
@@ -138,7 +138,7 @@ export class EntitlementsService {
     const organization = await this.counterOrganization(actor, kind);
     const pass = await this.passes.read(passCode);
     if (pass.residentId === actor.id)
-      throw new DomainError(
+      throw refuse(
         'SELF_SERVICE_FORBIDDEN',
         { kind },
         'you may not verify or record an entitlement on your own pass; ask a colleague to serve you',
@@ -156,7 +156,7 @@ export class EntitlementsService {
     return {
       kind,
       pass,
-      resident: resident as UserEntity & { regionId: string },
+      resident: resident as User & { regionId: string },
       regionPath: region.path,
       organization,
       level: standing.level,
@@ -167,16 +167,15 @@ export class EntitlementsService {
   }
 
   /** The caller's hospital or canteen, if their role handles this kind; otherwise 403. */
-  private async counterOrganization(actor: Actor, kind: EntitlementKind): Promise<OrganizationEntity> {
+  private async counterOrganization(actor: Actor, kind: EntitlementKind): Promise<Organization> {
     const kinds = kindsHandledBy(actor);
     const org = await this.regions.getOrganization(actor.organizationId);
     if (!kinds.includes(kind) || !org || org.type !== orgTypeFor(kind)) {
-      throw new DomainError(
-        'FORBIDDEN',
-        { kind, allowedKinds: kinds },
+      throw forbidden(
         kinds.length
           ? `your role records ${kinds.join(', ')}, not ${kind}`
           : 'only hospital and canteen staff handle entitlements',
+        { kind, allowedKinds: kinds },
       );
     }
     return org;
@@ -201,100 +200,68 @@ export class EntitlementsService {
     year: number,
     level: CreditLevel,
   ): Promise<EntitlementState> {
-    const [counter]: Array<{ used: number }> = await this.db.query(
-      'SELECT used FROM entitlement_counters WHERE resident_id = ? AND kind = ? AND period_year = ?',
-      [residentId, kind, year],
-    );
-    const [balance]: Array<{ outstanding_fen: string | number; overdue_count: number }> = await this.db.query(
-      'SELECT outstanding_fen, overdue_count FROM entitlement_balances WHERE resident_id = ?',
-      [residentId],
-    );
+    const used = await this.counters.used(this.db.manager, { residentId, kind, year });
+    const balance = await this.counters.balance(this.db.manager, residentId);
     return {
       level,
-      used: Number(counter?.used ?? 0),
-      outstandingFen: Number(balance?.outstanding_fen ?? 0),
-      overdueCount: Number(balance?.overdue_count ?? 0),
+      used: used ?? 0,
+      outstandingFen: balance?.outstandingFen ?? 0,
+      overdueCount: balance?.overdueCount ?? 0,
     };
   }
 
   /** Counter rows exist before the recording transaction, which then only updates them conditionally. */
   private async ensureCounterRows(p: Prepared): Promise<void> {
-    if (p.policy.yearlyQuota !== null) {
-      await this.tx.run((em) =>
-        em.query(
-          'INSERT INTO entitlement_counters (resident_id, kind, period_year, used) VALUES (?, ?, ?, 0) ON DUPLICATE KEY UPDATE used = used',
-          [p.resident.id, p.kind, p.year],
-        ),
-      );
-    }
-    if (p.kind === 'treat_first_pay_later') {
-      await this.tx.run((em) =>
-        em.query(
-          'INSERT INTO entitlement_balances (resident_id, outstanding_fen, overdue_count) VALUES (?, 0, 0) ON DUPLICATE KEY UPDATE resident_id = resident_id',
-          [p.resident.id],
-        ),
-      );
-    }
+    if (p.policy.yearlyQuota !== null) await this.tx.run((tx) => this.counters.ensureCounter(tx, counterOf(p)));
+    if (p.kind === 'treat_first_pay_later')
+      await this.tx.run((tx) => this.counters.ensureBalance(tx, p.resident.id));
   }
 
   /** The recording transaction: quota counter, then the deferred balance, then the use row. */
   private async record(
-    em: EntityManager,
+    tx: EntityManager,
     actor: Actor,
     p: Prepared,
     amountFen: number | null,
   ): Promise<UseView> {
-    const rid = p.resident.id;
     const extras: Pick<UseView, 'remaining' | 'outstandingFen'> = {};
     const quota = p.policy.yearlyQuota;
     if (quota !== null) {
-      const taken = await em.query(
-        'UPDATE entitlement_counters SET used = used + 1 WHERE resident_id = ? AND kind = ? AND period_year = ? AND used + 1 <= ?',
-        [rid, p.kind, p.year, quota],
-      );
-      if (affectedRows(taken) !== 1) {
-        throw new DomainError(
+      if (!(await this.counters.take(tx, counterOf(p), quota))) {
+        throw refuse(
           'QUOTA_EXHAUSTED',
           { limit: 'yearly_quota', kind: p.kind, yearlyQuota: quota, year: p.year, remaining: 0 },
           `all ${quota} uses of ${p.kind} for ${p.year} are taken`,
         );
       }
-      const [row]: Array<{ used: number }> = await em.query(
-        'SELECT used FROM entitlement_counters WHERE resident_id = ? AND kind = ? AND period_year = ?',
-        [rid, p.kind, p.year],
-      );
-      extras.remaining = quota - Number(row.used);
+      extras.remaining = quota - (await this.counters.used(tx, counterOf(p)))!;
     }
     let dueInSeconds: number | null = null;
     if (p.kind === 'treat_first_pay_later') {
-      extras.outstandingFen = await this.addDeferred(em, p, amountFen!);
+      extras.outstandingFen = await this.addDeferred(tx, p, amountFen!);
       dueInSeconds = overdueAfterSeconds(p.policy, this.config.entitlementOverdueSeconds);
     }
     const id = newId();
-    await em.query(
-      `INSERT INTO entitlement_uses (id, kind, status, resident_id, community_id, region_path, organization_id,
-         recorded_by, period_year, credit_level, policy_region_id, amount_fen, discount_percent, due_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-         IF(? IS NULL, NULL, DATE_ADD(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND)), CURRENT_TIMESTAMP(3))`,
-      [
+    await this.uses.insert(
+      tx,
+      {
         id,
-        p.kind,
-        p.kind === 'treat_first_pay_later' ? 'outstanding' : 'recorded',
-        rid,
-        p.resident.regionId,
-        p.regionPath,
-        p.organization.id,
-        actor.id,
-        p.year,
-        p.level,
-        p.policy.sourceRegionId,
-        amountFen,
-        p.kind === 'checkup_discount' ? p.policy.discountPercent : null,
-        dueInSeconds,
-        dueInSeconds ?? 0,
-      ],
+        kind: p.kind,
+        status: p.kind === 'treat_first_pay_later' ? 'outstanding' : 'recorded',
+        resident_id: p.resident.id,
+        community_id: p.resident.regionId,
+        region_path: p.regionPath,
+        organization_id: p.organization.id,
+        recorded_by: actor.id,
+        period_year: p.year,
+        credit_level: p.level,
+        policy_region_id: p.policy.sourceRegionId,
+        amount_fen: amountFen,
+        discount_percent: p.kind === 'checkup_discount' ? p.policy.discountPercent : null,
+      },
+      dueInSeconds,
     );
-    const use = await em.getRepository(EntitlementUseEntity).findOneByOrFail({ id });
+    const use = await this.uses.find(tx, id);
     return { ...toUseView(use, p.resident.displayName), ...extras };
   }
 
@@ -302,26 +269,13 @@ export class EntitlementsService {
    * Adds a deferred bill to the resident's unpaid amount, only while nothing is overdue and the sum
    * stays under the cap (one conditional UPDATE); returns the new unpaid amount.
    */
-  private async addDeferred(em: EntityManager, p: Prepared, amountFen: number): Promise<number> {
+  private async addDeferred(tx: EntityManager, p: Prepared, amountFen: number): Promise<number> {
     const cap = p.policy.maxOutstandingFen;
-    const added = await em.query(
-      `UPDATE entitlement_balances SET outstanding_fen = outstanding_fen + ?
-        WHERE resident_id = ? AND overdue_count = 0 AND (? IS NULL OR outstanding_fen + ? <= ?)`,
-      [amountFen, p.resident.id, cap, amountFen, cap],
-    );
-    const [b]: Array<{ outstanding_fen: string | number; overdue_count: number }> = await em.query(
-      'SELECT outstanding_fen, overdue_count FROM entitlement_balances WHERE resident_id = ?',
-      [p.resident.id],
-    );
-    const state = {
-      level: p.level,
-      used: 0,
-      outstandingFen: Number(b.outstanding_fen),
-      overdueCount: Number(b.overdue_count),
-    };
-    if (affectedRows(added) === 1) return state.outstandingFen;
+    const added = await this.counters.addDeferred(tx, p.resident.id, amountFen, cap);
+    const state = { level: p.level, used: 0, ...(await this.counters.balance(tx, p.resident.id))! };
+    if (added) return state.outstandingFen;
     if (state.overdueCount > 0) throw notEligible(evaluate(p.kind, p.policy, state), p);
-    throw new DomainError(
+    throw refuse(
       'QUOTA_EXHAUSTED',
       {
         limit: 'max_outstanding',
@@ -336,8 +290,10 @@ export class EntitlementsService {
   }
 }
 
+const counterOf = (p: Prepared): CounterKey => ({ residentId: p.resident.id, kind: p.kind, year: p.year });
+
 function notEligible(ev: Evaluation, p: Prepared): DomainError {
-  return new DomainError(
+  return refuse(
     'NOT_ELIGIBLE',
     {
       reason: ev.reason,

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import QRCode from 'qrcode';
 import { Actor } from '../common/actor';
-import { DomainError } from '../common/domain-error';
+import { refuse } from '../common/errors';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { CREDIT_LEVELS, creditRank, type CreditLevel } from '../earning/credit-levels';
 import { CreditService } from '../earning/credit.service';
@@ -63,14 +63,14 @@ export class PassesService {
     const claims = await this.signer.verify(code);
     const creditLevel = levelOfRank(claims.extra);
     if (claims.type !== 'pass' || !creditLevel) {
-      throw new DomainError(
+      throw refuse(
         'INVALID_CODE',
         { reason: 'not a resident pass' },
         'the code is not a resident pass',
       );
     }
     if (claims.expiresAt.getTime() <= Date.now()) {
-      throw new DomainError(
+      throw refuse(
         'PASS_EXPIRED',
         { expiredAt: claims.expiresAt },
         'the pass has expired; ask the resident to show a fresh one',

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
-import { DomainError } from '../common/domain-error';
-import { RegionEntity } from '../regions/entities/region.entity';
+import { invalidFields } from '../common/errors';
+import { TransactionService } from '../database/transaction.service';
 import { RegionsService } from '../regions/regions.service';
 import { EffectivePolicyView, PutPolicyDto } from './dto/entitlements.dto';
 import {
@@ -14,6 +14,7 @@ import {
   resolvePolicies,
   toPolicyValues,
 } from './entitlement-rules';
+import { EntitlementPoliciesRepository } from './entitlement-policies.repository';
 import { EntitlementPolicyEntity } from './entities/entitlement-policy.entity';
 
 /**
@@ -23,8 +24,10 @@ import { EntitlementPolicyEntity } from './entities/entitlement-policy.entity';
 @Injectable()
 export class PoliciesService {
   constructor(
-    @InjectRepository(EntitlementPolicyEntity) private readonly policies: Repository<EntitlementPolicyEntity>,
+    private readonly repo: EntitlementPoliciesRepository,
     private readonly regions: RegionsService,
+    private readonly tx: TransactionService,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   /** The policy in force for each kind in a region (no scope check: for services). */
@@ -33,10 +36,10 @@ export class PoliciesService {
     return resolvePolicies(ids, rows);
   }
 
-  private async lookup(regionId: string): Promise<[string[], EntitlementPolicyEntity[], RegionEntity[]]> {
+  private async lookup(regionId: string): Promise<[string[], EntitlementPolicyEntity[], Awaited<ReturnType<RegionsService['lineage']>>]> {
     const lineage = await this.regions.lineage(regionId);
     const ids = lineage.map((r) => r.id);
-    const rows = ids.length ? await this.policies.findBy({ regionId: In(ids) }) : [];
+    const rows = await this.repo.ofRegions(this.db.manager, ids);
     return [ids, rows, lineage];
   }
 
@@ -74,31 +77,19 @@ export class PoliciesService {
   ): Promise<EffectivePolicyView> {
     await this.regions.getInScope(actor, regionId);
     const problems = policyProblems(kind, dto);
-    if (problems.length) {
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { fields: problems },
-        problems.map((p) => `${p.field}: ${p.problems.join(', ')}`).join('; '),
-      );
-    }
+    if (problems.length) throw invalidFields(problems);
     const v = toPolicyValues(kind, dto);
-    await this.policies.query(
-      `INSERT INTO entitlement_policies
-         (region_id, kind, min_credit_level, yearly_quota, max_outstanding_fen, discount_percent, overdue_after_days, updated_by)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON DUPLICATE KEY UPDATE min_credit_level = VALUES(min_credit_level), yearly_quota = VALUES(yearly_quota),
-         max_outstanding_fen = VALUES(max_outstanding_fen), discount_percent = VALUES(discount_percent),
-         overdue_after_days = VALUES(overdue_after_days), updated_by = VALUES(updated_by)`,
-      [
-        regionId,
+    await this.tx.run((tx) =>
+      this.repo.put(tx, {
+        region_id: regionId,
         kind,
-        v.minCreditLevel,
-        v.yearlyQuota,
-        v.maxOutstandingFen,
-        v.discountPercent,
-        v.overdueAfterDays,
-        actor.id,
-      ],
+        min_credit_level: v.minCreditLevel,
+        yearly_quota: v.yearlyQuota,
+        max_outstanding_fen: v.maxOutstandingFen,
+        discount_percent: v.discountPercent,
+        overdue_after_days: v.overdueAfterDays,
+        updated_by: actor.id,
+      }),
     );
     return (await this.list(actor, regionId)).policies.find((p) => p.kind === kind)!;
   }
@@ -106,7 +97,7 @@ export class PoliciesService {
   /** DELETE /regions/:id/entitlement-policies/:kind: the region inherits again. */
   async clear(actor: Actor, regionId: string, kind: EntitlementKind): Promise<EffectivePolicyView> {
     await this.regions.getInScope(actor, regionId);
-    await this.policies.delete({ regionId, kind });
+    await this.tx.run((tx) => this.repo.clear(tx, regionId, kind));
     return (await this.list(actor, regionId)).policies.find((p) => p.kind === kind)!;
   }
 }

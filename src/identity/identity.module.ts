@@ -6,6 +6,7 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { RegionsModule } from '../regions/regions.module';
 import { AuthService } from './auth.service';
+import { DisplayNamesQueries } from './display-names.queries';
 import { AppSecretEntity } from './entities/app-secret.entity';
 import { LoginAddressFailureEntity } from './entities/login-address-failure.entity';
 import { LoginDeviceEntity } from './entities/login-device.entity';
@@ -51,8 +52,9 @@ import { UsersService } from './users.service';
     PasswordService,
     ResidentImportService,
     ResidentSearchService,
+    DisplayNamesQueries,
   ],
-  exports: [AuthService, UsersService, UserStateService, JwtSecretModule],
+  exports: [AuthService, UsersService, UserStateService, PasswordService, JwtSecretModule, DisplayNamesQueries],
 })
 export class IdentityModule implements OnApplicationBootstrap {
   constructor(

@@ -7,12 +7,20 @@ import { LedgerAuditService } from './ledger-audit.service';
 import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
 import { TransfersRepository } from './transfers.repository';
+import { RedemptionSettlementQueries } from './redemption-settlement.queries';
 import { WalletService } from './wallet.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, TransferEntity])],
   controllers: [LedgerController],
-  providers: [LedgerService, LedgerAuditService, WalletService, AccountsRepository, TransfersRepository],
-  exports: [LedgerService, LedgerAuditService],
+  providers: [
+    LedgerService,
+    LedgerAuditService,
+    WalletService,
+    AccountsRepository,
+    TransfersRepository,
+    RedemptionSettlementQueries,
+  ],
+  exports: [LedgerService, LedgerAuditService, RedemptionSettlementQueries],
 })
 export class LedgerModule {}

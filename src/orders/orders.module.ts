@@ -18,6 +18,7 @@ import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { VouchersRepository } from './vouchers.repository';
+import { RedemptionCaptureQueries } from './redemption-capture.queries';
 import { VouchersService } from './vouchers.service';
 
 @Module({
@@ -41,6 +42,8 @@ import { VouchersService } from './vouchers.service';
     OrdersRepository,
     OrderLimitsRepository,
     VouchersRepository,
+    RedemptionCaptureQueries,
   ],
+  exports: [OrdersService, VouchersService, RedemptionCaptureQueries],
 })
 export class OrdersModule {}

@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
+import { conflict, refuse } from '../common/errors';
 import { newId } from '../common/ids';
 import { maskName } from '../earning/masking';
 import { FundingService } from '../funding/funding.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { NotificationsService } from '../notifications/notifications.service';
-import { OrderEntity } from '../orders/entities/order.entity';
 import { transition } from '../orders/order-state-machine';
+import { OrderEntity, RedemptionCaptureQueries } from '../orders/redemption-capture.queries';
 import { toOrderView } from '../orders/orders.service';
 import type { VoucherFacts } from './dto/redemption.dto';
 import type { RedemptionChannel } from './entities/redemption.entity';
+import { CounterFacts } from './counter-facts';
 import type { Verdict } from './redemption-rules';
+import { RedemptionsRepository } from './redemptions.repository';
 
 export interface CaptureBy {
   actorId: string;
@@ -29,7 +32,7 @@ export interface Captured {
 }
 
 export const invalidCode = (reason: string) =>
-  new DomainError('INVALID_CODE', { reason }, 'the code is not valid');
+  refuse('INVALID_CODE', { reason }, 'the code is not valid');
 
 /** Who and where, by name, for the counter's answers (never the resident's id). */
 export interface RedeemedNames {
@@ -45,7 +48,7 @@ export function voucherError(
 ): DomainError {
   switch (verdict.code) {
     case 'ALREADY_REDEEMED':
-      return new DomainError(
+      return refuse(
         'ALREADY_REDEEMED',
         {
           orderId: order.id,
@@ -59,19 +62,19 @@ export function voucherError(
         'this voucher was already redeemed',
       );
     case 'VOUCHER_CANCELLED':
-      return new DomainError(
+      return refuse(
         'VOUCHER_CANCELLED',
         { orderId: order.id, status: order.status, cancelledAt: order.cancelledAt },
         'this voucher was cancelled',
       );
     case 'VOUCHER_EXPIRED':
-      return new DomainError(
+      return refuse(
         'VOUCHER_EXPIRED',
         { orderId: order.id, expiresAt: order.expiresAt },
         'this voucher has expired',
       );
     default:
-      return new DomainError(
+      return refuse(
         'VOUCHER_NOT_READY',
         { orderId: order.id, status: order.status },
         'this voucher is not issued yet',
@@ -92,48 +95,43 @@ export class CaptureService {
     private readonly ledger: LedgerService,
     private readonly notifications: NotificationsService,
     private readonly funding: FundingService,
+    private readonly orders: RedemptionCaptureQueries,
+    private readonly redemptions: RedemptionsRepository,
+    private readonly counter: CounterFacts,
   ) {}
 
   /** `SELECT ... FOR UPDATE` on the order: scans, cancellations and expiry of one order serialise here. */
-  lockOrder(em: EntityManager, orderId: string): Promise<OrderEntity | null> {
-    return em
-      .getRepository(OrderEntity)
-      .findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+  lockOrder(tx: EntityManager, orderId: string): Promise<OrderEntity | null> {
+    return this.orders.lock(tx, orderId);
   }
 
-  async capture(em: EntityManager, order: OrderEntity, by: CaptureBy): Promise<Captured> {
+  async capture(tx: EntityManager, order: OrderEntity, by: CaptureBy): Promise<Captured> {
     const moved = await transition(
-      em,
+      tx,
       order.id,
       'redeemed',
       { redeemed_by: by.actorId, redeemed_device: by.deviceId },
       ['ready'],
     );
-    if (!moved)
-      throw new DomainError('CONFLICT', { orderId: order.id }, 'the order changed meanwhile; scan again');
+    if (!moved) throw conflict('the order changed meanwhile; scan again', { orderId: order.id });
     const redemptionId = newId();
     const captureTransferId = this.ledger.deriveId('order_capture', order.id);
-    await em.query(
-      `INSERT INTO redemptions (id, order_id, organization_id, listing_id, resident_id, community_id, points, redeemed_by,
-         device_id, channel, scan_id, scanned_at, capture_transfer_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))`,
-      [
-        redemptionId,
-        order.id,
-        order.providerOrganizationId,
-        order.listingId,
-        order.residentId,
-        order.communityId,
-        order.totalPoints,
-        by.actorId,
-        by.deviceId,
-        by.channel,
-        by.scanId,
-        by.scannedAt,
-        captureTransferId,
-      ],
-    );
-    await this.notifications.notify(em, {
+    await this.redemptions.insert(tx, {
+      id: redemptionId,
+      order_id: order.id,
+      organization_id: order.providerOrganizationId,
+      listing_id: order.listingId,
+      resident_id: order.residentId,
+      community_id: order.communityId,
+      points: order.totalPoints,
+      redeemed_by: by.actorId,
+      device_id: by.deviceId,
+      channel: by.channel,
+      scan_id: by.scanId,
+      scanned_at: by.scannedAt,
+      capture_transfer_id: captureTransferId,
+    });
+    await this.notifications.notify(tx, {
       userId: order.residentId,
       kind: 'order_redeemed',
       title: '兑换成功',
@@ -143,7 +141,7 @@ export class CaptureService {
     });
     // The hold is posted in the lock order of the order path (orders.service.ts `release`): the
     // wallet now, the provider's redemption account (every capture at that counter) last.
-    const { creditLater } = await this.ledger.postDeferringCredit(em, {
+    const { creditLater } = await this.ledger.postDeferringCredit(tx, {
       id: captureTransferId,
       pendingId: order.holdTransferId,
       code: 'redeem',
@@ -151,13 +149,13 @@ export class CaptureService {
       refId: order.id,
     });
     // Cost of redemptions: the goods handed over leave inventory at their lots' values (oldest first).
-    await this.funding.recognizeRedemptionCost(em, {
+    await this.funding.recognizeRedemptionCost(tx, {
       orderId: order.id,
       listingId: order.listingId,
       quantity: order.quantity,
       communityId: order.communityId,
     });
-    const after = await em.getRepository(OrderEntity).findOneByOrFail({ id: order.id });
+    const after = (await this.orders.find(tx, order.id))!;
     await creditLater();
     return { redemptionId, captureTransferId, order: after };
   }
@@ -167,28 +165,28 @@ export class CaptureService {
    * (plain reads, no locks). The order is shown without the resident's id: a counter sees a masked
    * name and nothing that identifies the person further.
    */
-  async facts(em: EntityManager, order: OrderEntity): Promise<VoucherFacts> {
-    const [row]: Array<{ title: string | null; display_name: string | null; org_name: string | null }> =
-      await em.query(
-        `SELECT (SELECT title FROM listings WHERE id = ?) AS title, (SELECT display_name FROM users WHERE id = ?) AS display_name,
-                (SELECT name FROM organizations WHERE id = ?) AS org_name`,
-        [order.listingId, order.residentId, order.providerOrganizationId],
-      );
-    const { residentId: _residentId, ...view } = toOrderView(order, row?.title ?? undefined);
+  async facts(tx: EntityManager, order: OrderEntity): Promise<VoucherFacts> {
+    // One after the other: inside a transaction the statements share its connection.
+    const titles = await this.counter.titles(tx, [order.listingId]);
+    const names = await this.counter.names(tx, [order.residentId]);
+    const orgNames = await this.counter.organizationNames(tx, [order.providerOrganizationId]);
+    const title = titles.get(order.listingId) ?? null;
+    const { residentId: _residentId, ...view } = toOrderView(order, title ?? undefined);
     return {
       order: view,
-      listing: { id: order.listingId, title: row?.title ?? null },
-      organization: { id: order.providerOrganizationId, name: row?.org_name ?? null },
-      resident: { displayName: maskName(row?.display_name) },
+      listing: { id: order.listingId, title },
+      organization: { id: order.providerOrganizationId, name: orgNames.get(order.providerOrganizationId) ?? null },
+      resident: { displayName: maskName(names.get(order.residentId)) },
     };
   }
 
   /** The organisation's and the redeeming staff member's names, for ALREADY_REDEEMED. */
-  async names(em: EntityManager, order: OrderEntity): Promise<RedeemedNames> {
-    const [row]: Array<{ org_name: string | null; staff_name: string | null }> = await em.query(
-      'SELECT (SELECT name FROM organizations WHERE id = ?) AS org_name, (SELECT display_name FROM users WHERE id = ?) AS staff_name',
-      [order.providerOrganizationId, order.redeemedBy],
-    );
-    return { organizationName: row?.org_name ?? null, redeemedByName: row?.staff_name ?? null };
+  async names(tx: EntityManager, order: OrderEntity): Promise<RedeemedNames> {
+    const orgNames = await this.counter.organizationNames(tx, [order.providerOrganizationId]);
+    const staff = await this.counter.names(tx, [order.redeemedBy]);
+    return {
+      organizationName: orgNames.get(order.providerOrganizationId) ?? null,
+      redeemedByName: order.redeemedBy ? (staff.get(order.redeemedBy) ?? null) : null,
+    };
   }
 }

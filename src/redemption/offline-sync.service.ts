@@ -3,12 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, hasRole } from '../common/actor';
 import { DomainError } from '../common/domain-error';
+import { invalid, invalidFields } from '../common/errors';
 import { newId } from '../common/ids';
-import { validationFailed } from '../common/validation';
 import { isDuplicateKey, TransactionService } from '../database/transaction.service';
 import { RegionsService } from '../regions/regions.service';
 import type { CodeClaims } from '../signing/code-format';
 import { cityIdOfPath, CodeSigner } from '../signing/code-signer.service';
+import { RedemptionCaptureQueries } from '../orders/redemption-capture.queries';
 import { CaptureService } from './capture.service';
 import { DisputesService } from './disputes.service';
 import {
@@ -28,6 +29,7 @@ import {
   processingOrder,
   scanTimeProblems,
 } from './redemption-rules';
+import { OfflineBatchesRepository } from './offline-batches.repository';
 import { ScannerAccess } from './scanner-access.service';
 
 type Checked = { claims: CodeClaims } | { invalid: string };
@@ -57,6 +59,8 @@ export class OfflineSyncService {
     private readonly captures: CaptureService,
     private readonly disputes: DisputesService,
     private readonly regions: RegionsService,
+    private readonly orders: RedemptionCaptureQueries,
+    private readonly repo: OfflineBatchesRepository,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -69,17 +73,13 @@ export class OfflineSyncService {
       // The vouchers of this organisation are signed with its city's keys.
       this.signer.publicKeys(cityIdOfPath(orgRegion?.path)),
       // Vouchers whose signature still looks valid (signed expiry ahead) but that no longer redeem.
-      this.db.query(
-        `SELECT id FROM orders WHERE provider_organization_id = ? AND status IN ('cancelled', 'expired', 'redeemed')
-            AND expires_at > ? ORDER BY id`,
-        [org.id, now],
-      ) as Promise<Array<{ id: string }>>,
+      this.orders.closedVoucherIds(this.db.manager, org.id, now),
     ]);
     return {
       organizationId: org.id,
       deviceId: q.deviceId ?? null,
       keys: keys.map((k) => ({ kid: k.kid, publicKey: k.publicKey, algorithm: k.algorithm })),
-      revoked: revoked.map((r) => r.id),
+      revoked,
       validUntil: new Date(now.getTime() + allowance.bundleTtlSeconds * 1000),
       allowance: { maxScans: allowance.maxScans, maxPoints: allowance.maxPoints },
       generatedAt: now,
@@ -88,7 +88,7 @@ export class OfflineSyncService {
 
   async batch(actor: Actor, dto: OfflineBatchDto): Promise<{ results: ScanResult[] }> {
     const problems = scanTimeProblems(dto.scans, new Date());
-    if (problems.length) throw validationFailed(problems);
+    if (problems.length) throw invalidFields(problems);
     const org = await this.access.scannerOrganization(actor, dto.organizationId);
     const meter = new AllowanceMeter(await this.allowanceOf(org.id));
     const results: ScanResult[] = new Array(dto.scans.length);
@@ -108,22 +108,21 @@ export class OfflineSyncService {
   async setAllowance(actor: Actor, dto: AllowanceDto): Promise<AllowanceView> {
     const orgId = await this.allowanceOrganization(actor, dto.organizationId);
     const ttl = dto.bundleTtlSeconds ?? DEFAULT_ALLOWANCE.bundleTtlSeconds;
-    await this.tx.run((em) =>
-      em.query(
-        `INSERT INTO offline_allowances (organization_id, max_scans, max_points, bundle_ttl_seconds, updated_by, updated_at)
-         VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))
-         ON DUPLICATE KEY UPDATE max_scans = VALUES(max_scans), max_points = VALUES(max_points),
-           bundle_ttl_seconds = VALUES(bundle_ttl_seconds), updated_by = VALUES(updated_by)`,
-        [orgId, dto.maxScans, dto.maxPoints, ttl, actor.id],
-      ),
+    await this.tx.run((tx) =>
+      this.repo.putAllowance(tx, {
+        organization_id: orgId,
+        max_scans: dto.maxScans,
+        max_points: dto.maxPoints,
+        bundle_ttl_seconds: ttl,
+        updated_by: actor.id,
+      }),
     );
     return { organizationId: orgId, ...(await this.allowanceOf(orgId)) };
   }
 
   private async allowanceOrganization(actor: Actor, organizationId?: string): Promise<string> {
     if (hasRole(actor, 'city_admin')) {
-      if (!organizationId)
-        throw validationFailed([{ field: 'organizationId', problems: ['name the organisation'] }]);
+      if (!organizationId) throw invalid('organizationId', 'name the organisation');
       return (await this.regions.getOrganizationInScope(actor, organizationId)).id;
     }
     return (await this.access.scannerOrganization(actor, organizationId)).id;
@@ -132,16 +131,12 @@ export class OfflineSyncService {
   private async allowanceOf(
     organizationId: string,
   ): Promise<{ maxScans: number; maxPoints: number; bundleTtlSeconds: number }> {
-    const rows: Array<{ max_scans: number; max_points: number; bundle_ttl_seconds: number }> =
-      await this.db.query(
-        'SELECT max_scans, max_points, bundle_ttl_seconds FROM offline_allowances WHERE organization_id = ?',
-        [organizationId],
-      );
-    if (!rows[0]) return { ...DEFAULT_ALLOWANCE };
+    const row = await this.repo.allowance(this.db.manager, organizationId);
+    if (!row) return { ...DEFAULT_ALLOWANCE };
     return {
-      maxScans: Number(rows[0].max_scans),
-      maxPoints: Number(rows[0].max_points),
-      bundleTtlSeconds: Number(rows[0].bundle_ttl_seconds),
+      maxScans: Number(row.max_scans),
+      maxPoints: Number(row.max_points),
+      bundleTtlSeconds: Number(row.bundle_ttl_seconds),
     };
   }
 
@@ -157,21 +152,17 @@ export class OfflineSyncService {
     const checked = await this.check(scan.code, organizationId);
     const scannedAt = new Date(scan.scannedAt);
     try {
-      const outcome = await this.tx.run(async (em) => {
+      const outcome = await this.tx.run(async (tx) => {
         const rowId = newId();
-        await em.query(
-          `INSERT INTO offline_scans (id, organization_id, device_id, scan_id, order_id, status, reason, scanned_at, received_at, over_allowance, uploaded_by)
-           VALUES (?, ?, ?, ?, NULL, 'invalid', NULL, ?, CURRENT_TIMESTAMP(3), 0, ?)`,
-          [rowId, organizationId, deviceId, scan.scanId, scannedAt, actor.id],
-        );
-        const o = await this.apply(
-          em,
-          actor,
-          { rowId, organizationId, deviceId, scan, scannedAt },
-          checked,
-          meter,
-        );
-        return o;
+        await this.repo.insertScan(tx, {
+          id: rowId,
+          organization_id: organizationId,
+          device_id: deviceId,
+          scan_id: scan.scanId,
+          scanned_at: scannedAt,
+          uploaded_by: actor.id,
+        });
+        return this.apply(tx, actor, { rowId, organizationId, deviceId, scan, scannedAt }, checked, meter);
       });
       if (outcome.status === 'accepted') meter.add(outcome.points);
       return {
@@ -183,7 +174,7 @@ export class OfflineSyncService {
       };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const prior = await this.prior(organizationId, deviceId, scan.scanId);
+      const prior = await this.repo.findScan(this.db.manager, { organizationId, deviceId, scanId: scan.scanId });
       if (!prior) throw err;
       return {
         scanId: scan.scanId,
@@ -199,22 +190,19 @@ export class OfflineSyncService {
    * the capture, whose ledger post is then the last statement before the commit.
    */
   private async apply(
-    em: EntityManager,
+    tx: EntityManager,
     actor: Actor,
     s: { rowId: string; organizationId: string; deviceId: string; scan: OfflineScanDto; scannedAt: Date },
     checked: Checked,
     meter: AllowanceMeter,
   ): Promise<Outcome> {
     const record = async (o: Outcome): Promise<Outcome> => {
-      await em.query(
-        'UPDATE offline_scans SET status = ?, reason = ?, order_id = ?, over_allowance = ? WHERE id = ?',
-        [o.status, o.reason, o.orderId, o.overAllowance ? 1 : 0, s.rowId],
-      );
+      await this.repo.recordOutcome(tx, s.rowId, o);
       return o;
     };
     const none = { orderId: null, overAllowance: false, points: 0 };
     if ('invalid' in checked) return record({ ...none, status: 'invalid', reason: checked.invalid });
-    const order = await this.captures.lockOrder(em, checked.claims.subject);
+    const order = await this.captures.lockOrder(tx, checked.claims.subject);
     if (!order || order.providerOrganizationId !== s.organizationId)
       return record({ ...none, status: 'invalid', reason: 'unknown_order' });
     // Staff never redeem their own vouchers, offline neither: nothing is captured.
@@ -229,7 +217,7 @@ export class OfflineSyncService {
         overAllowance: meter.exceeds(order.totalPoints),
         points: order.totalPoints,
       });
-      await this.captures.capture(em, order, {
+      await this.captures.capture(tx, order, {
         actorId: actor.id,
         deviceId: s.deviceId,
         channel: 'offline',
@@ -240,7 +228,7 @@ export class OfflineSyncService {
     }
     if (!verdict.dispute)
       return record({ ...none, status: 'invalid', orderId: order.id, reason: 'not_ready' });
-    await this.disputes.open(em, {
+    await this.disputes.open(tx, {
       organizationId: s.organizationId,
       order,
       offlineScanId: s.rowId,
@@ -262,17 +250,5 @@ export class OfflineSyncService {
     if (claims.type !== 'voucher' || !claims.aux) return { invalid: 'not_a_voucher' };
     if (claims.aux !== organizationId) return { invalid: 'wrong_organization' };
     return { claims };
-  }
-
-  private async prior(
-    organizationId: string,
-    deviceId: string,
-    scanId: string,
-  ): Promise<{ status: OfflineScanStatus; order_id: string | null } | undefined> {
-    const rows: Array<{ status: OfflineScanStatus; order_id: string | null }> = await this.db.query(
-      'SELECT status, order_id FROM offline_scans WHERE organization_id = ? AND device_id = ? AND scan_id = ?',
-      [organizationId, deviceId, scanId],
-    );
-    return rows[0];
   }
 }

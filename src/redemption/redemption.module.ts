@@ -3,12 +3,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module';
 import { EarningModule } from '../earning/earning.module';
 import { FundingModule } from '../funding/funding.module';
+import { IdentityModule } from '../identity/identity.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OrdersModule } from '../orders/orders.module';
 import { RegionsModule } from '../regions/regions.module';
 import { SigningModule } from '../signing/signing.module';
 import { CaptureService } from './capture.service';
+import { CounterFacts } from './counter-facts';
+import { DisputesRepository } from './disputes.repository';
 import { DisputesService } from './disputes.service';
 import { OfflineAllowanceEntity } from './entities/offline-allowance.entity';
 import { OfflineScanEntity } from './entities/offline-scan.entity';
@@ -16,10 +19,13 @@ import { RedemptionDisputeEntity } from './entities/redemption-dispute.entity';
 import { RedemptionEntity } from './entities/redemption.entity';
 import { ScanAuditEntity } from './entities/scan-audit.entity';
 import { OfflineRedemptionController } from './offline.controller';
+import { OfflineBatchesRepository } from './offline-batches.repository';
 import { OfflineSyncService } from './offline-sync.service';
 import { RedemptionReportsService } from './redemption-reports.service';
 import { RedemptionController } from './redemption.controller';
 import { RedemptionService } from './redemption.service';
+import { RedemptionsRepository } from './redemptions.repository';
+import { ScanAuditRepository } from './scan-audit.repository';
 import { ScanHistoryService } from './scan-history.service';
 import { ScannerAccess } from './scanner-access.service';
 
@@ -36,6 +42,7 @@ import { ScannerAccess } from './scanner-access.service';
     CatalogModule,
     EarningModule,
     FundingModule,
+    IdentityModule,
     LedgerModule,
     NotificationsModule,
     OrdersModule,
@@ -51,6 +58,11 @@ import { ScannerAccess } from './scanner-access.service';
     DisputesService,
     RedemptionReportsService,
     ScannerAccess,
+    CounterFacts,
+    RedemptionsRepository,
+    ScanAuditRepository,
+    OfflineBatchesRepository,
+    DisputesRepository,
   ],
 })
 export class RedemptionModule {}

@@ -3,17 +3,18 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { invalid, notFound, refuse } from '../common/errors';
 import { IdempotencyService } from '../common/idempotency.service';
-import { newId } from '../common/ids';
-import { OrderEntity } from '../orders/entities/order.entity';
+import { TransactionService } from '../database/transaction.service';
 import { toOrderView } from '../orders/orders.service';
+import { OrderEntity, RedemptionCaptureQueries } from '../orders/redemption-capture.queries';
 import type { CodeClaims } from '../signing/code-format';
 import { RegionsService } from '../regions/regions.service';
 import { cityIdOfPath, CodeSigner, PLATFORM_CHAIN, PublicKeyView } from '../signing/code-signer.service';
 import { CaptureService, invalidCode, voucherError } from './capture.service';
 import { RedeemDto, RedemptionResult, RotateKeyDto, VerifyView } from './dto/redemption.dto';
 import { judgeVoucher } from './redemption-rules';
+import { ScanAuditRepository } from './scan-audit.repository';
 import { ScannerAccess } from './scanner-access.service';
 
 interface AuditLine {
@@ -41,13 +42,16 @@ export class RedemptionService {
     private readonly access: ScannerAccess,
     private readonly captures: CaptureService,
     private readonly regions: RegionsService,
+    private readonly tx: TransactionService,
+    private readonly orders: RedemptionCaptureQueries,
+    private readonly scans: ScanAuditRepository,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   /** A dry run: what the code is and whether it would redeem now. Writes nothing. */
   async verify(actor: Actor, code: string): Promise<VerifyView> {
     const claims = await this.authenticate(actor, code);
-    const order = await this.db.getRepository(OrderEntity).findOneBy({ id: claims.subject });
+    const order = await this.orders.find(this.db.manager, claims.subject);
     if (!order || order.providerOrganizationId !== claims.aux) throw invalidCode('unknown order');
     assertNotOwnVoucher(actor, order);
     const verdict = judgeVoucher(order, new Date());
@@ -129,7 +133,7 @@ export class RedemptionService {
    */
   async rotateKey(actor: Actor, dto: RotateKeyDto = {}): Promise<PublicKeyView> {
     const cityId = await this.keyCityOf(actor, dto.cityId ?? undefined);
-    const key = await this.signer.rotate(cityId);
+    const key = await this.tx.run((tx) => this.signer.rotate(tx, cityId));
     this.log.log(`signing key rotated by ${actor.username}: new key ${key.kid}`);
     return key;
   }
@@ -137,11 +141,7 @@ export class RedemptionService {
   /** Revokes a retired key: a city administrator only their own city's (others are 404). */
   async revokeKey(actor: Actor, kid: string): Promise<PublicKeyView> {
     if (!/^[0-9a-f]{8}$/.test(kid))
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { fields: [{ field: 'kid', problems: ['must be 8 lowercase hex characters'] }] },
-        'kid: must be 8 lowercase hex characters',
-      );
+      throw invalid('kid', 'must be 8 lowercase hex characters');
     const key = await this.signer.revoke(
       kid,
       actor.regionPath === null ? null : cityIdOfPath(actor.regionPath),
@@ -175,32 +175,31 @@ export class RedemptionService {
       line.orderId = claims.subject;
     }
     if (!(await this.access.manages(actor, claims.aux))) {
-      const rows: Array<{ name: string }> = await this.db.query(
-        'SELECT name FROM organizations WHERE id = ?',
-        [claims.aux],
-      );
-      throw new DomainError(
+      const org = await this.regions.getOrganization(claims.aux);
+      throw refuse(
         'WRONG_ORGANIZATION',
-        { organizationId: claims.aux, organizationName: rows[0]?.name ?? null },
+        { organizationId: claims.aux, organizationName: org?.name ?? null },
         'this voucher is redeemed at another organisation',
       );
     }
     return claims;
   }
 
-  private async audit(em: EntityManager, l: AuditLine): Promise<void> {
-    await em.query(
-      `INSERT INTO scan_audit (id, actor_id, organization_id, device_id, outcome, order_id, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))`,
-      [newId(), l.actorId, l.organizationId, l.deviceId, l.outcome, l.orderId],
-    );
+  private audit(tx: EntityManager, l: AuditLine): Promise<void> {
+    return this.scans.insert(tx, {
+      actor_id: l.actorId,
+      organization_id: l.organizationId,
+      device_id: l.deviceId,
+      outcome: l.outcome,
+      order_id: l.orderId,
+    });
   }
 }
 
 /** Staff never redeem their own vouchers: someone else serves them at the counter. */
 export function assertNotOwnVoucher(actor: Actor, order: Pick<OrderEntity, 'id' | 'residentId'>): void {
   if (order.residentId === actor.id)
-    throw new DomainError(
+    throw refuse(
       'SELF_SERVICE_FORBIDDEN',
       { orderId: order.id },
       'you may not redeem your own voucher; ask a colleague to serve you',

@@ -5,6 +5,9 @@ import { Actor } from '../common/actor';
 import { maskName } from '../earning/masking';
 import { ScanHistoryItem, ScanHistoryQuery, ScanHistoryView, ScanResultKind } from './dto/scan-history.dto';
 import { localDay, localDayStart } from './redemption-rules';
+import { CounterFacts, OrderFacts } from './counter-facts';
+import { OfflineBatchesRepository } from './offline-batches.repository';
+import { ScanAuditRepository } from './scan-audit.repository';
 import { ScannerAccess } from './scanner-access.service';
 
 const MAX_ITEMS = 500;
@@ -25,16 +28,20 @@ const OFFLINE_RESULT: Record<string, ScanResultKind> = {
   invalid: 'invalid',
 };
 
+/** What a scan's line shows of its order and staff member. */
+interface Facts {
+  order: OrderFacts | undefined;
+  staffName: string | null;
+}
+
+/** One scan, online or offline, before it is shown. */
 interface Row {
   id: string;
   at: Date;
   outcome: string;
   order_id: string | null;
   device_id: string | null;
-  staff_name: string | null;
-  title: string | null;
-  resident_name: string | null;
-  points: number | null;
+  staff_id: string;
 }
 
 /**
@@ -46,6 +53,9 @@ interface Row {
 export class ScanHistoryService {
   constructor(
     private readonly access: ScannerAccess,
+    private readonly audit: ScanAuditRepository,
+    private readonly offline: OfflineBatchesRepository,
+    private readonly counter: CounterFacts,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -54,30 +64,28 @@ export class ScanHistoryService {
     const date = q.date ?? localDay(new Date());
     const from = localDayStart(date);
     const to = new Date(from.getTime() + 86_400_000);
-    const facts = `LEFT JOIN orders o ON o.id = x.order_id
-       LEFT JOIN listings l ON l.id = o.listing_id
-       LEFT JOIN users ru ON ru.id = o.resident_id`;
-    const [online, offline]: [Row[], Row[]] = await Promise.all([
-      this.db.query(
-        `SELECT x.id, x.created_at AS at, x.outcome, x.order_id, x.device_id, su.display_name AS staff_name,
-                l.title, ru.display_name AS resident_name, o.total_points AS points
-           FROM scan_audit x JOIN users su ON su.id = x.actor_id ${facts}
-          WHERE (x.organization_id = ? OR x.actor_id = ?) AND x.created_at >= ? AND x.created_at < ?
-          ORDER BY x.created_at DESC LIMIT ?`,
-        [org.id, actor.id, from, to, MAX_ITEMS],
-      ),
-      this.db.query(
-        `SELECT x.id, x.scanned_at AS at, x.status AS outcome, x.order_id, x.device_id, su.display_name AS staff_name,
-                l.title, ru.display_name AS resident_name, o.total_points AS points
-           FROM offline_scans x JOIN users su ON su.id = x.uploaded_by ${facts}
-          WHERE x.organization_id = ? AND x.scanned_at >= ? AND x.scanned_at < ? AND x.status <> 'duplicate'
-          ORDER BY x.scanned_at DESC LIMIT ?`,
-        [org.id, from, to, MAX_ITEMS],
-      ),
+    const tx = this.db.manager;
+    const [audit, uploaded] = await Promise.all([
+      this.audit.day(tx, { organizationId: org.id, actorId: actor.id, from, to, max: MAX_ITEMS }),
+      this.offline.day(tx, { organizationId: org.id, from, to, max: MAX_ITEMS }),
     ]);
+    const online: Row[] = audit.map((x) => ({ ...x, at: x.created_at, staff_id: x.actor_id }));
+    const offline: Row[] = uploaded.map((x) => ({
+      ...x,
+      at: x.scanned_at,
+      outcome: x.status,
+      staff_id: x.uploaded_by,
+    }));
+    const all = [...online, ...offline];
+    const orders = await this.counter.ofOrders(tx, all.map((r) => r.order_id));
+    const staff = await this.counter.names(tx, all.map((r) => r.staff_id));
+    const facts = (r: Row): Facts => ({
+      order: r.order_id ? orders.get(r.order_id) : undefined,
+      staffName: staff.get(r.staff_id) ?? null,
+    });
     const items = [
-      ...online.map((r) => this.item(r, 'online', ONLINE_RESULT[r.outcome] ?? 'error')),
-      ...offline.map((r) => this.item(r, 'offline', OFFLINE_RESULT[r.outcome] ?? 'error')),
+      ...online.map((r) => this.item(r, facts(r), 'online', ONLINE_RESULT[r.outcome] ?? 'error')),
+      ...offline.map((r) => this.item(r, facts(r), 'offline', OFFLINE_RESULT[r.outcome] ?? 'error')),
     ]
       .sort((a, b) => b.at.getTime() - a.at.getTime())
       .slice(0, MAX_ITEMS);
@@ -93,7 +101,7 @@ export class ScanHistoryService {
     };
   }
 
-  private item(r: Row, channel: 'online' | 'offline', result: ScanResultKind): ScanHistoryItem {
+  private item(r: Row, f: Facts, channel: 'online' | 'offline', result: ScanResultKind): ScanHistoryItem {
     const known = result !== 'invalid' && result !== 'wrong_organization';
     return {
       id: r.id,
@@ -102,10 +110,10 @@ export class ScanHistoryService {
       result,
       outcome: r.outcome,
       orderId: known ? r.order_id : null,
-      listingTitle: known ? r.title : null,
-      points: known && r.points !== null ? Number(r.points) : null,
-      resident: known && r.resident_name ? { displayName: maskName(r.resident_name) } : null,
-      staff: { displayName: r.staff_name ?? '' },
+      listingTitle: known ? (f.order?.listingTitle ?? null) : null,
+      points: known && f.order ? f.order.points : null,
+      resident: known && f.order?.residentName ? { displayName: maskName(f.order.residentName) } : null,
+      staff: { displayName: f.staffName ?? '' },
       deviceId: r.device_id,
     };
   }

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Actor, hasRole, Role } from '../common/actor';
-import { DomainError } from '../common/domain-error';
+import { forbidden, invalid, refuse } from '../common/errors';
 import { managesProvider } from '../catalog/catalog-rules';
-import { OrganizationEntity } from '../regions/entities/organization.entity';
 import { RegionsService } from '../regions/regions.service';
+
+/** An organisation as the regions module answers it. */
+export type Organization = NonNullable<Awaited<ReturnType<RegionsService['getOrganization']>>>;
 
 /** Who scans at a counter: partner staff, and community admins/staff for their community supermarket. */
 export const SCANNER_ROLES: Role[] = [
@@ -34,8 +36,8 @@ export class ScannerAccess {
   }
 
   /** Every organisation the caller scans for: their own, and a community supermarket of their community. */
-  async managedOrganizations(actor: Actor): Promise<OrganizationEntity[]> {
-    const out = new Map<string, OrganizationEntity>();
+  async managedOrganizations(actor: Actor): Promise<Organization[]> {
+    const out = new Map<string, Organization>();
     const own = await this.regions.getOrganization(actor.organizationId);
     if (own && managesProvider(actor, own)) out.set(own.id, own);
     if (actor.regionId && hasRole(actor, 'community_admin', 'community_staff')) {
@@ -49,12 +51,12 @@ export class ScannerAccess {
    * The one organisation a scanner acts for: the one named (which they must manage, else 403
    * WRONG_ORGANIZATION), else their only one.
    */
-  async scannerOrganization(actor: Actor, requested?: string): Promise<OrganizationEntity> {
+  async scannerOrganization(actor: Actor, requested?: string): Promise<Organization> {
     const orgs = await this.managedOrganizations(actor);
     if (requested) {
       const org = orgs.find((o) => o.id === requested);
       if (!org)
-        throw new DomainError(
+        throw refuse(
           'WRONG_ORGANIZATION',
           { organizationId: requested },
           'you do not work for this organisation',
@@ -63,18 +65,8 @@ export class ScannerAccess {
     }
     if (orgs.length === 1) return orgs[0];
     if (!orgs.length)
-      throw new DomainError(
-        'FORBIDDEN',
-        {},
-        'you scan for no organisation (partner or community staff only)',
-      );
-    throw new DomainError(
-      'VALIDATION_FAILED',
-      {
-        fields: [{ field: 'organizationId', problems: ['you work for several organisations: name one'] }],
-      },
-      'organizationId: you work for several organisations: name one',
-    );
+      throw forbidden('you scan for no organisation (partner or community staff only)');
+    throw invalid('organizationId', 'you work for several organisations: name one');
   }
 
   /**

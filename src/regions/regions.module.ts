@@ -3,13 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CommunityProfileEntity } from './entities/community-profile.entity';
 import { OrganizationEntity } from './entities/organization.entity';
 import { RegionEntity } from './entities/region.entity';
+import { RedemptionPlacesQueries } from './redemption-places.queries';
 import { RegionsController } from './regions.controller';
 import { RegionsService } from './regions.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RegionEntity, OrganizationEntity, CommunityProfileEntity])],
   controllers: [RegionsController],
-  providers: [RegionsService],
-  exports: [RegionsService],
+  providers: [RegionsService, RedemptionPlacesQueries],
+  exports: [RegionsService, RedemptionPlacesQueries],
 })
 export class RegionsModule {}
