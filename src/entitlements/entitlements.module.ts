@@ -12,6 +12,7 @@ import { EntitlementUseEntity } from './entities/entitlement-use.entity';
 import { OverdueSweeper } from './overdue-sweeper.service';
 import { PassesService } from './passes.service';
 import { PoliciesService } from './policies.service';
+import { EntitlementReportQueries } from './entitlement-report.queries';
 
 /** Resident passes, per-region policies, hospital and canteen perks, deferred bills. */
 @Module({
@@ -25,7 +26,20 @@ import { PoliciesService } from './policies.service';
     EarningModule,
   ],
   controllers: [EntitlementsController, EntitlementPoliciesController],
-  providers: [PassesService, PoliciesService, EntitlementsService, DeferredBillsService, OverdueSweeper],
-  exports: [PassesService, PoliciesService, EntitlementsService, DeferredBillsService],
+  providers: [
+    EntitlementReportQueries,
+    PassesService,
+    PoliciesService,
+    EntitlementsService,
+    DeferredBillsService,
+    OverdueSweeper,
+  ],
+  exports: [
+    EntitlementReportQueries,
+    PassesService,
+    PoliciesService,
+    EntitlementsService,
+    DeferredBillsService,
+  ],
 })
 export class EntitlementsModule {}

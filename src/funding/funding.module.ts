@@ -2,6 +2,13 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module';
 import { EarningModule } from '../earning/earning.module';
+import { EntitlementsModule } from '../entitlements/entitlements.module';
+import { IdentityModule } from '../identity/identity.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { OrdersModule } from '../orders/orders.module';
+import { RegionsModule } from '../regions/regions.module';
+import { DonationTraceReader } from './donation-trace';
+import { DonationsRepository } from './donations.repository';
 import { CommunityExpenseEntity } from './entities/community-expense.entity';
 import { DonationLotEntity } from './entities/donation-lot.entity';
 import { DonationEntity } from './entities/donation.entity';
@@ -9,11 +16,15 @@ import { FundingReportReviewEntity } from './entities/funding-report-review.enti
 import { FundingReportVersionEntity } from './entities/funding-report-version.entity';
 import { FundingReportEntity } from './entities/funding-report.entity';
 import { LotConsumptionEntity } from './entities/lot-consumption.entity';
+import { ExpensesRepository } from './expenses.repository';
 import { FundingReportProcessor } from './funding-report.processor';
 import { FundingReportsController } from './funding-reports.controller';
+import { FundingReportsRepository } from './funding-reports.repository';
 import { FundingReportsService } from './funding-reports.service';
 import { FundingController } from './funding.controller';
 import { FundingService } from './funding.service';
+import { LotsRepository } from './lots.repository';
+import { RedemptionCostService } from './redemption-cost.service';
 import { ReportBuilderService } from './report-builder.service';
 import { ReportFiguresService } from './report-figures.service';
 
@@ -21,6 +32,9 @@ import { ReportFiguresService } from './report-figures.service';
  * Donations, expenses, lots and the cost of redemptions (FundingService, exported: the redemption
  * capture calls `recognizeRedemptionCost`), and funding reports built by the reports queue. Global,
  * like the catalog, so the redemption module gets FundingService without importing this module.
+ * Reads of other modules' tables go through the queries they export (ledger-report, order-report,
+ * resident-report, region-report, entitlement-report); statements of its own tables are in the
+ * repositories (donations, expenses, lots, funding-reports).
  */
 @Global()
 @Module({
@@ -36,6 +50,11 @@ import { ReportFiguresService } from './report-figures.service';
     ]),
     CatalogModule,
     EarningModule,
+    LedgerModule,
+    OrdersModule,
+    IdentityModule,
+    RegionsModule,
+    EntitlementsModule,
   ],
   controllers: [FundingController, FundingReportsController],
   providers: [
@@ -44,6 +63,12 @@ import { ReportFiguresService } from './report-figures.service';
     ReportFiguresService,
     ReportBuilderService,
     FundingReportProcessor,
+    RedemptionCostService,
+    DonationTraceReader,
+    DonationsRepository,
+    ExpensesRepository,
+    LotsRepository,
+    FundingReportsRepository,
   ],
   exports: [FundingService, FundingReportsService, ReportBuilderService],
 })

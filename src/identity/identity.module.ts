@@ -17,6 +17,7 @@ import { ResidentSearchService } from './resident-search.service';
 import { ResidentsController } from './residents.controller';
 import { UserStateService } from './user-state.service';
 import { UsersService } from './users.service';
+import { ResidentReportQueries } from './resident-report.queries';
 
 @Global()
 @Module({
@@ -42,6 +43,7 @@ import { UsersService } from './users.service';
   ],
   controllers: [IdentityController, ResidentsController],
   providers: [
+    ResidentReportQueries,
     AuthService,
     UsersService,
     UserStateService,
@@ -49,7 +51,14 @@ import { UsersService } from './users.service';
     ResidentImportService,
     ResidentSearchService,
   ],
-  exports: [AuthService, UsersService, UserStateService, PasswordService, JwtSecretModule],
+  exports: [
+    ResidentReportQueries,
+    AuthService,
+    UsersService,
+    UserStateService,
+    PasswordService,
+    JwtSecretModule,
+  ],
 })
 export class IdentityModule implements OnApplicationBootstrap {
   constructor(

@@ -6,12 +6,13 @@ import { LedgerAuditService } from './ledger-audit.service';
 import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
 import { WalletService } from './wallet.service';
+import { LedgerReportQueries } from './ledger-report.queries';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, TransferEntity])],
   controllers: [LedgerController],
-  providers: [LedgerService, LedgerAuditService, WalletService],
-  exports: [LedgerService, LedgerAuditService],
+  providers: [LedgerReportQueries, LedgerService, LedgerAuditService, WalletService],
+  exports: [LedgerReportQueries, LedgerService, LedgerAuditService],
 })
 export class LedgerModule {}

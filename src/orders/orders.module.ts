@@ -12,6 +12,7 @@ import { OrderSweeper } from './order-sweeper.service';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 import { VouchersService } from './vouchers.service';
+import { OrderReportQueries } from './order-report.queries';
 
 @Module({
   imports: [
@@ -21,6 +22,7 @@ import { VouchersService } from './vouchers.service';
   ],
   controllers: [OrdersController],
   providers: [
+    OrderReportQueries,
     OrdersService,
     VouchersService,
     OrderFulfilment,
@@ -28,6 +30,6 @@ import { VouchersService } from './vouchers.service';
     OrderFulfilmentProcessor,
     OrderSweeper,
   ],
-  exports: [OrdersService, VouchersService],
+  exports: [OrderReportQueries, OrdersService, VouchersService],
 })
 export class OrdersModule {}

@@ -5,12 +5,13 @@ import { OrganizationEntity } from './entities/organization.entity';
 import { RegionEntity } from './entities/region.entity';
 import { RegionsController } from './regions.controller';
 import { RegionsService } from './regions.service';
+import { RegionReportQueries } from './region-report.queries';
 
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([RegionEntity, OrganizationEntity, CommunityProfileEntity])],
   controllers: [RegionsController],
-  providers: [RegionsService],
-  exports: [RegionsService],
+  providers: [RegionReportQueries, RegionsService],
+  exports: [RegionReportQueries, RegionsService],
 })
 export class RegionsModule {}
