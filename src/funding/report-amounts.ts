@@ -46,31 +46,41 @@ export interface EarnedPoints {
   points: number;
 }
 
-/** The value of `key`, made and stored first when there is none. */
-function entry<K, V>(map: Map<K, V>, key: K, make: () => V): V {
-  let v = map.get(key);
-  if (v === undefined) {
-    v = make();
-    map.set(key, v);
+/** A map whose `at(key)` makes the value of a key it does not hold yet. */
+class Tally<K, V> extends Map<K, V> {
+  constructor(private readonly make: () => V) {
+    super();
   }
-  return v;
+
+  at(key: K): V {
+    let v = this.get(key);
+    if (v === undefined) {
+      v = this.make();
+      this.set(key, v);
+    }
+    return v;
+  }
 }
+
+/** The number of distinct members of each set. */
+const sizes = <K>(sets: Map<K, Set<string>>): Map<K, number> =>
+  new Map([...sets].map(([k, set]) => [k, set.size]));
 
 /**
  * Funds by source (donations debiting a funding_source), spending (debiting the community_fund)
  * and the cost of redemptions (inventory → cost_of_redemptions), from transfer sums.
  */
 export function moneyAmounts(rows: TransferSumRow[], accounts: CommunityAccounts): Map<string, MoneyAmounts> {
-  const out = new Map<string, MoneyAmounts>();
+  const out = new Tally<string, MoneyAmounts>(() => ({
+    fundsBySourceFen: {},
+    spendingFen: 0,
+    costOfRedemptionsFen: 0,
+  }));
   for (const r of rows) {
     const debit = accounts.get(r.debitAccountId);
     if (!debit) continue;
     const credit = accounts.get(r.creditAccountId);
-    const c = entry(out, debit.ownerId, (): MoneyAmounts => ({
-      fundsBySourceFen: {},
-      spendingFen: 0,
-      costOfRedemptionsFen: 0,
-    }));
+    const c = out.at(debit.ownerId);
     if (debit.kind === 'funding_source' && r.code === FUNDING_CODES.donation) {
       const source = debit.sub as FundingSource;
       if (FUNDING_SOURCES.includes(source))
@@ -94,15 +104,14 @@ export function pointAmounts(
   redeemed: RedeemedPointsRow[],
   accounts: CommunityAccounts,
 ): Map<string, PointAmounts> {
-  const out = new Map<string, PointAmounts>();
-  const of = (community: string) =>
-    entry(out, community, () => ({
-      pointsIssued: 0,
-      pointsDeducted: 0,
-      pointsRedeemed: 0,
-      pointsExpired: 0,
-      pointsOutstanding: 0,
-    }));
+  const out = new Tally<string, PointAmounts>(() => ({
+    pointsIssued: 0,
+    pointsDeducted: 0,
+    pointsRedeemed: 0,
+    pointsExpired: 0,
+    pointsOutstanding: 0,
+  }));
+  const of = (community: string) => out.at(community);
   for (const r of issued) {
     const c = of(accounts.ownerOf(r.side));
     c.pointsIssued += r.period;
@@ -138,7 +147,9 @@ export function earnedPoints(
   const earn = (community: string, wallet: string, points: number) => {
     const o = residentOf.get(wallet);
     if (!o || o.regionId !== community) return;
-    entry(out, o.userId, () => ({ community, household: o.household, points: 0 })).points += points;
+    const e = out.get(o.userId) ?? { community, household: o.household, points: 0 };
+    e.points += points;
+    out.set(o.userId, e);
   };
   for (const r of issued) earn(accounts.ownerOf(r.side), r.wallet, r.year);
   for (const r of sunk) {
@@ -154,14 +165,13 @@ export function participantCounts(
   residentOf: Map<string, ReportResidentRow>,
   accounts: CommunityAccounts,
 ): Map<string, number> {
-  const sets = new Map<string, Set<string>>();
+  const sets = new Tally<string, Set<string>>(() => new Set());
   for (const r of issued) {
     const community = accounts.ownerOf(r.side);
     const o = residentOf.get(r.wallet);
-    if (r.awards > 0 && o?.regionId === community)
-      entry(sets, community, () => new Set<string>()).add(o.userId);
+    if (r.awards > 0 && o?.regionId === community) sets.at(community).add(o.userId);
   }
-  return new Map([...sets].map(([community, set]) => [community, set.size]));
+  return sizes(sets);
 }
 
 /** Households with a resident whose earned points reach their community's AAA threshold. */
@@ -169,10 +179,10 @@ export function aaaHouseholdCounts(
   earned: Map<string, EarnedPoints>,
   aaaThreshold: Map<string, number>,
 ): Map<string, number> {
-  const sets = new Map<string, Set<string>>();
+  const sets = new Tally<string, Set<string>>(() => new Set());
   for (const e of earned.values()) {
     if (e.points < aaaThreshold.get(e.community)!) continue;
-    entry(sets, e.community, () => new Set<string>()).add(e.household);
+    sets.at(e.community).add(e.household);
   }
-  return new Map([...sets].map(([community, set]) => [community, set.size]));
+  return sizes(sets);
 }
