@@ -19,6 +19,7 @@ import { EntitlementUseEntity } from './entities/entitlement-use.entity';
 import { OverdueSweeper } from './overdue-sweeper.service';
 import { PassesService } from './passes.service';
 import { PoliciesService } from './policies.service';
+import { EntitlementReportQueries } from './entitlement-report.queries';
 
 /** Resident passes, per-region policies, hospital and canteen perks, deferred bills. */
 @Module({
@@ -45,7 +46,14 @@ import { PoliciesService } from './policies.service';
     EntitlementUsesRepository,
     EntitlementCountersRepository,
     EntitlementPoliciesRepository,
+    EntitlementReportQueries,
   ],
-  exports: [PassesService, PoliciesService, EntitlementsService, DeferredBillsService],
+  exports: [
+    PassesService,
+    PoliciesService,
+    EntitlementsService,
+    DeferredBillsService,
+    EntitlementReportQueries,
+  ],
 })
 export class EntitlementsModule {}

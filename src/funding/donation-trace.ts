@@ -1,6 +1,12 @@
-import { EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ListingReportQueries } from '../catalog/listing-report.queries';
+import { ResidentReportQueries } from '../identity/resident-report.queries';
+import { LedgerReportQueries } from '../ledger/ledger-report.queries';
+import { OrderReportQueries } from '../orders/order-report.queries';
 import { maskName } from '../earning/masking';
-import type { DonationView } from './funding.service';
+import type { DonationView } from './funding-views';
+import { LotsRepository } from './lots.repository';
 
 export interface DonationTrace {
   donation: DonationView;
@@ -47,90 +53,92 @@ export interface DonationTrace {
   communityFundBalanceFen: number;
 }
 
-type Row = Record<string, any>;
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
-/** Reads the trail of a donation (read-only: lots, listings, orders, masked residents, transfers). */
-export async function traceOf(
-  em: EntityManager,
-  donation: DonationView,
-  communityFundBalanceFen: number,
-): Promise<DonationTrace> {
-  const lotIds = donation.lots.map((l) => l.id);
-  const listingIds = [...new Set(donation.lots.map((l) => l.listingId))];
-  const listings: Row[] = listingIds.length
-    ? await em.query('SELECT id, title, stock FROM listings WHERE id IN (?)', [listingIds])
-    : [];
-  const open: Row[] = listingIds.length
-    ? await em.query(
-        `SELECT listing_id, COUNT(*) AS n, SUM(quantity) AS q FROM orders
-          WHERE listing_id IN (?) AND status IN ('pending', 'ready') GROUP BY listing_id`,
-        [listingIds],
-      )
-    : [];
-  const uses: Row[] = lotIds.length
-    ? await em.query(
-        `SELECT lc.order_id, lc.lot_id, lc.listing_id, lc.quantity, lc.unit_value_fen, lc.amount_fen,
-                o.status, o.redeemed_at, u.display_name
-           FROM lot_consumptions lc
-           LEFT JOIN orders o ON o.id = lc.order_id
-           LEFT JOIN users u ON u.id = o.resident_id
-          WHERE lc.lot_id IN (?) ORDER BY lc.created_at, lc.id`,
-        [lotIds],
-      )
-    : [];
-  const transfers: Row[] = await em.query(
-    `SELECT t.id, t.code, t.amount, t.created_at, da.kind AS from_kind, ca.kind AS to_kind
-       FROM transfers t JOIN accounts da ON da.id = t.debit_account_id JOIN accounts ca ON ca.id = t.credit_account_id
-      WHERE t.ref_type = 'donation' AND t.ref_id = ? ORDER BY t.created_at, t.id`,
-    [donation.id],
-  );
-  const listing = new Map(listings.map((l) => [l.id, l]));
-  const openBy = new Map(open.map((o) => [o.listing_id, o]));
-  const lots = donation.lots.map((l) => ({
-    ...l,
-    listingTitle: listing.get(l.listingId)?.title ?? null,
-    listingStock: listing.get(l.listingId)?.stock ?? null,
-    consumed: l.quantity - l.remaining,
-    openOrders: Number(openBy.get(l.listingId)?.n ?? 0),
-    openQuantity: Number(openBy.get(l.listingId)?.q ?? 0),
-  }));
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const goods = donation.kind === 'in_kind';
-  return {
-    donation,
-    lots,
-    redemptions: uses.map((u) => ({
-      orderId: u.order_id,
-      orderStatus: u.status ?? 'unknown',
-      resident: maskName(u.display_name),
-      listingId: u.listing_id,
-      lotId: u.lot_id,
-      quantity: Number(u.quantity),
-      unitValueFen: Number(u.unit_value_fen),
-      amountFen: Number(u.amount_fen),
-      redeemedAt: iso(u.redeemed_at ?? null),
-    })),
-    transfers: transfers.map((t) => ({
-      id: t.id,
-      code: t.code,
-      amountFen: Number(t.amount),
-      from: t.from_kind,
-      to: t.to_kind,
-      createdAt: iso(t.created_at)!,
-    })),
-    received: {
-      quantity: sum(lots.map((l) => l.quantity)),
-      valueFen: donation.amountFen,
-    },
-    consumed: {
-      quantity: sum(lots.map((l) => l.consumed)),
-      valueFen: sum(lots.map((l) => l.consumed * l.unitValueFen)),
-    },
-    remaining: {
-      quantity: sum(lots.map((l) => l.remaining)),
-      valueFen: goods ? sum(lots.map((l) => l.remaining * l.unitValueFen)) : 0,
-    },
-    communityFundBalanceFen,
-  };
+/**
+ * Reads the trail of a donation (read-only): its lots and their listings (catalog), the orders they
+ * served with the residents' names masked (orders, identity), and its transfers (ledger).
+ */
+@Injectable()
+export class DonationTraceReader {
+  constructor(
+    private readonly lots: LotsRepository,
+    private readonly listings: ListingReportQueries,
+    private readonly orders: OrderReportQueries,
+    private readonly residents: ResidentReportQueries,
+    private readonly ledger: LedgerReportQueries,
+  ) {}
+
+  async trace(
+    tx: EntityManager,
+    donation: DonationView,
+    communityFundBalanceFen: number,
+  ): Promise<DonationTrace> {
+    const listingIds = [...new Set(donation.lots.map((l) => l.listingId))];
+    const listing = new Map((await this.listings.glimpses(tx, listingIds)).map((l) => [l.id, l]));
+    const openBy = new Map((await this.orders.openOrders(tx, listingIds)).map((o) => [o.listingId, o]));
+    const redemptions = await this.redemptions(
+      tx,
+      donation.lots.map((l) => l.id),
+    );
+    const transfers = await this.ledger.transfersOf(tx, 'donation', donation.id);
+    const lots = donation.lots.map((l) => ({
+      ...l,
+      listingTitle: listing.get(l.listingId)?.title ?? null,
+      listingStock: listing.get(l.listingId)?.stock ?? null,
+      consumed: l.quantity - l.remaining,
+      openOrders: openBy.get(l.listingId)?.orders ?? 0,
+      openQuantity: openBy.get(l.listingId)?.quantity ?? 0,
+    }));
+    const goods = donation.kind === 'in_kind';
+    return {
+      donation,
+      lots,
+      redemptions,
+      transfers: transfers.map((t) => ({
+        id: t.id,
+        code: t.code,
+        amountFen: t.amount,
+        from: t.fromKind,
+        to: t.toKind,
+        createdAt: iso(t.createdAt)!,
+      })),
+      received: { quantity: sum(lots.map((l) => l.quantity)), valueFen: donation.amountFen },
+      consumed: {
+        quantity: sum(lots.map((l) => l.consumed)),
+        valueFen: sum(lots.map((l) => l.consumed * l.unitValueFen)),
+      },
+      remaining: {
+        quantity: sum(lots.map((l) => l.remaining)),
+        valueFen: goods ? sum(lots.map((l) => l.remaining * l.unitValueFen)) : 0,
+      },
+      communityFundBalanceFen,
+    };
+  }
+
+  /** Every order the lots served, in the order they were consumed. */
+  private async redemptions(tx: EntityManager, lotIds: string[]): Promise<DonationTrace['redemptions']> {
+    const uses = await this.lots.consumptionsOfLots(tx, lotIds);
+    const orders = new Map(
+      (await this.orders.glimpses(tx, [...new Set(uses.map((u) => u.orderId))])).map((o) => [o.id, o]),
+    );
+    const names = await this.residents.displayNames(tx, [
+      ...new Set([...orders.values()].map((o) => o.residentId)),
+    ]);
+    return uses.map((u) => {
+      const o = orders.get(u.orderId);
+      return {
+        orderId: u.orderId,
+        orderStatus: o?.status ?? 'unknown',
+        resident: maskName(o ? names.get(o.residentId) : null),
+        listingId: u.listingId,
+        lotId: u.lotId,
+        quantity: u.quantity,
+        unitValueFen: u.unitValueFen,
+        amountFen: u.amountFen,
+        redeemedAt: iso(o?.redeemedAt ?? null),
+      };
+    });
+  }
 }

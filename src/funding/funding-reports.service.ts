@@ -1,17 +1,17 @@
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Actor, hasRole, regionInScope } from '../common/actor';
 import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { conflict, forbidden, invalid, invalidState, notFound, refuse } from '../common/errors';
 import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
 import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
-import { affectedRows, TransactionService } from '../database/transaction.service';
+import { TransactionService } from '../database/transaction.service';
 import { OutboxService } from '../jobs/outbox.service';
 import { QUEUES } from '../jobs/queues';
-import { RegionEntity } from '../regions/entities/region.entity';
+import { RegionReportQueries } from '../regions/region-report.queries';
 import { RegionsService } from '../regions/regions.service';
 import {
   CreateFundingReportDto,
@@ -19,9 +19,10 @@ import {
   ReviewFundingReportDto,
   SubmitFundingReportDto,
 } from './dto/funding.dto';
-import { FundingReportReviewEntity } from './entities/funding-report-review.entity';
-import { FundingReportVersionEntity } from './entities/funding-report-version.entity';
-import { FundingReportEntity } from './entities/funding-report.entity';
+import type { FundingReportReviewEntity } from './entities/funding-report-review.entity';
+import type { FundingReportVersionEntity } from './entities/funding-report-version.entity';
+import type { FundingReportEntity } from './entities/funding-report.entity';
+import { FundingReportsRepository, ReviewStepSet } from './funding-reports.repository';
 import { contentHashOf, FUNDING_REPORT_BUILD_JOB } from './report-builder.service';
 import { renderChart } from './report-chart';
 import { renderCsv } from './report-csv';
@@ -89,8 +90,7 @@ const ACTION_PAST: Record<ReviewAction, string> = {
   return: 'returned',
 };
 
-const periodProblem = (problem: string) =>
-  new DomainError('VALIDATION_FAILED', { fields: [{ field: 'to', problems: [problem] }] }, `to: ${problem}`);
+const periodProblem = (problem: string) => invalid('to', problem);
 
 const toTrail = (r: FundingReportReviewEntity): ReviewTrailEntry => ({
   id: r.id,
@@ -121,6 +121,8 @@ export class FundingReportsService {
     private readonly idempotency: IdempotencyService,
     private readonly outbox: OutboxService,
     private readonly regions: RegionsService,
+    private readonly regionReports: RegionReportQueries,
+    private readonly reports: FundingReportsRepository,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -134,9 +136,9 @@ export class FundingReportsService {
       throw periodProblem(`the period may cover at most ${MAX_PERIOD_DAYS} days (${PERIOD_RULE})`);
     const id = await this.idempotency.run(
       { scope: `funding-reports:${actor.id}`, key, request: dto },
-      async (em) => {
+      async (tx) => {
         const reportId = newId();
-        await em.getRepository(FundingReportEntity).insert({
+        await this.reports.insert(tx, {
           id: reportId,
           regionId: dto.regionId,
           periodFrom: from,
@@ -146,7 +148,7 @@ export class FundingReportsService {
           version: 1,
           requestedBy: actor.id,
         });
-        await this.outbox.add(em, QUEUES.reports, FUNDING_REPORT_BUILD_JOB, { reportId, version: 1 });
+        await this.outbox.add(tx, QUEUES.reports, FUNDING_REPORT_BUILD_JOB, { reportId, version: 1 });
         return reportId;
       },
     );
@@ -157,24 +159,17 @@ export class FundingReportsService {
   async regenerate(actor: Actor, id: string): Promise<FundingReportView> {
     const report = await this.visible(actor, id);
     if (!canRegenerate(report.reviewStatus) || !['ready', 'failed'].includes(report.status)) {
-      throw new DomainError(
-        'INVALID_STATE',
-        { reportId: id, status: report.status, reviewStatus: report.reviewStatus },
+      throw invalidState(
         report.reviewStatus === 'submitted' || report.reviewStatus === 'approved'
           ? 'a submitted report is frozen'
           : 'the report is being built',
+        { reportId: id, status: report.status, reviewStatus: report.reviewStatus },
       );
     }
-    await this.tx.run(async (em) => {
-      const n = affectedRows(
-        await em.query(
-          `UPDATE funding_reports SET version = version + 1, status = 'queued', error = NULL
-            WHERE id = ? AND version = ? AND status IN ('ready', 'failed') AND review_status IN ('draft', 'returned')`,
-          [id, report.version],
-        ),
-      );
-      if (!n) throw new DomainError('CONFLICT', { reportId: id }, 'the report changed meanwhile; try again');
-      await this.outbox.add(em, QUEUES.reports, FUNDING_REPORT_BUILD_JOB, {
+    await this.tx.run(async (tx) => {
+      if (!(await this.reports.bumpVersion(tx, id, report.version)))
+        throw conflict('the report changed meanwhile; try again', { reportId: id });
+      await this.outbox.add(tx, QUEUES.reports, FUNDING_REPORT_BUILD_JOB, {
         reportId: id,
         version: report.version + 1,
       });
@@ -190,30 +185,17 @@ export class FundingReportsService {
   async list(actor: Actor, q: ListFundingReportsQuery): Promise<Page<FundingReportView>> {
     const limit = pageLimit(q);
     const cursor = decodeCursor(q.cursor, TIME_ID);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (actor.regionPath !== null) {
-      where.push('r.path LIKE ?');
-      params.push(`${actor.regionPath}%`);
-    }
+    const pool = this.db.manager;
+    let regionIds =
+      actor.regionPath !== null ? await this.regionReports.idsUnder(pool, actor.regionPath) : null;
     if (q.regionId) {
       await this.regions.getInScope(actor, q.regionId); // another tenant's region: 404
-      where.push('f.region_id = ?');
-      params.push(q.regionId);
+      regionIds = (regionIds ?? [q.regionId]).filter((r) => r === q.regionId);
     }
-    if (cursor) {
-      where.push('(f.created_at < ? OR (f.created_at = ? AND f.id < ?))');
-      params.push(new Date(String(cursor[0])), new Date(String(cursor[0])), String(cursor[1]));
-    }
-    const rows: Array<{ id: string; created_at: Date }> = await this.db.query(
-      `SELECT f.id, f.created_at FROM funding_reports f JOIN regions r ON r.id = f.region_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY f.created_at DESC, f.id DESC LIMIT ?`,
-      [...params, limit + 1],
-    );
-    const page = toPage(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
-    const repo = this.db.getRepository(FundingReportEntity);
+    const rows = await this.reports.page(pool, { regionIds, cursor, limit: limit + 1 });
+    const page = toPage(rows, limit, (r) => [r.createdAt.toISOString(), r.id]);
     const items = await Promise.all(
-      page.items.map(async (r) => this.view((await repo.findOneByOrFail({ id: r.id }))!)),
+      page.items.map(async (r) => this.view(await this.reports.get(pool, r.id))),
     );
     return { items, nextCursor: page.nextCursor };
   }
@@ -236,16 +218,12 @@ export class FundingReportsService {
   async review(actor: Actor, id: string, dto: ReviewFundingReportDto): Promise<FundingReportView> {
     const report = await this.visible(actor, id);
     if (!hasRole(actor, 'street_officer'))
-      throw new DomainError('FORBIDDEN', { reportId: id }, 'only the street office above the region reviews');
+      throw forbidden('only the street office above the region reviews', { reportId: id });
     const action: ReviewAction = dto.decision === 'approve' ? 'approve' : 'return';
     if (!canReview(action, report.reviewStatus)) throw this.wrongState(report, action);
-    const [last] = await this.db.getRepository(FundingReportReviewEntity).find({
-      where: { reportId: id },
-      order: { createdAt: 'DESC', id: 'DESC' },
-      take: 1,
-    });
+    const last = await this.reports.lastReview(this.db.manager, id);
     if (last && last.actorId === actor.id && last.toStatus === 'submitted')
-      throw new DomainError(
+      throw refuse(
         'SELF_REVIEW_FORBIDDEN',
         { reportId: id },
         'you submitted this report: another officer reviews it',
@@ -290,7 +268,7 @@ export class FundingReportsService {
 
   /** The report when its region is in the caller's scope; 404 otherwise (like a missing one). */
   private async visible(actor: Actor, id: string): Promise<FundingReportEntity> {
-    const report = await this.db.getRepository(FundingReportEntity).findOneBy({ id });
+    const report = await this.reports.find(this.db.manager, id);
     if (!report) throw notFound('fundingReport', id);
     const region = await this.regions.get(report.regionId);
     if (!region || !regionInScope(actor, region.path)) throw notFound('fundingReport', id);
@@ -299,19 +277,21 @@ export class FundingReportsService {
 
   private assertBuilt(report: FundingReportEntity): void {
     if (report.status === 'ready' && report.readyVersion !== null) return;
-    throw new DomainError(
-      'INVALID_STATE',
-      { reportId: report.id, status: report.status },
+    throw invalidState(
       report.status === 'failed' ? 'the report could not be built' : 'the report is not built yet',
+      { reportId: report.id, status: report.status },
     );
   }
 
   private wrongState(report: FundingReportEntity, action: ReviewAction): DomainError {
     const s = report.reviewStatus;
-    return new DomainError(
-      'INVALID_STATE',
-      { reportId: report.id, reviewStatus: s, action },
+    return invalidState(
       `${REVIEW_STATE_PHRASES[s]} cannot be ${ACTION_PAST[action]}: ${REVIEW_STATE_HINTS[s]}`,
+      {
+        reportId: report.id,
+        reviewStatus: s,
+        action,
+      },
     );
   }
 
@@ -321,21 +301,14 @@ export class FundingReportsService {
     report: FundingReportEntity,
     action: ReviewAction,
     comment: string | null,
-    set: Record<string, unknown> = {},
+    set: ReviewStepSet = {},
   ): Promise<void> {
     const t = REVIEW_TRANSITIONS[action];
-    await this.tx.run(async (em: EntityManager) => {
-      const cols = Object.keys(set);
-      const n = affectedRows(
-        await em.query(
-          `UPDATE funding_reports SET review_status = ?${cols.map((c) => `, ${c} = ?`).join('')}
-            WHERE id = ? AND review_status IN (?) AND status = 'ready' AND ready_version = ?`,
-          [t.to, ...cols.map((c) => set[c]), report.id, t.from, report.readyVersion],
-        ),
-      );
-      if (!n)
-        throw new DomainError('CONFLICT', { reportId: report.id }, 'the report changed meanwhile; reload it');
-      await em.getRepository(FundingReportReviewEntity).insert({
+    await this.tx.run(async (tx) => {
+      const q = { id: report.id, from: [...t.from], to: t.to, readyVersion: report.readyVersion, set };
+      if (!(await this.reports.stepReview(tx, q)))
+        throw conflict('the report changed meanwhile; reload it', { reportId: report.id });
+      await this.reports.insertReview(tx, {
         id: newId(),
         reportId: report.id,
         version: report.readyVersion!,
@@ -355,22 +328,17 @@ export class FundingReportsService {
   ): Promise<FundingReportVersionEntity | null> {
     const v = version ?? report.readyVersion;
     if (v === null || v === undefined) return null;
-    const row = await this.db
-      .getRepository(FundingReportVersionEntity)
-      .findOneBy({ reportId: report.id, version: v });
+    const row = await this.reports.findVersion(this.db.manager, report.id, v);
     if (!row && version !== undefined) throw notFound('fundingReportVersion', String(version));
     return row;
   }
 
   private trail(reportId: string): Promise<ReviewTrailEntry[]> {
-    return this.db
-      .getRepository(FundingReportReviewEntity)
-      .find({ where: { reportId }, order: { createdAt: 'ASC', id: 'ASC' } })
-      .then((rows) => rows.map(toTrail));
+    return this.reports.reviews(this.db.manager, reportId).then((rows) => rows.map(toTrail));
   }
 
   private async view(report: FundingReportEntity, version?: number): Promise<FundingReportView> {
-    const region: RegionEntity | null = await this.regions.get(report.regionId);
+    const region = await this.regions.get(report.regionId);
     const v = await this.versionRow(report, version);
     const figures = v ? (JSON.parse(v.figures) as ComputedReport) : null;
     return {

@@ -18,6 +18,15 @@ import { FundingController } from './funding.controller';
 import { FundingService } from './funding.service';
 import { ReportBuilderService } from './report-builder.service';
 import { ReportFiguresService } from './report-figures.service';
+import { EntitlementsModule } from '../entitlements/entitlements.module';
+import { IdentityModule } from '../identity/identity.module';
+import { OrdersModule } from '../orders/orders.module';
+import { DonationTraceReader } from './donation-trace';
+import { DonationsRepository } from './donations.repository';
+import { ExpensesRepository } from './expenses.repository';
+import { FundingReportsRepository } from './funding-reports.repository';
+import { LotsRepository } from './lots.repository';
+import { RedemptionCostService } from './redemption-cost.service';
 
 /**
  * Donations, expenses, lots and the cost of redemptions (FundingService, exported: the redemption
@@ -38,6 +47,9 @@ import { ReportFiguresService } from './report-figures.service';
     EarningModule,
     LedgerModule,
     RegionsModule,
+    OrdersModule,
+    IdentityModule,
+    EntitlementsModule,
   ],
   controllers: [FundingController, FundingReportsController],
   providers: [
@@ -46,7 +58,13 @@ import { ReportFiguresService } from './report-figures.service';
     ReportFiguresService,
     ReportBuilderService,
     FundingReportProcessor,
+    RedemptionCostService,
+    DonationTraceReader,
+    DonationsRepository,
+    ExpensesRepository,
+    LotsRepository,
+    FundingReportsRepository,
   ],
-  exports: [FundingService],
+  exports: [FundingService, FundingReportsService, ReportBuilderService],
 })
 export class FundingModule {}

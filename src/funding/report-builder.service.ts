@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { hashRequest } from '../common/idempotency.service';
 import { isDuplicateKey, TransactionService } from '../database/transaction.service';
-import { RegionEntity } from '../regions/entities/region.entity';
-import { FundingReportEntity } from './entities/funding-report.entity';
+import { RegionsService } from '../regions/regions.service';
+import type { FundingReportEntity } from './entities/funding-report.entity';
+import { FundingReportsRepository } from './funding-reports.repository';
 import { ComputedReport, ReportFiguresService } from './report-figures.service';
 
 export const FUNDING_REPORT_BUILD_JOB = 'funding-report.build';
@@ -21,7 +22,8 @@ export function contentHashOf(reportId: string, version: number, figures: Comput
 /**
  * Builds one version of a report: reads every figure in one REPEATABLE READ snapshot, then stores
  * the figures with their content hash as a new version row (never updated afterwards) and marks the
- * report ready. Idempotent: a version already stored is not built again, a superseded one is skipped.
+ * report ready, in one transaction. Idempotent: a version already stored is not built again, a
+ * superseded one is skipped.
  */
 @Injectable()
 export class ReportBuilderService {
@@ -30,6 +32,8 @@ export class ReportBuilderService {
   constructor(
     private readonly tx: TransactionService,
     private readonly figures: ReportFiguresService,
+    private readonly reports: FundingReportsRepository,
+    private readonly regions: RegionsService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -37,51 +41,58 @@ export class ReportBuilderService {
     reportId: string,
     version: number,
   ): Promise<{ reportId: string; version: number; outcome: string }> {
-    const report = await this.db.getRepository(FundingReportEntity).findOneBy({ id: reportId });
+    const report = await this.reports.find(this.db.manager, reportId);
     if (!report) throw new Error(`funding report ${reportId} does not exist`);
     if (report.version !== version)
       return { reportId, version, outcome: `superseded by version ${report.version}` };
-    const stored = await this.db.query(
-      'SELECT 1 AS x FROM funding_report_versions WHERE report_id = ? AND version = ?',
-      [reportId, version],
-    );
-    if (!stored.length) {
-      await this.db.query(
-        "UPDATE funding_reports SET status = 'building', error = NULL WHERE id = ? AND version = ? AND status <> 'ready'",
-        [reportId, version],
-      );
-      const region = await this.db.getRepository(RegionEntity).findOneBy({ id: report.regionId });
-      if (!region) throw new Error(`region ${report.regionId} of funding report ${reportId} does not exist`);
-      const started = Date.now();
-      const computed = await this.tx.run(
-        (em) => this.figures.compute(em, region, report.periodFrom, report.periodTo),
-        { isolation: 'REPEATABLE READ' },
-      );
-      const buildMs = Date.now() - started;
-      try {
-        await this.db.query(
-          `INSERT INTO funding_report_versions (report_id, version, figures, content_hash, build_ms, built_at)
-           VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))`,
-          [reportId, version, JSON.stringify(computed), contentHashOf(reportId, version, computed), buildMs],
-        );
-      } catch (err) {
-        if (!isDuplicateKey(err)) throw err; // built concurrently by another worker: keep the first
-      }
-      this.log.debug(`report ${reportId} v${version} built in ${buildMs} ms`);
-    }
-    await this.db.query(
-      `UPDATE funding_reports SET status = 'ready', ready_version = ?, error = NULL
-        WHERE id = ? AND version = ? AND (status <> 'ready' OR ready_version IS NULL OR ready_version < ?)`,
-      [version, reportId, version, version],
-    );
-    return { reportId, version, outcome: stored.length ? 'already built' : 'built' };
+    const stored = await this.reports.hasVersion(this.db.manager, reportId, version);
+    const built = stored ? null : await this.compute(report, version);
+    await this.tx.run(async (tx) => {
+      if (built) await this.store(tx, reportId, version, built);
+      await this.reports.markReady(tx, reportId, version);
+    });
+    if (built) this.log.debug(`report ${reportId} v${version} built in ${built.buildMs} ms`);
+    return { reportId, version, outcome: stored ? 'already built' : 'built' };
   }
 
   /** After the last attempt: the version is `failed` (a regeneration may try again). */
   async markFailed(reportId: string, version: number, message: string): Promise<void> {
-    await this.db.query(
-      "UPDATE funding_reports SET status = 'failed', error = ? WHERE id = ? AND version = ? AND status <> 'ready'",
-      [message.slice(0, 500), reportId, version],
+    await this.tx.run((tx) => this.reports.markFailed(tx, reportId, version, message.slice(0, 500)));
+  }
+
+  /** Marks the version building and reads its figures in one REPEATABLE READ snapshot. */
+  private async compute(
+    report: FundingReportEntity,
+    version: number,
+  ): Promise<{ computed: ComputedReport; buildMs: number }> {
+    await this.tx.run((tx) => this.reports.markBuilding(tx, report.id, version));
+    const region = await this.regions.get(report.regionId);
+    if (!region) throw new Error(`region ${report.regionId} of funding report ${report.id} does not exist`);
+    const started = Date.now();
+    const computed = await this.tx.run(
+      (tx) => this.figures.compute(tx, region, report.periodFrom, report.periodTo),
+      { isolation: 'REPEATABLE READ' },
     );
+    return { computed, buildMs: Date.now() - started };
+  }
+
+  /** Stores a built version; one built concurrently by another worker is kept (the first wins). */
+  private async store(
+    tx: EntityManager,
+    reportId: string,
+    version: number,
+    built: { computed: ComputedReport; buildMs: number },
+  ): Promise<void> {
+    try {
+      await this.reports.insertVersion(tx, {
+        reportId,
+        version,
+        figures: JSON.stringify(built.computed),
+        contentHash: contentHashOf(reportId, version, built.computed),
+        buildMs: built.buildMs,
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as fontkit from 'fontkit';
-import { DomainError } from '../common/domain-error';
+import { refuse } from '../common/errors';
 
 /** A font file; `postscriptName` picks the face of a TrueType collection (.ttc). */
 export interface ReportFont {
@@ -38,7 +38,7 @@ const ASCII = String.fromCharCode(...Array.from({ length: 0x7e - 0x20 }, (_, i) 
 const CHINESE = '积分制资金保障与可持续性报告社区村元合计';
 
 const unavailable = (details: Record<string, unknown>, message: string) =>
-  new DomainError('SERVICE_UNAVAILABLE', details, message);
+  refuse('SERVICE_UNAVAILABLE', details, message);
 
 /** One face of a font file, loaded: its bytes (for pdfkit and the canvas) and the characters it has. */
 export class FontFace {

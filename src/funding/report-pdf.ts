@@ -167,7 +167,21 @@ export function renderPdf(report: ReportDocument, chartPng: Buffer, fonts: FontS
     doc.on('error', reject);
   });
   const out = new Layout(doc, new PdfText(doc, fonts));
+  header(out, report, title);
+  summary(out, report.totals);
+  const rows: Row[] = [...report.communities, { ...report.totals, name: '合计' }];
+  communityTable(out, rows);
+  sourcesTable(out, rows);
+  out.newPage();
+  out.heading('资金来源与积分兑换率');
+  out.image(chartPng);
+  reviewTrail(out, report.reviews);
+  out.pageNumbers();
+  doc.end();
+  return done;
+}
 
+function header(out: Layout, report: ReportDocument, title: string): void {
   out.para(title, 18, { align: 'center' });
   out.gap(4);
   out.para(
@@ -177,8 +191,9 @@ export function renderPdf(report: ReportDocument, chartPng: Buffer, fonts: FontS
   );
   out.para(`内容校验 (SHA-256) ${report.contentHash}`, 7, { align: 'center', color: '#666666' });
   out.gap(12);
+}
 
-  const t = report.totals;
+function summary(out: Layout, t: ReportDocument['totals']): void {
   const perPoint =
     t.costPerRedeemedPointFen === null ? '—' : `${(t.costPerRedeemedPointFen / 100).toFixed(2)} 元`;
   out.heading('总体情况');
@@ -191,15 +206,17 @@ export function renderPdf(report: ReportDocument, chartPng: Buffer, fonts: FontS
     9,
   );
   out.gap(12);
+}
 
-  const rows: Row[] = [...report.communities, { ...report.totals, name: '合计' }];
-  /** A figure column: right-aligned, `show` formats `of` the row. */
-  const fig = <T>(header: string, width: number, of: (f: Row) => T, show: (v: T) => string): Column => ({
-    header,
-    width,
-    align: 'right',
-    cell: (f) => show(of(f)),
-  });
+/** A figure column: right-aligned, `show` formats `of` the row. */
+const fig = <T>(header: string, width: number, of: (f: Row) => T, show: (v: T) => string): Column => ({
+  header,
+  width,
+  align: 'right',
+  cell: (f) => show(of(f)),
+});
+
+function communityTable(out: Layout, rows: Row[]): void {
   out.heading('各社区（村）指标');
   out.table(
     [
@@ -225,7 +242,9 @@ export function renderPdf(report: ReportDocument, chartPng: Buffer, fonts: FontS
     ],
     rows,
   );
+}
 
+function sourcesTable(out: Layout, rows: Row[]): void {
   out.heading('资金来源（元，占资金收入比例）');
   out.table(
     [
@@ -241,22 +260,17 @@ export function renderPdf(report: ReportDocument, chartPng: Buffer, fonts: FontS
     ],
     rows,
   );
+}
 
-  out.newPage();
-  out.heading('资金来源与积分兑换率');
-  out.image(chartPng);
-
+function reviewTrail(out: Layout, reviews: ReportDocument['reviews']): void {
   out.newPage();
   out.heading('审核记录');
-  if (!report.reviews.length) out.para('暂无审核记录（草稿）。', 9);
-  for (const r of report.reviews) {
+  if (!reviews.length) out.para('暂无审核记录（草稿）。', 9);
+  for (const r of reviews) {
     out.para(
       `${timeLabel(r.at)}  第 ${r.version} 版  ${ACTION_LABELS[r.action]}  ${r.actorName}  （${REVIEW_LABELS[r.fromStatus]} → ${REVIEW_LABELS[r.toStatus]}）${r.comment ? `  意见：${r.comment}` : ''}`,
       9,
     );
     out.gap(3);
   }
-  out.pageNumbers();
-  doc.end();
-  return done;
 }

@@ -20,6 +20,7 @@ import { ResidentSearchService } from './resident-search.service';
 import { ResidentsController } from './residents.controller';
 import { UserStateService } from './user-state.service';
 import { UsersService } from './users.service';
+import { ResidentReportQueries } from './resident-report.queries';
 
 @Module({
   imports: [
@@ -53,8 +54,17 @@ import { UsersService } from './users.service';
     ResidentImportService,
     ResidentSearchService,
     DisplayNamesQueries,
+    ResidentReportQueries,
   ],
-  exports: [AuthService, UsersService, UserStateService, PasswordService, JwtSecretModule, DisplayNamesQueries],
+  exports: [
+    AuthService,
+    UsersService,
+    UserStateService,
+    PasswordService,
+    JwtSecretModule,
+    DisplayNamesQueries,
+    ResidentReportQueries,
+  ],
 })
 export class IdentityModule implements OnApplicationBootstrap {
   constructor(

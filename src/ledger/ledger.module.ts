@@ -9,6 +9,7 @@ import { LedgerService } from './ledger.service';
 import { TransfersRepository } from './transfers.repository';
 import { RedemptionSettlementQueries } from './redemption-settlement.queries';
 import { WalletService } from './wallet.service';
+import { LedgerReportQueries } from './ledger-report.queries';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, TransferEntity])],
@@ -20,7 +21,8 @@ import { WalletService } from './wallet.service';
     AccountsRepository,
     TransfersRepository,
     RedemptionSettlementQueries,
+    LedgerReportQueries,
   ],
-  exports: [LedgerService, LedgerAuditService, RedemptionSettlementQueries],
+  exports: [LedgerService, LedgerAuditService, RedemptionSettlementQueries, LedgerReportQueries],
 })
 export class LedgerModule {}

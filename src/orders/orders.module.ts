@@ -20,6 +20,7 @@ import { OrdersService } from './orders.service';
 import { VouchersRepository } from './vouchers.repository';
 import { RedemptionCaptureQueries } from './redemption-capture.queries';
 import { VouchersService } from './vouchers.service';
+import { OrderReportQueries } from './order-report.queries';
 
 @Module({
   imports: [
@@ -43,7 +44,8 @@ import { VouchersService } from './vouchers.service';
     OrderLimitsRepository,
     VouchersRepository,
     RedemptionCaptureQueries,
+    OrderReportQueries,
   ],
-  exports: [OrdersService, VouchersService, RedemptionCaptureQueries],
+  exports: [OrdersService, VouchersService, RedemptionCaptureQueries, OrderReportQueries],
 })
 export class OrdersModule {}

@@ -6,11 +6,12 @@ import { RegionEntity } from './entities/region.entity';
 import { RedemptionPlacesQueries } from './redemption-places.queries';
 import { RegionsController } from './regions.controller';
 import { RegionsService } from './regions.service';
+import { RegionReportQueries } from './region-report.queries';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RegionEntity, OrganizationEntity, CommunityProfileEntity])],
   controllers: [RegionsController],
-  providers: [RegionsService, RedemptionPlacesQueries],
-  exports: [RegionsService, RedemptionPlacesQueries],
+  providers: [RegionsService, RedemptionPlacesQueries, RegionReportQueries],
+  exports: [RegionsService, RedemptionPlacesQueries, RegionReportQueries],
 })
 export class RegionsModule {}
