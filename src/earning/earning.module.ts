@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '../identity/identity.module';
+import { LedgerModule } from '../ledger/ledger.module';
+import { RegionsModule } from '../regions/regions.module';
 import { AwardsController } from './awards.controller';
 import { AwardsService } from './awards.service';
+import { BaseGrantRunsRepository } from './base-grant-runs.repository';
 import { BaseGrantService } from './base-grant.service';
+import { CreditThresholdsRepository } from './credit-thresholds.repository';
 import { CreditService } from './credit.service';
+import { DeclarationsRepository } from './declarations.repository';
 import { DeclarationsService } from './declarations.service';
 import { EarningProcessor } from './earning.processor';
 import { AwardEntity } from './entities/award.entity';
@@ -13,13 +19,18 @@ import { DeclarationEntity } from './entities/declaration.entity';
 import { EarningSettingsEntity } from './entities/earning-settings.entity';
 import { PointRuleEntity } from './entities/point-rule.entity';
 import { PointRulesController } from './point-rules.controller';
+import { PointRulesRepository } from './point-rules.repository';
 import { PointRulesService } from './point-rules.service';
 import { StandingsController } from './standings.controller';
+import { StandingsRepository } from './standings.repository';
 import { StandingsService } from './standings.service';
 
 /** Rule books, awards, declarations, base grants, rankings, boards and credit levels. */
 @Module({
   imports: [
+    IdentityModule,
+    LedgerModule,
+    RegionsModule,
     TypeOrmModule.forFeature([
       PointRuleEntity,
       AwardEntity,
@@ -38,6 +49,11 @@ import { StandingsService } from './standings.service';
     StandingsService,
     CreditService,
     EarningProcessor,
+    PointRulesRepository,
+    DeclarationsRepository,
+    BaseGrantRunsRepository,
+    StandingsRepository,
+    CreditThresholdsRepository,
   ],
   exports: [CreditService, PointRulesService, AwardsService, BaseGrantService],
 })

@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { RegionsModule } from '../regions/regions.module';
 import { AuthService } from './auth.service';
 import { AppSecretEntity } from './entities/app-secret.entity';
 import { LoginAddressFailureEntity } from './entities/login-address-failure.entity';
@@ -11,16 +12,20 @@ import { LoginFailureEntity } from './entities/login-failure.entity';
 import { UserEntity } from './entities/user.entity';
 import { IdentityController } from './identity.controller';
 import { JWT_SECRET, JwtSecretModule } from './jwt-secret';
+import { LoginAttemptsRepository } from './login-attempts.repository';
 import { PasswordService } from './password.service';
+import { ResidentDirectory } from './resident-directory';
 import { ResidentImportService } from './resident-import.service';
 import { ResidentSearchService } from './resident-search.service';
 import { ResidentsController } from './residents.controller';
 import { UserStateService } from './user-state.service';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
 @Global()
 @Module({
   imports: [
+    RegionsModule,
     TypeOrmModule.forFeature([
       UserEntity,
       LoginFailureEntity,
@@ -48,8 +53,11 @@ import { UsersService } from './users.service';
     PasswordService,
     ResidentImportService,
     ResidentSearchService,
+    ResidentDirectory,
+    UsersRepository,
+    LoginAttemptsRepository,
   ],
-  exports: [AuthService, UsersService, UserStateService, PasswordService, JwtSecretModule],
+  exports: [AuthService, UsersService, UserStateService, PasswordService, ResidentDirectory, JwtSecretModule],
 })
 export class IdentityModule implements OnApplicationBootstrap {
   constructor(

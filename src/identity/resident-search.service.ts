@@ -27,10 +27,9 @@ export class ResidentSearchService {
     const params: unknown[] = [like, like, like];
     let where = `FIND_IN_SET('resident', u.roles) > 0 AND u.active = 1
       AND (u.display_name LIKE ? OR u.household_no LIKE ? OR u.username LIKE ?)`;
-    if (scope !== null) {
-      where += ` AND r.path LIKE ?`;
-      params.push(`${scope.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    }
+    const regions = scope === null ? null : this.regions.idsUnder(scope);
+    where += regions ? ` AND u.region_id IN (${regions.sql})` : ' AND u.region_id IS NOT NULL';
+    params.push(...(regions?.params ?? []));
     const rows: Array<{
       id: string;
       display_name: string;
@@ -39,8 +38,9 @@ export class ResidentSearchService {
       region_id: string;
       region_name: string | null;
     }> = await this.db.query(
-      `SELECT u.id, u.display_name, u.username, u.household_no, u.region_id, r.name AS region_name
-         FROM users u JOIN regions r ON r.id = u.region_id
+      `SELECT u.id, u.display_name, u.username, u.household_no, u.region_id,
+              ${this.regions.regionNameSql('u.region_id')} AS region_name
+         FROM users u
         WHERE ${where}
         ORDER BY (u.household_no = ?) DESC, (u.display_name = ?) DESC, u.household_no, u.display_name, u.id
         LIMIT ?`,

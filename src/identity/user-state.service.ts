@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor, Role } from '../common/actor';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { RegionsService } from '../regions/regions.service';
 import { scopePathOf } from './scope-path';
 
 /** What a request needs to know about the user its token names. */
@@ -44,6 +45,7 @@ export class UserStateService {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly regions: RegionsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.ttlMs = config.authCacheSeconds * 1000;
@@ -56,8 +58,7 @@ export class UserStateService {
   async actorFor(userId: unknown, tokenVersion: unknown): Promise<Actor | null> {
     if (typeof userId !== 'string' || userId.length !== 36) return null;
     const version = tokenVersion === undefined ? 0 : tokenVersion;
-    const ok = (st: UserState | null): st is UserState =>
-      !!st && st.active && st.tokenVersion === version;
+    const ok = (st: UserState | null): st is UserState => !!st && st.active && st.tokenVersion === version;
     const fresh = this.cache.get(userId);
     let state = await this.get(userId);
     // Only answers that let a request through are served from the cache: a refusal from a
@@ -96,11 +97,9 @@ export class UserStateService {
   private async read(userId: string): Promise<UserState | null> {
     const rows: Row[] = await this.db.query(
       `SELECT u.id, u.username, u.display_name, u.roles, u.region_id, u.organization_id, u.active,
-              u.deleted_at, u.token_version, r.path AS region_path, orr.path AS org_region_path
+              u.deleted_at, u.token_version, ${this.regions.regionPathSql('u.region_id')} AS region_path,
+              ${this.regions.organizationPathSql('u.organization_id')} AS org_region_path
          FROM users u
-         LEFT JOIN regions r ON r.id = u.region_id
-         LEFT JOIN organizations o ON o.id = u.organization_id
-         LEFT JOIN regions orr ON orr.id = o.region_id
         WHERE u.id = ?`,
       [userId],
     );

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EarningLedgerQueries } from './earning.queries';
 import { AccountEntity } from './entities/account.entity';
 import { TransferEntity } from './entities/transfer.entity';
 import { LedgerAuditService } from './ledger-audit.service';
@@ -11,7 +12,7 @@ import { WalletService } from './wallet.service';
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, TransferEntity])],
   controllers: [LedgerController],
-  providers: [LedgerService, LedgerAuditService, WalletService],
-  exports: [LedgerService, LedgerAuditService],
+  providers: [LedgerService, LedgerAuditService, WalletService, EarningLedgerQueries],
+  exports: [LedgerService, LedgerAuditService, EarningLedgerQueries],
 })
 export class LedgerModule {}
