@@ -73,7 +73,7 @@ export class AwardsService {
         'you may not award points to yourself',
       );
     return this.idempotency.run(this.idempotencyOf(actor, dto, key), async (em) => {
-      const rule = await this.rules.usableItem(actor, dto.ruleId, resident.regionId!, em);
+      const rule = await this.rules.usableItem(em, actor, dto.ruleId, resident.regionId!);
       const awardId = newId();
       return this.give(em, {
         awardId,

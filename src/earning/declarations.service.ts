@@ -95,7 +95,7 @@ export class DeclarationsService {
       throw invalid('occurredAt', 'must lie within the last year and not in the future');
     const resident = await this.users.getResidentInScope(actor, dto.residentId ?? actor.id);
     return this.idempotency.run({ scope: `declarations:${actor.id}`, key, request: dto }, async (em) => {
-      const rule = await this.rules.usableItem(actor, dto.ruleId, resident.regionId!, em);
+      const rule = await this.rules.usableItem(em, actor, dto.ruleId, resident.regionId!);
       const id = newId();
       await em.getRepository(DeclarationEntity).insert({
         id,
@@ -199,7 +199,7 @@ export class DeclarationsService {
     const d = await em.getRepository(DeclarationEntity).findOneBy({ id });
     const inScope =
       !!d &&
-      (await this.regions.getInScope(actor, d.communityId, em).then(
+      (await this.regions.getInScopeTx(em, actor, d.communityId).then(
         () => true,
         () => false,
       ));

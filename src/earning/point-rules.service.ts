@@ -144,13 +144,27 @@ export class PointRulesService {
   }
 
   /** A rule whose community lies in the caller's scope, or 404. */
-  async getInScope(actor: Actor, id: string, em?: EntityManager): Promise<PointRuleEntity> {
-    // Inside a transaction every read goes through its EntityManager: a second pool connection per
-    // transaction would starve the pool under load.
-    const rule = await (em ? em.getRepository(PointRuleEntity) : this.rules).findOneBy({ id });
+  async getInScope(actor: Actor, id: string): Promise<PointRuleEntity> {
+    const rule = await this.rules.findOneBy({ id });
     const inScope =
       !!rule &&
-      (await this.regions.getInScope(actor, rule.communityId, em).then(
+      (await this.regions.getInScope(actor, rule.communityId).then(
+        () => true,
+        () => false,
+      ));
+    if (!rule || !inScope) throw notFound('rule', id);
+    return rule;
+  }
+
+  /**
+   * {@link getInScope} inside a unit of work: every read goes through its EntityManager (a second
+   * pool connection per transaction would starve the pool under load).
+   */
+  private async getInScopeTx(tx: EntityManager, actor: Actor, id: string): Promise<PointRuleEntity> {
+    const rule = await tx.getRepository(PointRuleEntity).findOneBy({ id });
+    const inScope =
+      !!rule &&
+      (await this.regions.getInScopeTx(tx, actor, rule.communityId).then(
         () => true,
         () => false,
       ));
@@ -164,12 +178,12 @@ export class PointRulesService {
    * or an item of another community's book.
    */
   async usableItem(
+    tx: EntityManager,
     actor: Actor,
     ruleId: string,
     communityId: string,
-    em?: EntityManager,
   ): Promise<PointRuleEntity> {
-    const rule = await this.getInScope(actor, ruleId, em);
+    const rule = await this.getInScopeTx(tx, actor, ruleId);
     const unusable = (reason: string, message: string) =>
       refuse('RULE_NOT_USABLE', { ruleId, reason }, message);
     if (rule.communityId !== communityId)

@@ -63,6 +63,40 @@ export class ResidentImportService {
     csv: unknown,
   ): Promise<{ imported: number; residents: Array<{ id: string; username: string; line: number }> }> {
     await this.regions.getCommunityInScope(actor, communityId);
+    const [headerRecord, ...data] = this.records(csv);
+    const header = headerRecord?.cells ?? [];
+    const columns = this.mapHeader(header, headerRecord?.line ?? 1);
+    if (data.length === 0)
+      throw refuse('IMPORT_INVALID', { rows: [], problems: ['the file has no data rows'] }, 'no rows');
+    if (data.length > MAX_ROWS)
+      throw refuse(
+        'IMPORT_INVALID',
+        { rows: [], problems: [`at most ${MAX_ROWS} rows per file`] },
+        'too many rows',
+      );
+
+    const { rows, errors } = this.parseRows(data, header, columns);
+    if (!errors.length) errors.push(...(await this.takenErrors(rows)));
+    if (errors.length) throw this.rowErrors(errors, data.length);
+    try {
+      await this.tx.run((em) => this.usersRepo.insertResidents(em, communityId, rows));
+    } catch (err) {
+      // Someone took one of the usernames after the check (a concurrent import or POST /users).
+      if (!isDuplicateKey(err)) throw err;
+      const taken = await this.takenErrors(rows);
+      throw this.rowErrors(
+        taken.length ? taken : [{ line: 0, row: 0, field: 'username', problems: [(err as Error).message] }],
+        data.length,
+      );
+    }
+    return {
+      imported: rows.length,
+      residents: rows.map((r) => ({ id: r.id, username: r.username, line: r.line })),
+    };
+  }
+
+  /** The records of a CSV register with the line each starts on; a body that is not one is refused. */
+  private records(csv: unknown): Array<{ cells: string[]; line: number }> {
     if (typeof csv !== 'string') {
       // A JSON or form body (or none): the register must come as CSV text.
       throw refuse(
@@ -86,9 +120,8 @@ export class ResidentImportService {
         `line ${line} is not UTF-8 text; save the register as CSV UTF-8`,
       );
     }
-    let records: Array<{ cells: string[]; line: number }>;
     try {
-      records = (
+      return (
         parse(csv, {
           bom: true,
           skip_empty_lines: true,
@@ -109,18 +142,14 @@ export class ResidentImportService {
         'the file is not valid CSV',
       );
     }
-    const [headerRecord, ...data] = records;
-    const header = headerRecord?.cells ?? [];
-    const columns = this.mapHeader(header, headerRecord?.line ?? 1);
-    if (data.length === 0)
-      throw refuse('IMPORT_INVALID', { rows: [], problems: ['the file has no data rows'] }, 'no rows');
-    if (data.length > MAX_ROWS)
-      throw refuse(
-        'IMPORT_INVALID',
-        { rows: [], problems: [`at most ${MAX_ROWS} rows per file`] },
-        'too many rows',
-      );
+  }
 
+  /** The data records as rows to insert, and every problem of every row. */
+  private parseRows(
+    data: Array<{ cells: string[]; line: number }>,
+    header: string[],
+    columns: Record<string, number>,
+  ): { rows: ParsedRow[]; errors: ImportRowError[] } {
     const errors: ImportRowError[] = [];
     const rows: ParsedRow[] = [];
     const seen = new Map<string, number>();
@@ -148,23 +177,7 @@ export class ResidentImportService {
       else seen.set(username, line);
       rows.push({ id: newId(), line, row: i + 1, username, displayName, householdNo, phone, birthDate });
     });
-    if (!errors.length) errors.push(...(await this.takenErrors(rows)));
-    if (errors.length) throw this.rowErrors(errors, data.length);
-    try {
-      await this.tx.run((em) => this.usersRepo.insertResidents(em, communityId, rows));
-    } catch (err) {
-      // Someone took one of the usernames after the check (a concurrent import or POST /users).
-      if (!isDuplicateKey(err)) throw err;
-      const taken = await this.takenErrors(rows);
-      throw this.rowErrors(
-        taken.length ? taken : [{ line: 0, row: 0, field: 'username', problems: [(err as Error).message] }],
-        data.length,
-      );
-    }
-    return {
-      imported: rows.length,
-      residents: rows.map((r) => ({ id: r.id, username: r.username, line: r.line })),
-    };
+    return { rows, errors };
   }
 
   private rowErrors(errors: ImportRowError[], totalRows: number): DomainError {

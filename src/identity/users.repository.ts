@@ -1,6 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { SqlFragment } from '../common/sql';
 import { affectedRows } from '../database/transaction.service';
+
+/** A user as raw reads select it (`USER_COLUMNS`). */
+export interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  roles: string;
+  region_id: string | null;
+  organization_id: string | null;
+  household_no: string | null;
+  active: number | boolean;
+  deleted_at: Date | null;
+  token_version: number | string;
+}
+
+/** The one column list of `users` that raw reads select (as `u`). */
+const USER_COLUMNS = `u.id, u.username, u.display_name, u.roles, u.region_id, u.organization_id, u.household_no,
+  u.active, u.deleted_at, u.token_version`;
+
+/** A user with the region paths their scope comes from. */
+export type UserStateRow = UserRow & { region_path: string | null; org_region_path: string | null };
+
+/** A resident found by a search, with the name of their region. */
+export type ResidentMatchRow = UserRow & { region_id: string; region_name: string | null };
 
 /** A resident as an import creates them. */
 export interface NewResident {
@@ -18,6 +44,47 @@ export interface NewResident {
  */
 @Injectable()
 export class UsersRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /**
+   * A user with the paths of their region and of their organisation's region, as scalar subqueries
+   * over the region id columns that the regions module publishes (`RegionsService.regionPathSql`).
+   */
+  async findState(
+    id: string,
+    paths: { regionPath: (col: string) => string; organizationPath: (col: string) => string },
+  ): Promise<UserStateRow | undefined> {
+    const rows: UserStateRow[] = await this.db.query(
+      `SELECT ${USER_COLUMNS}, ${paths.regionPath('u.region_id')} AS region_path,
+              ${paths.organizationPath('u.organization_id')} AS org_region_path
+         FROM users u WHERE u.id = ?`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  /**
+   * Active residents whose name, household number or username contains `like` (a LIKE pattern), in
+   * the regions of `regionIds` (any region when null): exact household numbers first, then names.
+   */
+  searchResidents(q: {
+    like: string;
+    exact: string;
+    regionIds: SqlFragment | null;
+    regionName: (col: string) => string;
+    limit: number;
+  }): Promise<ResidentMatchRow[]> {
+    const region = q.regionIds ? `u.region_id IN (${q.regionIds.sql})` : 'u.region_id IS NOT NULL';
+    return this.db.query(
+      `SELECT ${USER_COLUMNS}, ${q.regionName('u.region_id')} AS region_name
+         FROM users u
+        WHERE FIND_IN_SET('resident', u.roles) > 0 AND u.active = 1
+          AND (u.display_name LIKE ? OR u.household_no LIKE ? OR u.username LIKE ?) AND ${region}
+        ORDER BY (u.household_no = ?) DESC, (u.display_name = ?) DESC, u.household_no, u.display_name, u.id
+        LIMIT ?`,
+      [q.like, q.like, q.like, ...(q.regionIds?.params ?? []), q.exact, q.exact, q.limit],
+    );
+  }
   /** Soft-deletes a user not deleted yet; whether it did. */
   async softDelete(tx: EntityManager, id: string, by: string): Promise<boolean> {
     return (

@@ -28,6 +28,12 @@ const CHILD_KINDS: Record<RegionKind, RegionKind[]> = {
 
 export const isCommunityKind = (k: RegionKind) => k === 'community' || k === 'village';
 
+/** The region when it lies in the caller's scope; else 404 (outside the scope looks the same as missing). */
+const inScope = (actor: Actor, id: string, r: RegionEntity | null): RegionEntity => {
+  if (!r || !regionInScope(actor, r.path)) throw notFound('region', id);
+  return r;
+};
+
 /** The region tree and organisations: the tenancy every other module scopes by. */
 @Injectable()
 export class RegionsService {
@@ -61,10 +67,13 @@ export class RegionsService {
   }
 
   /** A region inside the caller's scope, or 404 (outside the scope looks the same as missing). */
-  async getInScope(actor: Actor, id: string, em?: EntityManager): Promise<RegionEntity> {
-    const r = await (em ? em.getRepository(RegionEntity) : this.regions).findOneBy({ id });
-    if (!r || !regionInScope(actor, r.path)) throw notFound('region', id);
-    return r;
+  async getInScope(actor: Actor, id: string): Promise<RegionEntity> {
+    return inScope(actor, id, await this.regions.findOneBy({ id }));
+  }
+
+  /** {@link getInScope} inside a unit of work (its reads go through the transaction's connection). */
+  async getInScopeTx(tx: EntityManager, actor: Actor, id: string): Promise<RegionEntity> {
+    return inScope(actor, id, await tx.getRepository(RegionEntity).findOneBy({ id }));
   }
 
   async get(id: string): Promise<RegionEntity | null> {
