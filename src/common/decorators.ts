@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { ApiExtension, ApiHeader, ApiParam } from '@nestjs/swagger';
 import { Actor, Role } from './actor';
-import { DomainError } from './domain-error';
+import { invalid, refuse } from './errors';
 
 export const IS_PUBLIC = 'isPublic';
 export const ROLES_KEY = 'roles';
@@ -37,7 +37,7 @@ export const IdempotencyKey = createParamDecorator(
     const v = ctx.switchToHttp().getRequest().headers['idempotency-key'];
     if (v === undefined) return undefined;
     if (typeof v !== 'string' || !KEY_RE.test(v)) {
-      throw new DomainError(
+      throw refuse(
         'VALIDATION_FAILED',
         {
           fields: [
@@ -58,12 +58,7 @@ export const ApiIdempotencyKey = () =>
     description: 'same key + same body returns the first response',
   });
 
-const badParam = (name: string, problem: string) =>
-  new DomainError(
-    'VALIDATION_FAILED',
-    { fields: [{ field: name, problems: [problem] }] },
-    `${name}: ${problem}`,
-  );
+const badParam = (name: string, problem: string) => invalid(name, problem);
 
 /** A path parameter with its pipe, typed in the OpenAPI document by `schema`. */
 const typedParam =

@@ -1,19 +1,20 @@
 import { isDatabaseUnavailable } from '../database/database-faults';
 import { isRedisUnavailable } from '../jobs/redis-faults';
 import { DomainError } from './domain-error';
+import { refuse } from './errors';
 
 /** What a client is told to wait before trying again while a dependency is down (`Retry-After`). */
 export const RETRY_AFTER_SECONDS = 5;
 
 export const databaseUnavailable = () =>
-  new DomainError(
+  refuse(
     'DATABASE_UNAVAILABLE',
     { retryAfterSeconds: RETRY_AFTER_SECONDS },
     'the database is unavailable; try again shortly',
   );
 
 export const queueUnavailable = () =>
-  new DomainError(
+  refuse(
     'QUEUE_UNAVAILABLE',
     { retryAfterSeconds: RETRY_AFTER_SECONDS },
     'the job queue (Redis) is unavailable; try again shortly',

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
-import { affectedRows, isDuplicateKey, TransactionService } from '../database/transaction.service';
-import { DomainError } from './domain-error';
+import { EntityManager } from 'typeorm';
+import { isDuplicateKey, TransactionService } from '../database/transaction.service';
+import { conflict, refuse } from './errors';
+import { IdempotencyKeyId, IdempotencyRepository } from './idempotency.repository';
 
 export interface IdempotentRequest {
   /** Who and what: e.g. `orders:<userId>`; keys are unique per scope. */
@@ -44,76 +44,47 @@ function stableStringify(v: unknown): string {
 export class IdempotencyService {
   constructor(
     private readonly tx: TransactionService,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly keys: IdempotencyRepository,
   ) {}
 
   async run<T>(req: IdempotentRequest, work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (!req.key) return this.tx.run(work);
+    const k = { scope: req.scope, key: req.key };
     const hash = hashRequest(req.request);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         return await this.tx.run(async (em) => {
-          await em.query(
-            'INSERT INTO idempotency_keys (scope, idem_key, request_hash, created_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP(3))',
-            [req.scope, req.key, hash],
-          );
+          await this.keys.claim(em, k, hash);
           const result = await work(em);
-          await em.query(
-            'UPDATE idempotency_keys SET response_status = 200, response_body = ? WHERE scope = ? AND idem_key = ?',
-            [JSON.stringify(result ?? null), req.scope, req.key],
-          );
+          await this.keys.answer(em, k, JSON.stringify(result ?? null));
           return result;
         });
       } catch (err) {
-        if (!isDuplicateKey(err) || !(await this.exists(req))) throw err;
-        if (req.windowSeconds !== undefined && (await this.dropExpired(req, req.windowSeconds))) continue;
-        const replay = await this.replay<T>(req, hash);
+        if (!isDuplicateKey(err) || !(await this.keys.find(k))) throw err;
+        if (req.windowSeconds !== undefined) {
+          const windowSeconds = req.windowSeconds;
+          if (await this.tx.run((em) => this.keys.dropOlderThan(em, k, windowSeconds))) continue;
+        }
+        const replay = await this.replay<T>(k, hash);
         if (replay.found) return replay.value;
       }
     }
-    throw new DomainError(
-      'CONFLICT',
-      { idempotencyKey: req.key },
-      'the request with this idempotency key is still in progress',
-    );
-  }
-
-  /** Deletes the key row if it is older than the window; true when it did. */
-  private async dropExpired(req: IdempotentRequest, windowSeconds: number): Promise<boolean> {
-    const res = await this.tx.run((em) =>
-      em.query(
-        `DELETE FROM idempotency_keys WHERE scope = ? AND idem_key = ?
-            AND created_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND)`,
-        [req.scope, req.key, windowSeconds],
-      ),
-    );
-    return affectedRows(res) > 0;
-  }
-
-  private async exists(req: IdempotentRequest): Promise<boolean> {
-    const rows = await this.dataSource.query(
-      'SELECT 1 FROM idempotency_keys WHERE scope = ? AND idem_key = ?',
-      [req.scope, req.key],
-    );
-    return rows.length > 0;
+    throw conflict('the request with this idempotency key is still in progress', { idempotencyKey: req.key });
   }
 
   private async replay<T>(
-    req: IdempotentRequest,
+    k: IdempotencyKeyId,
     hash: string,
   ): Promise<{ found: true; value: T } | { found: false }> {
-    const rows: Array<{ request_hash: string; response_body: string | null }> = await this.dataSource.query(
-      'SELECT request_hash, response_body FROM idempotency_keys WHERE scope = ? AND idem_key = ?',
-      [req.scope, req.key],
-    );
-    if (!rows.length) return { found: false };
-    if (rows[0].request_hash !== hash) {
-      throw new DomainError(
+    const row = await this.keys.find(k);
+    if (!row) return { found: false };
+    if (row.request_hash !== hash) {
+      throw refuse(
         'IDEMPOTENCY_KEY_REUSED',
-        { idempotencyKey: req.key },
+        { idempotencyKey: k.key },
         'this Idempotency-Key was used with another request body',
       );
     }
-    return { found: true, value: JSON.parse(rows[0].response_body ?? 'null') as T };
+    return { found: true, value: JSON.parse(row.response_body ?? 'null') as T };
   }
 }

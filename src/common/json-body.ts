@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
-import { DomainError } from './domain-error';
+import { refuse } from './errors';
 
 /**
  * Limits on what a JSON body (and a query) may look like, checked before any route sees it. The
@@ -132,7 +132,7 @@ export function refuseUnsafeKeys(req: Request, _res: Response, next: NextFunctio
   ];
   if (!fields.length) return next();
   next(
-    new DomainError(
+    refuse(
       'VALIDATION_FAILED',
       { fields: fields.map((field) => ({ field, problems: [`property name ${field} is not allowed`] })) },
       `${fields.join(', ')}: property name not allowed`,

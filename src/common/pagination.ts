@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DomainError } from './domain-error';
+import { refuse } from './errors';
 import { UUID_RE } from './ids';
 import { IsOptional } from './validation';
 
@@ -66,7 +66,7 @@ export function decodeCursor(
   } catch {
     /* fall through */
   }
-  throw new DomainError(
+  throw refuse(
     'VALIDATION_FAILED',
     { fields: [{ field: 'cursor', problems: ['cursor is not valid'] }] },
     'cursor: not valid',

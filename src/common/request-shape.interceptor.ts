@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { DomainError } from './domain-error';
+import { refuse } from './errors';
 import { FieldProblem, validationFailed } from './validation';
 
 // Nest's RouteParamtypes (not exported from the package index).
@@ -77,7 +77,7 @@ export class RequestShapeInterceptor implements NestInterceptor {
   private checkBody(req: Request, shape: RouteShape): void {
     if (shape.takesBody) {
       if (!consumed(req.headers['content-type'], shape.consumes))
-        throw new DomainError(
+        throw refuse(
           'UNSUPPORTED_MEDIA_TYPE',
           { contentType: req.headers['content-type'] ?? null, expected: shape.consumes },
           `the request body must be ${shape.consumes.join(' or ')}`,

@@ -2,6 +2,7 @@ import { Global, Inject, MiddlewareConsumer, Module, NestModule, OnModuleInit } 
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { NextFunction, Request, Response } from 'express';
 import { DataSource } from 'typeorm';
+import { IdempotencyRepository } from '../common/idempotency.repository';
 import { IdempotencyService } from '../common/idempotency.service';
 import { IdempotencyKeyEntity } from '../common/idempotency.entity';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
@@ -26,7 +27,7 @@ import { TransactionService } from './transaction.service';
     }),
     TypeOrmModule.forFeature([IdempotencyKeyEntity]),
   ],
-  providers: [TransactionService, IdempotencyService],
+  providers: [TransactionService, IdempotencyService, IdempotencyRepository],
   exports: [TransactionService, IdempotencyService],
 })
 export class DatabaseModule implements OnModuleInit, NestModule {

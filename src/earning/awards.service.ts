@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../common/actor';
-import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { notFound, refuse } from '../common/errors';
 import { hashRequest, IdempotencyService, IdempotentRequest } from '../common/idempotency.service';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { newId } from '../common/ids';
@@ -68,13 +67,13 @@ export class AwardsService {
   async award(actor: Actor, dto: CreateAwardDto, key?: string): Promise<AwardView> {
     const resident = await this.users.getResidentInScope(actor, dto.residentId);
     if (resident.id === actor.id)
-      throw new DomainError(
+      throw refuse(
         'SELF_SERVICE_FORBIDDEN',
         { residentId: resident.id },
         'you may not award points to yourself',
       );
     return this.idempotency.run(this.idempotencyOf(actor, dto, key), async (em) => {
-      const rule = await this.rules.usableItem(actor, dto.ruleId, resident.regionId!, em);
+      const rule = await this.rules.usableItem(em, actor, dto.ruleId, resident.regionId!);
       const awardId = newId();
       return this.give(em, {
         awardId,

@@ -7,8 +7,11 @@ import { newId } from '../common/ids';
 import { TransactionService } from '../database/transaction.service';
 import { OutboxService } from '../jobs/outbox.service';
 import { QUEUES } from '../jobs/queues';
+import { ResidentDirectory } from '../identity/resident-directory';
+import { EarningLedgerQueries } from '../ledger/earning.queries';
 import { LedgerService } from '../ledger/ledger.service';
 import { RegionsService } from '../regions/regions.service';
+import { BaseGrantRunsRepository } from './base-grant-runs.repository';
 import { BaseGrantRunEntity, BaseGrantStatus } from './entities/base-grant-run.entity';
 
 export const BASE_GRANT_JOB = 'base_grant.run';
@@ -73,6 +76,9 @@ export class BaseGrantService {
     private readonly outbox: OutboxService,
     private readonly ledger: LedgerService,
     private readonly regions: RegionsService,
+    private readonly residents: ResidentDirectory,
+    private readonly earned: EarningLedgerQueries,
+    private readonly runs: BaseGrantRunsRepository,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -84,27 +90,11 @@ export class BaseGrantService {
     await this.regions.getCommunityInScope(actor, communityId);
     const points = (await this.regions.profileOf(communityId))?.baseGrantPoints ?? DEFAULT_BASE_GRANT_POINTS;
     return this.tx.run(async (em) => {
-      // The upsert takes the row's exclusive lock at once, inserted or found (a plain INSERT that
-      // hits the duplicate would take a shared lock first, and 50 concurrent requests would then
-      // deadlock upgrading it). Our own id on the row afterwards means we created it.
       const id = newId();
-      await em.query(
-        `INSERT INTO base_grant_runs (id, community_id, year, status, points, granted, total, requested_by)
-         VALUES (?, ?, ?, 'queued', ?, 0, 0, ?) ON DUPLICATE KEY UPDATE id = id`,
-        [id, communityId, year, points, actor.id],
-      );
-      const [row]: Array<{ id: string; status: BaseGrantStatus }> = await em.query(
-        'SELECT id, status FROM base_grant_runs WHERE community_id = ? AND year = ?',
-        [communityId, year],
-      );
+      const row = await this.runs.upsertQueued(em, { id, communityId, year, points, requestedBy: actor.id });
       let queue = row.id === id;
       if (!queue && (row.status === 'done' || row.status === 'failed')) {
-        await em.query(
-          `UPDATE base_grant_runs
-              SET status = 'queued', cursor_resident_id = NULL, error = NULL, finished_at = NULL, requested_by = ?
-            WHERE id = ?`,
-          [actor.id, row.id],
-        );
+        await this.runs.requeue(em, row.id, actor.id);
         queue = true;
       }
       if (queue)
@@ -129,17 +119,9 @@ export class BaseGrantService {
     if (!run)
       throw new Error(`base grant job for a missing run: community ${job.communityId}, year ${job.year}`);
     await this.tx.run(async (em) => {
-      const [locked] = await this.lock(em, run.id);
+      const locked = await this.runs.lock(em, run.id);
       if (locked.status !== 'queued') return;
-      const [{ n }] = await em.query(
-        `SELECT COUNT(*) AS n FROM users WHERE region_id = ? AND active = 1 AND FIND_IN_SET('resident', roles) > 0`,
-        [run.communityId],
-      );
-      await em.query(
-        `UPDATE base_grant_runs SET status = 'running', total = ?, started_at = COALESCE(started_at, CURRENT_TIMESTAMP(3))
-          WHERE id = ?`,
-        [Number(n), run.id],
-      );
+      await this.runs.start(em, run.id, await this.residents.countIn(em, run.communityId));
     });
     for (;;) {
       await this.prepareWallets(run.id, batchSize);
@@ -154,39 +136,30 @@ export class BaseGrantService {
 
   /** Marks a run failed after its job's last attempt (a new request queues it again). */
   async markFailed(job: BaseGrantJob, error: string): Promise<void> {
-    await this.tx.run((em) =>
-      em.query(
-        `UPDATE base_grant_runs SET status = 'failed', error = ?, finished_at = CURRENT_TIMESTAMP(3)
-          WHERE community_id = ? AND year = ? AND status IN ('queued', 'running')`,
-        [error.slice(0, 1000), job.communityId, job.year],
-      ),
-    );
+    await this.tx.run((em) => this.runs.markFailed(em, job.communityId, job.year, error.slice(0, 1000)));
   }
 
   /** One batch under the run's lock; returns whether more residents may follow. */
-  private async batch(em: EntityManager, runId: string, batchSize: number): Promise<boolean> {
-    const [run] = await this.lock(em, runId);
+  private async batch(tx: EntityManager, runId: string, batchSize: number): Promise<boolean> {
+    const run = await this.runs.lock(tx, runId);
     if (run.status !== 'running') return false;
-    const residents: Array<{ id: string }> = await em.query(
-      `SELECT id FROM users
-        WHERE region_id = ? AND active = 1 AND FIND_IN_SET('resident', roles) > 0 AND id > ?
-        ORDER BY id LIMIT ?`,
-      [run.community_id, run.cursor_resident_id ?? '', batchSize],
+    const residents = await this.residents.idsAfter(
+      tx,
+      run.community_id,
+      run.cursor_resident_id ?? '',
+      batchSize,
     );
     let recorded: string[] = [];
     if (residents.length) {
-      const issuance = await this.ledger.issuanceOf(em, run.community_id);
-      const wallets = await this.walletsOf(
-        em,
-        residents.map((r) => r.id),
-      );
+      const issuance = await this.ledger.issuanceOf(tx, run.community_id);
+      const wallets = await this.walletsOf(tx, residents);
       const year = Number(run.year);
       recorded = await this.ledger.transferBatch(
-        em,
-        residents.map((r) => ({
-          id: baseGrantTransferId(this.ledger, run.community_id, year, r.id),
+        tx,
+        residents.map((residentId) => ({
+          id: baseGrantTransferId(this.ledger, run.community_id, year, residentId),
           debitAccountId: issuance,
-          creditAccountId: wallets.get(r.id)!,
+          creditAccountId: wallets.get(residentId)!,
           amount: Number(run.points),
           code: 'base_grant',
           refType: 'base_grant',
@@ -194,34 +167,13 @@ export class BaseGrantService {
         })),
       );
     }
-    const last = residents.length < batchSize;
-    await em.query(
-      `UPDATE base_grant_runs
-          SET granted = granted + ?, cursor_resident_id = COALESCE(?, cursor_resident_id),
-              status = IF(?, 'done', status), finished_at = IF(?, CURRENT_TIMESTAMP(3), finished_at)
-        WHERE id = ?`,
-      [recorded.length, residents.at(-1)?.id ?? null, last, last, runId],
-    );
-    return !last;
-  }
-
-  private lock(
-    em: EntityManager,
-    runId: string,
-  ): Promise<
-    Array<{
-      id: string;
-      community_id: string;
-      year: number;
-      status: BaseGrantStatus;
-      points: number;
-      cursor_resident_id: string | null;
-    }>
-  > {
-    return em.query(
-      'SELECT id, community_id, year, status, points, cursor_resident_id FROM base_grant_runs WHERE id = ? FOR UPDATE',
-      [runId],
-    );
+    const done = residents.length < batchSize;
+    await this.runs.advance(tx, runId, {
+      granted: recorded.length,
+      lastResidentId: residents.at(-1) ?? null,
+      done,
+    });
+    return !done;
   }
 
   /**
@@ -230,41 +182,26 @@ export class BaseGrantService {
    * Harmless if repeated or raced (get-or-create), and it keeps the locked batch to bulk statements.
    */
   private async prepareWallets(runId: string, batchSize: number): Promise<void> {
-    const [run] = await this.db.query(
-      'SELECT community_id, status, cursor_resident_id FROM base_grant_runs WHERE id = ?',
-      [runId],
-    );
+    const run = await this.runs.peek(runId);
     if (!run || run.status !== 'running') return;
-    const missing: Array<{ id: string }> = await this.db.query(
-      `SELECT u.id FROM users u
-        WHERE u.region_id = ? AND u.active = 1 AND FIND_IN_SET('resident', u.roles) > 0 AND u.id > ?
-          AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.ledger = 'POINTS' AND a.kind = 'wallet'
-                            AND a.owner_type = 'user' AND a.owner_id = u.id AND a.sub = '')
-        ORDER BY u.id LIMIT ?`,
-      [run.community_id, run.cursor_resident_id ?? '', batchSize],
+    const next = await this.residents.idsAfter(
+      this.db.manager,
+      run.community_id,
+      run.cursor_resident_id ?? '',
+      batchSize,
     );
-    if (missing.length)
-      await this.tx.run((em) =>
-        this.ledger.walletsOf(
-          em,
-          missing.map((r) => r.id),
-        ),
-      );
+    const missing = await this.earned.withoutWallet(next);
+    if (missing.length) await this.tx.run((em) => this.ledger.walletsOf(em, missing));
   }
 
   /**
-   * Wallet account ids of many residents: existing wallets are read in one query (the ledger's tables
-   * are readable, like any report does), missing ones are created through the LedgerService.
+   * Wallet account ids of many residents: existing wallets are read in one query (the ledger's
+   * earning queries), missing ones are created through the LedgerService.
    */
-  private async walletsOf(em: EntityManager, userIds: string[]): Promise<Map<string, string>> {
-    const rows: Array<{ owner_id: string; id: string }> = await em.query(
-      `SELECT owner_id, id FROM accounts
-        WHERE ledger = 'POINTS' AND kind = 'wallet' AND owner_type = 'user' AND sub = '' AND owner_id IN (?)`,
-      [userIds],
-    );
-    const map = new Map(rows.map((r) => [r.owner_id, r.id]));
+  private async walletsOf(tx: EntityManager, userIds: string[]): Promise<Map<string, string>> {
+    const map = await this.earned.walletIdsOf(tx, userIds);
     const missing = userIds.filter((id) => !map.has(id));
-    if (missing.length) for (const [u, a] of await this.ledger.walletsOf(em, missing)) map.set(u, a);
+    if (missing.length) for (const [u, a] of await this.ledger.walletsOf(tx, missing)) map.set(u, a);
     return map;
   }
 }

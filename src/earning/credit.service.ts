@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Actor, hasRole, regionInScope } from '../common/actor';
 import { CodeSigner } from '../signing/code-signer.service';
-import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { invalidFields, notFound, refuse } from '../common/errors';
 import { UsersService } from '../identity/users.service';
-import { LedgerService } from '../ledger/ledger.service';
+import { EarningLedgerQueries } from '../ledger/earning.queries';
 import { RegionsService } from '../regions/regions.service';
 import { CreditThresholdsDto } from './dto/earning.dto';
-import { CreditThresholdEntity } from './entities/credit-threshold.entity';
+import { CreditThresholdsRepository } from './credit-thresholds.repository';
 import {
   CREDIT_LEVELS,
   CreditLevel,
@@ -20,7 +17,6 @@ import {
   Entitlement,
   thresholdProblems,
 } from './credit-levels';
-import { EARNED_BY_WALLET_SQL } from './earned-points';
 import { earningYearOf, yearRange } from './earning-period';
 import { isEarningStaff } from './earning-roles';
 
@@ -47,25 +43,17 @@ export interface CreditStanding {
 @Injectable()
 export class CreditService {
   constructor(
-    private readonly ledger: LedgerService,
     private readonly users: UsersService,
     private readonly regions: RegionsService,
     private readonly signer: CodeSigner,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly earned: EarningLedgerQueries,
+    private readonly thresholds: CreditThresholdsRepository,
   ) {}
 
   /** Points a resident earned in a year (default: the current one): awards + grants − deductions. */
   async earnedPoints(residentId: string, year: number = earningYearOf()): Promise<number> {
-    const wallet = await this.ledger.findAccount({
-      ledger: 'POINTS',
-      kind: 'wallet',
-      ownerType: 'user',
-      ownerId: residentId,
-    });
-    if (!wallet) return 0;
     const { from, to } = yearRange(year);
-    const [row] = await this.db.query(EARNED_BY_WALLET_SQL, [wallet, wallet, wallet, wallet, from, to]);
-    return Number(row?.points ?? 0);
+    return this.earned.earnedBy(residentId, from, to);
   }
 
   /** A resident's credit level for a year (default: the current one). No scope check: for services. */
@@ -113,14 +101,10 @@ export class CreditService {
     if (!passCode) throw notFound('resident', residentId);
     const claims = await this.signer.verify(passCode);
     if (claims.type !== 'pass')
-      throw new DomainError(
-        'INVALID_CODE',
-        { reason: 'not a resident pass' },
-        'the code is not a resident pass',
-      );
+      throw refuse('INVALID_CODE', { reason: 'not a resident pass' }, 'the code is not a resident pass');
     if (claims.subject !== residentId) throw notFound('resident', residentId);
     if (claims.expiresAt.getTime() <= Date.now()) {
-      throw new DomainError(
+      throw refuse(
         'PASS_EXPIRED',
         { expiredAt: claims.expiresAt },
         'the pass has expired; ask the resident to show a fresh one',
@@ -133,11 +117,7 @@ export class CreditService {
     if (regionId) {
       const lineage = await this.regions.lineage(regionId);
       if (lineage.length) {
-        const rows = await this.db
-          .getRepository(CreditThresholdEntity)
-          .createQueryBuilder('c')
-          .where('c.region_id IN (:...ids)', { ids: lineage.map((r) => r.id) })
-          .getMany();
+        const rows = await this.thresholds.ofRegions(lineage.map((r) => r.id));
         const byRegion = new Map(rows.map((r) => [r.regionId, r]));
         for (const r of lineage) {
           const t = byRegion.get(r.id);
@@ -160,17 +140,8 @@ export class CreditService {
   ): Promise<EffectiveThresholds> {
     await this.regions.getInScope(actor, regionId);
     const problems = thresholdProblems(dto);
-    if (problems.length)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { fields: problems },
-        problems.map((p) => `${p.field}: ${p.problems.join(', ')}`).join('; '),
-      );
-    await this.db.query(
-      `INSERT INTO credit_thresholds (region_id, aaa, aa, a, updated_by) VALUES (?, ?, ?, ?, ?)
-       ON DUPLICATE KEY UPDATE aaa = VALUES(aaa), aa = VALUES(aa), a = VALUES(a), updated_by = VALUES(updated_by)`,
-      [regionId, dto.aaa, dto.aa, dto.a, actor.id],
-    );
+    if (problems.length) throw invalidFields(problems);
+    await this.thresholds.set({ regionId, aaa: dto.aaa, aa: dto.aa, a: dto.a, updatedBy: actor.id });
     return this.thresholdsFor(regionId);
   }
 
@@ -178,7 +149,7 @@ export class CreditService {
   async clearThresholds(actor: Actor, regionId: string): Promise<EffectiveThresholds> {
     const region = await this.regions.getInScope(actor, regionId);
     if (!regionInScope(actor, region.path)) throw notFound('region', regionId);
-    await this.db.query('DELETE FROM credit_thresholds WHERE region_id = ?', [regionId]);
+    await this.thresholds.clear(regionId);
     return this.thresholdsFor(regionId);
   }
 }

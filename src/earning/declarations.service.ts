@@ -2,16 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, hasRole, regionInScope } from '../common/actor';
-import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { forbidden, invalid, notFound, refuse } from '../common/errors';
 import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
 import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
-import { affectedRows, TransactionService } from '../database/transaction.service';
+import { TransactionService } from '../database/transaction.service';
+import { ResidentDirectory } from '../identity/resident-directory';
 import { UsersService } from '../identity/users.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { RegionsService } from '../regions/regions.service';
 import { AwardsService, AwardView } from './awards.service';
+import { DeclarationFilter, DeclarationRow, DeclarationsRepository } from './declarations.repository';
 import { CreateDeclarationDto, DeclarationsQuery } from './dto/earning.dto';
 import { DeclarationEntity, DeclarationStatus } from './entities/declaration.entity';
 import { PointRuleEntity } from './entities/point-rule.entity';
@@ -62,26 +63,6 @@ const toView = (d: DeclarationEntity, residentName?: string): DeclarationView =>
   createdAt: d.createdAt,
 });
 
-interface DeclarationRow {
-  id: string;
-  community_id: string;
-  resident_id: string;
-  resident_name: string;
-  rule_id: string;
-  rule_name: string;
-  rule_points: number;
-  occurred_at: Date;
-  note: string;
-  declared_by: string;
-  proxy: number;
-  status: DeclarationStatus;
-  reviewed_by: string | null;
-  reviewed_at: Date | null;
-  reject_reason: string | null;
-  award_id: string | null;
-  created_at: Date;
-}
-
 /**
  * Declarations (积分申报): a resident declares for themself, a grid worker on a resident's behalf
  * (a proxy declaration). Community staff approve (posting the award exactly once) or reject; whoever
@@ -97,34 +78,24 @@ export class DeclarationsService {
     private readonly rules: PointRulesService,
     private readonly awards: AwardsService,
     private readonly ledger: LedgerService,
+    private readonly residents: ResidentDirectory,
+    private readonly declarations: DeclarationsRepository,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async declare(actor: Actor, dto: CreateDeclarationDto, key?: string): Promise<DeclarationView> {
     const onBehalf = dto.residentId !== undefined && dto.residentId !== actor.id;
     if (onBehalf && !hasRole(actor, 'grid_worker'))
-      throw new DomainError('FORBIDDEN', {}, 'only grid workers declare on behalf of a resident');
+      throw forbidden('only grid workers declare on behalf of a resident');
     if (!onBehalf && !hasRole(actor, 'resident'))
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        { fields: [{ field: 'residentId', problems: ['name the resident you declare for'] }] },
-        'residentId: name the resident you declare for',
-      );
+      throw invalid('residentId', 'name the resident you declare for');
     const occurredAt = new Date(dto.occurredAt);
     const now = Date.now();
     if (occurredAt.getTime() > now + FUTURE_SKEW_MS || occurredAt.getTime() < now - MAX_AGE_MS)
-      throw new DomainError(
-        'VALIDATION_FAILED',
-        {
-          fields: [
-            { field: 'occurredAt', problems: ['must lie within the last year and not in the future'] },
-          ],
-        },
-        'occurredAt: must lie within the last year and not in the future',
-      );
+      throw invalid('occurredAt', 'must lie within the last year and not in the future');
     const resident = await this.users.getResidentInScope(actor, dto.residentId ?? actor.id);
     return this.idempotency.run({ scope: `declarations:${actor.id}`, key, request: dto }, async (em) => {
-      const rule = await this.rules.usableItem(actor, dto.ruleId, resident.regionId!, em);
+      const rule = await this.rules.usableItem(em, actor, dto.ruleId, resident.regionId!);
       const id = newId();
       await em.getRepository(DeclarationEntity).insert({
         id,
@@ -184,48 +155,32 @@ export class DeclarationsService {
   /** Staff: declarations of their scope; a resident: their own. Newest first. */
   async list(actor: Actor, q: DeclarationsQuery): Promise<Page<DeclarationView>> {
     const limit = pageLimit(q);
-    const where: string[] = [];
-    const params: unknown[] = [];
+    const filter: DeclarationFilter = {
+      status: q.status,
+      cursor: decodeCursor(q.cursor, TIME_ID),
+      limit: limit + 1,
+    };
     if (isEarningStaff(actor)) {
-      if (actor.regionPath !== null) {
-        where.push('r.path LIKE ?');
-        params.push(`${actor.regionPath}%`);
-      }
+      if (actor.regionPath !== null) filter.communityIds = this.regions.idsUnder(actor.regionPath);
       // A filter naming what lies outside the caller's scope is 404, like the object itself.
       if (q.communityId) {
         await this.regions.getCommunityInScope(actor, q.communityId);
-        where.push('d.community_id = ?');
-        params.push(q.communityId);
+        filter.communityId = q.communityId;
       }
       if (q.residentId) {
         await this.users.getResidentInScope(actor, q.residentId, { includeDeleted: true });
-        where.push('d.resident_id = ?');
-        params.push(q.residentId);
+        filter.residentId = q.residentId;
       }
     } else {
-      where.push('d.resident_id = ?');
-      params.push(actor.id);
+      filter.residentId = actor.id;
     }
-    if (q.status) {
-      where.push('d.status = ?');
-      params.push(q.status);
-    }
-    const cursor = decodeCursor(q.cursor, TIME_ID);
-    if (cursor) {
-      const at = new Date(String(cursor[0]));
-      where.push('(d.created_at < ? OR (d.created_at = ? AND d.id < ?))');
-      params.push(at, at, String(cursor[1]));
-    }
-    const rows: DeclarationRow[] = await this.db.query(
-      `SELECT d.*, u.display_name AS resident_name
-         FROM declarations d
-         JOIN regions r ON r.id = d.community_id
-         LEFT JOIN users u ON u.id = d.resident_id
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY d.created_at DESC, d.id DESC LIMIT ?`,
-      [...params, limit + 1],
+    const rows = await this.declarations.list(filter);
+    const names = await this.residents.displayNames(rows.map((r) => r.resident_id));
+    return toPage(
+      rows.map((r) => rowToView(r, names.get(r.resident_id) ?? null)),
+      limit,
+      (v) => [new Date(v.createdAt).toISOString(), v.id],
     );
-    return toPage(rows.map(rowToView), limit, (v) => [new Date(v.createdAt).toISOString(), v.id]);
   }
 
   async get(actor: Actor, id: string): Promise<DeclarationView> {
@@ -244,13 +199,13 @@ export class DeclarationsService {
     const d = await em.getRepository(DeclarationEntity).findOneBy({ id });
     const inScope =
       !!d &&
-      (await this.regions.getInScope(actor, d.communityId, em).then(
+      (await this.regions.getInScopeTx(em, actor, d.communityId).then(
         () => true,
         () => false,
       ));
     if (!d || !inScope) throw notFound('declaration', id);
     if (d.declaredBy === actor.id || d.residentId === actor.id)
-      throw new DomainError(
+      throw refuse(
         'SELF_SERVICE_FORBIDDEN',
         { declarationId: id },
         'a declaration is reviewed by someone other than who declared it or who benefits',
@@ -266,16 +221,15 @@ export class DeclarationsService {
     to: 'approved' | 'rejected',
     extra: { awardId?: string; reason?: string },
   ): Promise<void> {
-    const changed = affectedRows(
-      await em.query(
-        `UPDATE declarations SET status = ?, reviewed_by = ?, reviewed_at = CURRENT_TIMESTAMP(3), award_id = ?, reject_reason = ?
-          WHERE id = ? AND status = 'pending'`,
-        [to, actor.id, extra.awardId ?? null, extra.reason ?? null, d.id],
-      ),
-    );
+    const changed = await this.declarations.review(em, d.id, {
+      to,
+      by: actor.id,
+      awardId: extra.awardId ?? null,
+      reason: extra.reason ?? null,
+    });
     if (!changed) {
       const now = (await em.getRepository(DeclarationEntity).findOneBy({ id: d.id }))!;
-      throw new DomainError(
+      throw refuse(
         'ALREADY_REVIEWED',
         { declarationId: d.id, status: now.status, reviewedAt: now.reviewedAt },
         `the declaration was already ${now.status}`,
@@ -284,11 +238,11 @@ export class DeclarationsService {
   }
 }
 
-const rowToView = (r: DeclarationRow): DeclarationView => ({
+const rowToView = (r: DeclarationRow, residentName: string | null): DeclarationView => ({
   id: r.id,
   communityId: r.community_id,
   residentId: r.resident_id,
-  residentName: r.resident_name,
+  residentName: residentName as string,
   ruleId: r.rule_id,
   ruleName: r.rule_name,
   points: Number(r.rule_points),

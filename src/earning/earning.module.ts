@@ -20,6 +20,11 @@ import { PointRulesController } from './point-rules.controller';
 import { PointRulesService } from './point-rules.service';
 import { StandingsController } from './standings.controller';
 import { StandingsService } from './standings.service';
+import { BaseGrantRunsRepository } from './base-grant-runs.repository';
+import { CreditThresholdsRepository } from './credit-thresholds.repository';
+import { DeclarationsRepository } from './declarations.repository';
+import { PointRulesRepository } from './point-rules.repository';
+import { StandingsRepository } from './standings.repository';
 
 /** Rule books, awards, declarations, base grants, rankings, boards and credit levels. */
 @Module({
@@ -46,7 +51,12 @@ import { StandingsService } from './standings.service';
     StandingsService,
     CreditService,
     EarningProcessor,
+    PointRulesRepository,
+    DeclarationsRepository,
+    BaseGrantRunsRepository,
+    StandingsRepository,
+    CreditThresholdsRepository,
   ],
-  exports: [CreditService],
+  exports: [CreditService, PointRulesService, AwardsService, BaseGrantService],
 })
 export class EarningModule {}

@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { Actor } from '../common/actor';
-import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { invalid, invalidFields, invalidState, notFound, refuse } from '../common/errors';
 import { newId } from '../common/ids';
-import { FieldProblem } from '../common/validation';
 import { TransactionService } from '../database/transaction.service';
 import { RegionsService } from '../regions/regions.service';
+import { PointRulesRepository } from './point-rules.repository';
 import { CreateRuleDto, ImportRulesDto, RuleTreeQuery, UpdateRuleDto } from './dto/earning.dto';
 import { PointRuleEntity } from './entities/point-rule.entity';
 import {
@@ -44,13 +43,6 @@ export const toRuleView = (r: PointRuleEntity): RuleView => ({
   updatedAt: r.updatedAt,
 });
 
-const invalid = (fields: FieldProblem[]) =>
-  new DomainError(
-    'VALIDATION_FAILED',
-    { fields },
-    fields.map((f) => `${f.field}: ${f.problems.join(', ')}`).join('; '),
-  );
-
 /** Rule books (a tree of indicators whose leaves are items with points), one per community. */
 @Injectable()
 export class PointRulesService {
@@ -58,6 +50,7 @@ export class PointRulesService {
     @InjectRepository(PointRuleEntity) private readonly rules: Repository<PointRuleEntity>,
     private readonly regions: RegionsService,
     private readonly tx: TransactionService,
+    private readonly repo: PointRulesRepository,
   ) {}
 
   async tree(actor: Actor, communityId: string, q: RuleTreeQuery = {}) {
@@ -75,7 +68,7 @@ export class PointRulesService {
   async create(actor: Actor, communityId: string, dto: CreateRuleDto): Promise<RuleView> {
     await this.regions.getCommunityInScope(actor, communityId);
     const problems = ruleFieldProblems(dto.kind, dto);
-    if (problems.length) throw invalid(problems.map((p) => ({ field: p.key, problems: [p.problem] })));
+    if (problems.length) throw invalidFields(problems.map((p) => ({ field: p.key, problems: [p.problem] })));
     const id = newId();
     await this.tx.run(async (em) => {
       if (dto.parentId) await this.parentIndicator(em, communityId, dto.parentId);
@@ -98,10 +91,9 @@ export class PointRulesService {
   /** Changes wording or points; awards already given keep what they were given. */
   async update(actor: Actor, id: string, dto: UpdateRuleDto): Promise<RuleView> {
     const rule = await this.getInScope(actor, id);
-    if (rule.retiredAt)
-      throw new DomainError('INVALID_STATE', { ruleId: id }, 'a retired rule cannot change');
+    if (rule.retiredAt) throw invalidState('a retired rule cannot change', { ruleId: id });
     const problems = ruleFieldProblems(rule.kind, dto, { partial: true });
-    if (problems.length) throw invalid(problems.map((p) => ({ field: p.key, problems: [p.problem] })));
+    if (problems.length) throw invalidFields(problems.map((p) => ({ field: p.key, problems: [p.problem] })));
     const patch: Partial<PointRuleEntity> = {};
     if (dto.name !== undefined) patch.name = dto.name.trim();
     if (dto.points !== undefined) patch.points = dto.points;
@@ -116,18 +108,7 @@ export class PointRulesService {
   async retire(actor: Actor, id: string): Promise<RuleView> {
     const rule = await this.getInScope(actor, id);
     await this.tx.run(async (em) => {
-      const all: Array<{ id: string; parent_id: string | null }> = await em.query(
-        'SELECT id, parent_id FROM point_rules WHERE community_id = ?',
-        [rule.communityId],
-      );
-      const ids = subtreeIds(
-        id,
-        all.map((r) => ({ id: r.id, parentId: r.parent_id })),
-      );
-      await em.query(
-        'UPDATE point_rules SET retired_at = CURRENT_TIMESTAMP(3) WHERE id IN (?) AND retired_at IS NULL',
-        [ids],
-      );
+      await this.repo.retire(em, subtreeIds(id, await this.repo.edgesOf(em, rule.communityId)));
     });
     return toRuleView((await this.rules.findOneBy({ id }))!);
   }
@@ -136,21 +117,14 @@ export class PointRulesService {
   async import(actor: Actor, communityId: string, dto: ImportRulesDto) {
     await this.regions.getCommunityInScope(actor, communityId);
     const problems = importProblems(dto.rules);
-    if (problems.length) throw invalid(problems);
+    if (problems.length) throw invalidFields(problems);
     const rows = flattenImport(dto.rules as ImportNode[], dto.parentId ?? null, newId);
     const retired = await this.tx.run(async (em) => {
       let retiredCount = 0;
       if (dto.parentId) await this.parentIndicator(em, communityId, dto.parentId);
       if (dto.replace) {
-        if (dto.parentId)
-          throw invalid([
-            { field: 'replace', problems: ['replace imports a whole book: leave out parentId'] },
-          ]);
-        const res = await em.query(
-          'UPDATE point_rules SET retired_at = CURRENT_TIMESTAMP(3) WHERE community_id = ? AND retired_at IS NULL',
-          [communityId],
-        );
-        retiredCount = (Array.isArray(res) ? res[0] : res)?.affectedRows ?? 0;
+        if (dto.parentId) throw invalid('replace', 'replace imports a whole book: leave out parentId');
+        retiredCount = await this.repo.retireBook(em, communityId);
       }
       for (let i = 0; i < rows.length; i += 500) {
         await em
@@ -170,13 +144,27 @@ export class PointRulesService {
   }
 
   /** A rule whose community lies in the caller's scope, or 404. */
-  async getInScope(actor: Actor, id: string, em?: EntityManager): Promise<PointRuleEntity> {
-    // Inside a transaction every read goes through its EntityManager: a second pool connection per
-    // transaction would starve the pool under load.
-    const rule = await (em ? em.getRepository(PointRuleEntity) : this.rules).findOneBy({ id });
+  async getInScope(actor: Actor, id: string): Promise<PointRuleEntity> {
+    const rule = await this.rules.findOneBy({ id });
     const inScope =
       !!rule &&
-      (await this.regions.getInScope(actor, rule.communityId, em).then(
+      (await this.regions.getInScope(actor, rule.communityId).then(
+        () => true,
+        () => false,
+      ));
+    if (!rule || !inScope) throw notFound('rule', id);
+    return rule;
+  }
+
+  /**
+   * {@link getInScope} inside a unit of work: every read goes through its EntityManager (a second
+   * pool connection per transaction would starve the pool under load).
+   */
+  private async getInScopeTx(tx: EntityManager, actor: Actor, id: string): Promise<PointRuleEntity> {
+    const rule = await tx.getRepository(PointRuleEntity).findOneBy({ id });
+    const inScope =
+      !!rule &&
+      (await this.regions.getInScopeTx(tx, actor, rule.communityId).then(
         () => true,
         () => false,
       ));
@@ -190,14 +178,14 @@ export class PointRulesService {
    * or an item of another community's book.
    */
   async usableItem(
+    tx: EntityManager,
     actor: Actor,
     ruleId: string,
     communityId: string,
-    em?: EntityManager,
   ): Promise<PointRuleEntity> {
-    const rule = await this.getInScope(actor, ruleId, em);
+    const rule = await this.getInScopeTx(tx, actor, ruleId);
     const unusable = (reason: string, message: string) =>
-      new DomainError('RULE_NOT_USABLE', { ruleId, reason }, message);
+      refuse('RULE_NOT_USABLE', { ruleId, reason }, message);
     if (rule.communityId !== communityId)
       throw unusable('other_community', "the rule belongs to another community's rule book");
     if (rule.kind !== 'item')
@@ -209,7 +197,7 @@ export class PointRulesService {
 
   private async parentIndicator(em: EntityManager, communityId: string, parentId: string): Promise<void> {
     const parent = await em.getRepository(PointRuleEntity).findOneBy({ id: parentId });
-    const bad = (problem: string) => invalid([{ field: 'parentId', problems: [problem] }]);
+    const bad = (problem: string) => invalidFields([{ field: 'parentId', problems: [problem] }]);
     if (!parent || parent.communityId !== communityId)
       throw bad('must be an indicator of the same rule book');
     if (parent.kind !== 'indicator') throw bad('must be an indicator, not an item');

@@ -4,13 +4,15 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
 import { notFound } from '../common/errors';
 import { decodeCursor, encodeCursor, Page, pageLimit } from '../common/pagination';
+import { ResidentDirectory } from '../identity/resident-directory';
+import { EarningLedgerQueries } from '../ledger/earning.queries';
 import { RegionsService } from '../regions/regions.service';
 import { BoardsQuery, EarningSettingsDto, RankingsQuery } from './dto/earning.dto';
 import { DEFAULT_YELLOW_CLEAR_DAYS, EarningSettingsEntity } from './entities/earning-settings.entity';
-import { EARNED_BY_USER_SQL } from './earned-points';
 import { earningYearOf, monthRange, yearRange } from './earning-period';
 import { isEarningStaff } from './earning-roles';
 import { maskName } from './masking';
+import { RankedRow, StandingsRepository } from './standings.repository';
 
 export interface RankingEntry {
   /** 1-based place in the ordering (points desc, then resident id). */
@@ -34,18 +36,14 @@ export interface YellowEntry {
   clearsAt: Date;
 }
 
-interface RankedRow {
-  id: string;
-  display_name: string;
-  region_id: string;
-  points: number | string;
-}
-
 /** Rankings (积分排行榜), the red and yellow boards (积分红黄榜) and the settings they use. */
 @Injectable()
 export class StandingsService {
   constructor(
     private readonly regions: RegionsService,
+    private readonly residents: ResidentDirectory,
+    private readonly earned: EarningLedgerQueries,
+    private readonly standings: StandingsRepository,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -66,46 +64,17 @@ export class StandingsService {
     const limit = pageLimit(q);
     const cursor = decodeCursor(q.cursor, ['int', 'id', 'int']);
     const { from, to } = yearRange(year);
-    const base = `
-      SELECT u.id, u.display_name, u.region_id, COALESCE(e.points, 0) AS points
-        FROM users u
-        JOIN regions r ON r.id = u.region_id
-        LEFT JOIN (${EARNED_BY_USER_SQL}) e ON e.user_id = u.id
-       WHERE r.path LIKE ? AND u.active = 1 AND FIND_IN_SET('resident', u.roles) > 0`;
-    const baseParams = [from, to, from, to, `${region.path}%`];
-    const after = cursor ? 'WHERE x.points < ? OR (x.points = ? AND x.id > ?)' : '';
-    const rows: RankedRow[] = await this.db.query(
-      `SELECT x.* FROM (${base}) x ${after} ORDER BY x.points DESC, x.id ASC LIMIT ?`,
-      [
-        ...baseParams,
-        ...(cursor ? [Number(cursor[0]), Number(cursor[0]), String(cursor[1])] : []),
-        limit + 1,
-      ],
-    );
+    const residents = this.residents.activeResidents({ regionIds: this.regions.idsUnder(region.path) });
+    const earned = this.earned.earnedByUser(from, to);
+    const after = cursor ? { points: Number(cursor[0]), residentId: String(cursor[1]) } : null;
+    const rows = await this.standings.rankingPage(residents, earned, after, limit + 1);
     const page = rows.slice(0, limit);
-    let rank = 1;
-    if (page.length) {
-      const [{ n }] = await this.db.query(`SELECT COUNT(*) AS n FROM (${base}) x WHERE x.points > ?`, [
-        ...baseParams,
-        Number(page[0].points),
-      ]);
-      rank = Number(n) + 1;
-    }
-    const offset = cursor ? Number(cursor[2]) : 0;
-    const staff = isEarningStaff(actor);
-    const items: RankingEntry[] = [];
-    page.forEach((r, i) => {
-      const points = Number(r.points);
-      if (i > 0 && points !== items[i - 1].points) rank = offset + i + 1;
-      items.push({
-        position: offset + i + 1,
-        rank,
-        residentId: r.id,
-        name: staff || r.id === actor.id ? r.display_name : maskName(r.display_name),
-        communityId: r.region_id,
-        points,
-      });
-    });
+    const firstRank = page.length
+      ? (await this.standings.countAbove(residents, earned, Number(page[0].points))) + 1
+      : 1;
+    const items = rankEntries(page, firstRank, cursor ? Number(cursor[2]) : 0, (r) =>
+      this.nameFor(actor, r.id, r.display_name),
+    );
     const last = items.at(-1);
     return {
       regionId,
@@ -114,6 +83,11 @@ export class StandingsService {
       nextCursor:
         rows.length > limit && last ? encodeCursor([last.points, last.residentId, last.position]) : null,
     };
+  }
+
+  /** A resident's name as this viewer sees it: masked (张*红) unless staff or the resident themself. */
+  private nameFor(actor: Actor, residentId: string, name: string): string {
+    return isEarningStaff(actor) || residentId === actor.id ? name : maskName(name);
   }
 
   /**
@@ -125,36 +99,12 @@ export class StandingsService {
     await this.regions.getCommunityInScope(actor, communityId);
     const year = q.year ?? earningYearOf();
     const { from, to } = q.month ? monthRange(year, q.month) : yearRange(year);
-    const limit = q.limit ?? 10;
-    const staff = isEarningStaff(actor);
-    const show = (id: string, name: string) => (staff || id === actor.id ? name : maskName(name));
-    const red: RankedRow[] = await this.db.query(
-      `SELECT u.id, u.display_name, u.region_id, e.points
-         FROM (${EARNED_BY_USER_SQL}) e JOIN users u ON u.id = e.user_id
-        WHERE u.region_id = ? AND u.active = 1 AND FIND_IN_SET('resident', u.roles) > 0 AND e.points > 0
-        ORDER BY e.points DESC, u.id ASC LIMIT ?`,
-      [from, to, from, to, communityId, limit],
+    const red = await this.standings.redBoard(
+      this.residents.activeResidents({ communityId }),
+      this.earned.earnedByUser(from, to),
+      q.limit ?? 10,
     );
     const clearDays = (await this.settingsOf(communityId)).yellowClearDays;
-    const yellowRows: Array<{
-      resident_id: string;
-      display_name: string;
-      deductions: number | string;
-      deducted: number | string;
-      reasons: string | null;
-      last_at: Date;
-    }> = await this.db.query(
-      `SELECT a.resident_id, u.display_name, COUNT(*) AS deductions, -SUM(a.points) AS deducted,
-              GROUP_CONCAT(DISTINCT a.rule_name ORDER BY a.rule_name SEPARATOR '\u001f') AS reasons,
-              MAX(a.created_at) AS last_at
-         FROM awards a JOIN users u ON u.id = a.resident_id
-        WHERE a.community_id = ? AND a.points < 0
-          AND a.created_at > DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? DAY)
-        GROUP BY a.resident_id, u.display_name
-        ORDER BY last_at DESC, a.resident_id ASC
-        LIMIT 100`,
-      [communityId, clearDays],
-    );
     return {
       communityId,
       year,
@@ -163,22 +113,27 @@ export class StandingsService {
       red: red.map((r, i) => ({
         position: i + 1,
         residentId: r.id,
-        name: show(r.id, r.display_name),
+        name: this.nameFor(actor, r.id, r.display_name),
         points: Number(r.points),
       })),
-      yellow: {
-        clearAfterDays: clearDays,
-        items: yellowRows.map((r): YellowEntry => ({
-          residentId: r.resident_id,
-          name: show(r.resident_id, r.display_name),
-          deductions: Number(r.deductions),
-          pointsDeducted: Number(r.deducted),
-          reasons: r.reasons ? r.reasons.split('\u001f') : [],
-          lastDeductionAt: r.last_at,
-          clearsAt: new Date(new Date(r.last_at).getTime() + clearDays * 24 * 3600_000),
-        })),
-      },
+      yellow: { clearAfterDays: clearDays, items: await this.yellowBoard(actor, communityId, clearDays) },
     };
+  }
+
+  private async yellowBoard(actor: Actor, communityId: string, clearDays: number): Promise<YellowEntry[]> {
+    const rows = await this.standings.recentDeductions(communityId, clearDays);
+    const names = await this.residents.displayNames(rows.map((r) => r.resident_id));
+    return rows
+      .filter((r) => names.has(r.resident_id))
+      .map((r): YellowEntry => ({
+        residentId: r.resident_id,
+        name: this.nameFor(actor, r.resident_id, names.get(r.resident_id)!),
+        deductions: Number(r.deductions),
+        pointsDeducted: Number(r.deducted),
+        reasons: r.reasons ? r.reasons.split('\u001f') : [],
+        lastDeductionAt: r.last_at,
+        clearsAt: new Date(new Date(r.last_at).getTime() + clearDays * 24 * 3600_000),
+      }));
   }
 
   async settings(actor: Actor, communityId: string) {
@@ -188,11 +143,7 @@ export class StandingsService {
 
   async updateSettings(actor: Actor, communityId: string, dto: EarningSettingsDto) {
     await this.regions.getCommunityInScope(actor, communityId);
-    await this.db.query(
-      `INSERT INTO earning_settings (community_id, yellow_clear_days) VALUES (?, ?)
-       ON DUPLICATE KEY UPDATE yellow_clear_days = VALUES(yellow_clear_days)`,
-      [communityId, dto.yellowClearDays],
-    );
+    await this.standings.setYellowClearDays(communityId, dto.yellowClearDays);
     return this.settingsOf(communityId);
   }
 
@@ -204,3 +155,30 @@ export class StandingsService {
 
 /** `/city/` of a region path: rankings are public within a city. */
 const cityPathOf = (path: string): string => `/${path.split('/').filter(Boolean)[0]}/`;
+
+/**
+ * Positions and competition ranks of one page: `firstRank` is the rank of its first row (one more
+ * than the residents above it), `offset` the position before the page.
+ */
+function rankEntries(
+  page: RankedRow[],
+  firstRank: number,
+  offset: number,
+  nameOf: (r: RankedRow) => string,
+): RankingEntry[] {
+  const items: RankingEntry[] = [];
+  let rank = firstRank;
+  page.forEach((r, i) => {
+    const points = Number(r.points);
+    if (i > 0 && points !== items[i - 1].points) rank = offset + i + 1;
+    items.push({
+      position: offset + i + 1,
+      rank,
+      residentId: r.id,
+      name: nameOf(r),
+      communityId: r.region_id,
+      points,
+    });
+  });
+  return items;
+}

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/decorators';
-import { DomainError } from '../common/domain-error';
+import { refuse } from '../common/errors';
 import { RedisHealthIndicator } from './redis.health';
 import { ApiErrors } from '../common/openapi';
 import { HealthStatus } from './dto/health.views';
@@ -38,11 +38,7 @@ export class HealthController {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const result = err.getResponse() as HealthCheckResult;
       const down = Object.keys(result.error ?? {});
-      throw new DomainError(
-        'SERVICE_UNAVAILABLE',
-        { down, status: result.status, info: result.info, error: result.error },
-        `unhealthy: ${down.join(', ') || 'unknown'} down`,
-      );
+      throw refuse('SERVICE_UNAVAILABLE', { down, status: result.status, info: result.info, error: result.error }, `unhealthy: ${down.join(', ') || 'unknown'} down`);
     }
   }
 }

@@ -4,13 +4,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { Actor } from '../common/actor';
-import { DomainError } from '../common/domain-error';
+import { refuse } from '../common/errors';
 import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { TransactionService } from '../database/transaction.service';
 import { RegionsService } from '../regions/regions.service';
 import { LoginDto } from './dto/identity.dto';
 import { UserEntity } from './entities/user.entity';
+import { AttemptCount, LoginAttemptsRepository } from './login-attempts.repository';
 import { addressKey, tooManyAttempts } from './login-limits';
 import { PasswordService } from './password.service';
 import { scopePathOf } from './scope-path';
@@ -60,6 +61,7 @@ export class AuthService {
     private readonly regions: RegionsService,
     private readonly tx: TransactionService,
     private readonly states: UserStateService,
+    private readonly attempts: LoginAttemptsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -68,7 +70,7 @@ export class AuthService {
       ip,
       deviceToken: dto.deviceToken,
     });
-    if (!user) throw new DomainError('INVALID_CREDENTIALS', {}, 'wrong username or password');
+    if (!user) throw refuse('INVALID_CREDENTIALS', {}, 'wrong username or password');
     const actor = await this.actorOf(user);
     const accessToken = await this.jwt.signAsync(this.claimsOf(actor, user.tokenVersion));
     const decoded = this.jwt.decode(accessToken) as { exp: number; iat: number };
@@ -174,56 +176,35 @@ export class AuthService {
     const canLogIn = !!user?.active && !user.deletedAt;
     const ok = await this.passwords.verify(canLogIn ? user.passwordHash : null, password);
     if (!ok || !user) return { user: null };
-    await this.tx.run(async (em) => {
-      if (device) {
-        await em.query(
-          'UPDATE login_devices SET failures = 0, window_started_at = NULL, last_login_at = CURRENT_TIMESTAMP(3) WHERE id = ?',
-          [device.id],
-        );
-        return;
-      }
-      await em.query('DELETE FROM login_failures WHERE username = ?', [username.slice(0, 64)]);
-      // The address limit counts failures only: a right password gives its attempt back.
-      await em.query(
-        'UPDATE login_address_failures SET failures = GREATEST(failures - 1, 0) WHERE address = ?',
-        [address],
-      );
-    });
+    await this.tx.run((em) =>
+      device ? this.attempts.deviceLoggedIn(em, device.id) : this.attempts.succeeded(em, username, address),
+    );
     return { user, device };
   }
 
   /** The device of this token, when it belongs to the user and was used within LOGIN_DEVICE_DAYS. */
   private async knownDevice(userId: string, token: string): Promise<KnownDevice | undefined> {
     if (token.length > 128) return undefined;
-    const rows: Array<{ id: string }> = await this.users.manager.query(
-      `SELECT id FROM login_devices
-        WHERE token_hash = ? AND user_id = ? AND last_login_at > DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? DAY)`,
-      [hashToken(token), userId, this.config.loginDeviceDays],
+    const id = await this.attempts.recentDevice(
+      this.users.manager,
+      userId,
+      hashToken(token),
+      this.config.loginDeviceDays,
     );
-    return rows[0] ? { id: rows[0].id, token } : undefined;
+    return id ? { id, token } : undefined;
   }
 
   /** A new device for the user (after a right password from an unknown device); prunes old ones. */
   private async rememberDevice(userId: string): Promise<KnownDevice> {
     const token = `jfd_${randomBytes(32).toString('base64url')}`;
     const id = newId();
-    await this.tx.run(async (em) => {
-      await em.query(
-        `INSERT INTO login_devices (id, user_id, token_hash, failures, window_started_at, created_at, last_login_at)
-         VALUES (?, ?, ?, 0, NULL, CURRENT_TIMESTAMP(3), CURRENT_TIMESTAMP(3))`,
-        [id, userId, hashToken(token)],
-      );
-      const stale: Array<{ id: string }> = await em.query(
-        `SELECT id FROM login_devices WHERE user_id = ?
-          ORDER BY last_login_at DESC, id DESC LIMIT 1000 OFFSET ${MAX_DEVICES_PER_USER}`,
-        [userId],
-      );
-      await em.query(
-        `DELETE FROM login_devices WHERE user_id = ?
-           AND (last_login_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? DAY)${stale.length ? ' OR id IN (?)' : ''})`,
-        [userId, this.config.loginDeviceDays, ...(stale.length ? [stale.map((s) => s.id)] : [])],
-      );
-    });
+    await this.tx.run((em) =>
+      this.attempts.rememberDevice(
+        em,
+        { id, userId, tokenHash: hashToken(token) },
+        { days: this.config.loginDeviceDays, keep: MAX_DEVICES_PER_USER },
+      ),
+    );
     return { id, token };
   }
 
@@ -241,52 +222,19 @@ export class AuthService {
 
   /** Counts one attempt on a known device's own count. */
   private async countDeviceAttempt(deviceId: string): Promise<void> {
-    const w = this.config.loginWindowSeconds;
-    const row = await this.tx.run(async (em) => {
-      await em.query(
-        `UPDATE login_devices SET
-           failures = IF(window_started_at IS NULL OR window_started_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND), 1, failures + 1),
-           window_started_at = IF(window_started_at IS NULL OR window_started_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND), CURRENT_TIMESTAMP(3), window_started_at)
-         WHERE id = ?`,
-        [w, w, deviceId],
-      );
-      const rows: Array<{ failures: number | string; retry_after: number | string }> = await em.query(
-        `SELECT failures, GREATEST(1, ? - TIMESTAMPDIFF(SECOND, window_started_at, CURRENT_TIMESTAMP(3))) AS retry_after
-           FROM login_devices WHERE id = ?`,
-        [w, deviceId],
-      );
-      return rows[0];
-    });
-    if (row && Number(row.failures) > this.config.loginMaxFailures)
-      throw tooManyAttempts(Number(row.retry_after), 'device');
+    const row = await this.tx.run((em) =>
+      this.attempts.bumpDevice(em, deviceId, this.config.loginWindowSeconds),
+    );
+    if (row && row.failures > this.config.loginMaxFailures) throw tooManyAttempts(row.retryAfter, 'device');
   }
 
-  /**
-   * One more attempt in a counter row (`table` keyed by `column`), restarting the window when it
-   * has passed; returns the count including this attempt. The upsert holds the row lock until the
-   * commit, so the read that follows sees this attempt's own count.
-   */
-  private async bump(
+  private bump(
     table: 'login_failures' | 'login_address_failures',
     column: 'username' | 'address',
     key: string,
-  ): Promise<{ failures: number; retryAfter: number }> {
-    const w = this.config.loginWindowSeconds;
-    const row = await this.tx.run(async (em) => {
-      await em.query(
-        `INSERT INTO ${table} (${column}, failures, window_started_at) VALUES (?, 1, CURRENT_TIMESTAMP(3))
-         ON DUPLICATE KEY UPDATE
-           failures = IF(window_started_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND), 1, failures + 1),
-           window_started_at = IF(window_started_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? SECOND), CURRENT_TIMESTAMP(3), window_started_at)`,
-        [key, w, w],
-      );
-      const rows: Array<{ failures: number | string; retry_after: number | string }> = await em.query(
-        `SELECT failures, GREATEST(1, ? - TIMESTAMPDIFF(SECOND, window_started_at, CURRENT_TIMESTAMP(3))) AS retry_after
-           FROM ${table} WHERE ${column} = ?`,
-        [w, key],
-      );
-      return rows[0];
-    });
-    return { failures: Number(row.failures), retryAfter: Number(row.retry_after) };
+  ): Promise<AttemptCount> {
+    return this.tx.run((em) =>
+      this.attempts.bump(em, { table, column, key }, this.config.loginWindowSeconds),
+    );
   }
 }

@@ -7,7 +7,7 @@ import { ExtractJwt, Strategy as JwtStrategy, VerifiedCallback } from 'passport-
 import { Actor, Role } from '../common/actor';
 import { IS_PUBLIC, ROLES_KEY } from '../common/decorators';
 import { dependencyFault } from '../common/dependency-faults';
-import { DomainError } from '../common/domain-error';
+import { forbidden, refuse } from '../common/errors';
 import { AuthService, JwtClaims } from './auth.service';
 import { JWT_SECRET } from './jwt-secret';
 
@@ -63,7 +63,7 @@ export class JwtAuthGuard implements CanActivate {
     }).catch((err: unknown) => {
       throw dependencyFault(err) ?? err;
     });
-    if (!actor) throw new DomainError('UNAUTHORIZED', {}, 'a valid bearer token is required');
+    if (!actor) throw refuse('UNAUTHORIZED', {}, 'a valid bearer token is required');
     req.user = actor;
     return true;
   }
@@ -82,7 +82,7 @@ export class RolesGuard implements CanActivate {
     if (!roles?.length) return true;
     const actor = ctx.switchToHttp().getRequest().user as Actor | undefined;
     if (!actor || !actor.roles.some((r) => roles.includes(r))) {
-      throw new DomainError('FORBIDDEN', { requiredRoles: roles }, 'your role does not allow this');
+      throw forbidden('your role does not allow this', { requiredRoles: roles });
     }
     return true;
   }

@@ -21,6 +21,9 @@ import { ResidentsController } from './residents.controller';
 import { UserStateService } from './user-state.service';
 import { UsersService } from './users.service';
 import { ResidentReportQueries } from './resident-report.queries';
+import { LoginAttemptsRepository } from './login-attempts.repository';
+import { ResidentDirectory } from './resident-directory';
+import { UsersRepository } from './users.repository';
 
 @Module({
   imports: [
@@ -55,6 +58,9 @@ import { ResidentReportQueries } from './resident-report.queries';
     ResidentSearchService,
     DisplayNamesQueries,
     ResidentReportQueries,
+    ResidentDirectory,
+    UsersRepository,
+    LoginAttemptsRepository,
   ],
   exports: [
     AuthService,
@@ -64,6 +70,7 @@ import { ResidentReportQueries } from './resident-report.queries';
     JwtSecretModule,
     DisplayNamesQueries,
     ResidentReportQueries,
+    ResidentDirectory,
   ],
 })
 export class IdentityModule implements OnApplicationBootstrap {

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { DomainError } from '../common/domain-error';
+import { refuse } from '../common/errors';
 
 /**
  * The key a client address is counted under: an IPv4 address as it is (IPv4-mapped IPv6 unwrapped),
@@ -34,7 +34,7 @@ export function expandIpv6(ip: string): string[] {
 }
 
 export const tooManyAttempts = (retryAfterSeconds: number, limit: 'username' | 'address' | 'device') =>
-  new DomainError(
+  refuse(
     'TOO_MANY_ATTEMPTS',
     { retryAfterSeconds, limit },
     limit === 'address'

@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/domain-error';
+import { refuse } from '../common/errors';
 import { newId } from '../common/ids';
 import { isPastCalendarDate } from '../common/validation';
 import { isDuplicateKey, TransactionService } from '../database/transaction.service';
 import { RegionsService } from '../regions/regions.service';
 import { USERNAME_RE } from './dto/identity.dto';
+import { UsersRepository } from './users.repository';
 
 /** Header names accepted for each field (English or the register's Chinese). */
 const HEADERS: Record<string, string[]> = {
@@ -39,9 +41,6 @@ interface ParsedRow {
 
 const MAX_ROWS = 50_000;
 
-const invalid = (details: Record<string, unknown>, message: string) =>
-  new DomainError('IMPORT_INVALID', details, message);
-
 /** Line breaks inside a record's quoted cells (to report the line where the record starts). */
 const breaksIn = (cells: string[]) => cells.reduce((n, c) => n + (c.match(/\r\n|\n|\r/g)?.length ?? 0), 0);
 
@@ -55,6 +54,7 @@ export class ResidentImportService {
   constructor(
     private readonly regions: RegionsService,
     private readonly tx: TransactionService,
+    private readonly usersRepo: UsersRepository,
   ) {}
 
   async import(
@@ -63,20 +63,56 @@ export class ResidentImportService {
     csv: unknown,
   ): Promise<{ imported: number; residents: Array<{ id: string; username: string; line: number }> }> {
     await this.regions.getCommunityInScope(actor, communityId);
+    const [headerRecord, ...data] = this.records(csv);
+    const header = headerRecord?.cells ?? [];
+    const columns = this.mapHeader(header, headerRecord?.line ?? 1);
+    if (data.length === 0)
+      throw refuse('IMPORT_INVALID', { rows: [], problems: ['the file has no data rows'] }, 'no rows');
+    if (data.length > MAX_ROWS)
+      throw refuse(
+        'IMPORT_INVALID',
+        { rows: [], problems: [`at most ${MAX_ROWS} rows per file`] },
+        'too many rows',
+      );
+
+    const { rows, errors } = this.parseRows(data, header, columns);
+    if (!errors.length) errors.push(...(await this.takenErrors(rows)));
+    if (errors.length) throw this.rowErrors(errors, data.length);
+    try {
+      await this.tx.run((em) => this.usersRepo.insertResidents(em, communityId, rows));
+    } catch (err) {
+      // Someone took one of the usernames after the check (a concurrent import or POST /users).
+      if (!isDuplicateKey(err)) throw err;
+      const taken = await this.takenErrors(rows);
+      throw this.rowErrors(
+        taken.length ? taken : [{ line: 0, row: 0, field: 'username', problems: [(err as Error).message] }],
+        data.length,
+      );
+    }
+    return {
+      imported: rows.length,
+      residents: rows.map((r) => ({ id: r.id, username: r.username, line: r.line })),
+    };
+  }
+
+  /** The records of a CSV register with the line each starts on; a body that is not one is refused. */
+  private records(csv: unknown): Array<{ cells: string[]; line: number }> {
     if (typeof csv !== 'string') {
       // A JSON or form body (or none): the register must come as CSV text.
-      throw new DomainError(
+      throw refuse(
         'UNSUPPORTED_MEDIA_TYPE',
         { expected: 'text/csv; charset=utf-8' },
         'send the register as text/csv (UTF-8) with a header line',
       );
     }
-    if (!csv.trim()) throw invalid({ rows: [], problems: ['the file is empty'] }, 'empty CSV body');
+    if (!csv.trim())
+      throw refuse('IMPORT_INVALID', { rows: [], problems: ['the file is empty'] }, 'empty CSV body');
     const bad = csv.indexOf('\uFFFD');
     if (bad >= 0) {
       // Bytes that are not UTF-8 (a register saved as GBK): refuse rather than store garbled names.
       const line = csv.slice(0, bad).split(/\r\n|\n|\r/).length;
-      throw invalid(
+      throw refuse(
+        'IMPORT_INVALID',
         {
           rows: [{ line, row: line - 1, problems: ['not UTF-8 text'] }],
           problems: ['save the file as CSV UTF-8'],
@@ -84,9 +120,8 @@ export class ResidentImportService {
         `line ${line} is not UTF-8 text; save the register as CSV UTF-8`,
       );
     }
-    let records: Array<{ cells: string[]; line: number }>;
     try {
-      records = (
+      return (
         parse(csv, {
           bom: true,
           skip_empty_lines: true,
@@ -98,7 +133,8 @@ export class ResidentImportService {
       ).map((r) => ({ cells: r.record, line: r.info.lines - breaksIn(r.record) }));
     } catch (err) {
       const line = (err as { lines?: number }).lines;
-      throw invalid(
+      throw refuse(
+        'IMPORT_INVALID',
         {
           rows: line ? [{ line, row: line - 1, problems: [(err as Error).message] }] : [],
           problems: [(err as Error).message],
@@ -106,13 +142,14 @@ export class ResidentImportService {
         'the file is not valid CSV',
       );
     }
-    const [headerRecord, ...data] = records;
-    const header = headerRecord?.cells ?? [];
-    const columns = this.mapHeader(header, headerRecord?.line ?? 1);
-    if (data.length === 0) throw invalid({ rows: [], problems: ['the file has no data rows'] }, 'no rows');
-    if (data.length > MAX_ROWS)
-      throw invalid({ rows: [], problems: [`at most ${MAX_ROWS} rows per file`] }, 'too many rows');
+  }
 
+  /** The data records as rows to insert, and every problem of every row. */
+  private parseRows(
+    data: Array<{ cells: string[]; line: number }>,
+    header: string[],
+    columns: Record<string, number>,
+  ): { rows: ParsedRow[]; errors: ImportRowError[] } {
     const errors: ImportRowError[] = [];
     const rows: ParsedRow[] = [];
     const seen = new Map<string, number>();
@@ -140,45 +177,12 @@ export class ResidentImportService {
       else seen.set(username, line);
       rows.push({ id: newId(), line, row: i + 1, username, displayName, householdNo, phone, birthDate });
     });
-    if (!errors.length) errors.push(...(await this.takenErrors(rows)));
-    if (errors.length) throw this.rowErrors(errors, data.length);
-    try {
-      await this.tx.run(async (em) => {
-        for (let i = 0; i < rows.length; i += 500) {
-          const chunk = rows.slice(i, i + 500);
-          await em.query(
-            `INSERT INTO users (id, username, password_hash, display_name, roles, region_id, organization_id, household_no, birth_date, phone, active)
-             VALUES ${chunk.map(() => '(?, ?, NULL, ?, ?, ?, NULL, ?, ?, ?, 1)').join(', ')}`,
-            chunk.flatMap((r) => [
-              r.id,
-              r.username,
-              r.displayName,
-              'resident',
-              communityId,
-              r.householdNo,
-              r.birthDate,
-              r.phone,
-            ]),
-          );
-        }
-      });
-    } catch (err) {
-      // Someone took one of the usernames after the check (a concurrent import or POST /users).
-      if (!isDuplicateKey(err)) throw err;
-      const taken = await this.takenErrors(rows);
-      throw this.rowErrors(
-        taken.length ? taken : [{ line: 0, row: 0, field: 'username', problems: [(err as Error).message] }],
-        data.length,
-      );
-    }
-    return {
-      imported: rows.length,
-      residents: rows.map((r) => ({ id: r.id, username: r.username, line: r.line })),
-    };
+    return { rows, errors };
   }
 
   private rowErrors(errors: ImportRowError[], totalRows: number): DomainError {
-    return invalid(
+    return refuse(
+      'IMPORT_INVALID',
       { rows: errors, badRows: new Set(errors.map((e) => e.row)).size, totalRows },
       `${errors.length} problem(s), first on line ${errors[0].line}; nothing was imported`,
     );
@@ -204,7 +208,8 @@ export class ResidentImportService {
     });
     const missing = ['displayName', 'householdNo'].filter((f) => out[f] === undefined);
     if (missing.length) {
-      throw invalid(
+      throw refuse(
+        'IMPORT_INVALID',
         {
           rows: [
             {
@@ -225,10 +230,8 @@ export class ResidentImportService {
   private async existingUsernames(names: string[]): Promise<Set<string>> {
     const taken = new Set<string>();
     for (let i = 0; i < names.length; i += 1000) {
-      const rows: Array<{ username: string }> = await this.tx.run((em) =>
-        em.query('SELECT username FROM users WHERE username IN (?)', [names.slice(i, i + 1000)]),
-      );
-      rows.forEach((r) => taken.add(r.username.toLowerCase()));
+      const found = await this.tx.run((em) => this.usersRepo.takenUsernames(em, names.slice(i, i + 1000)));
+      found.forEach((u) => taken.add(u.toLowerCase()));
     }
     return taken;
   }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
 import { likeContains } from '../catalog/catalog-rules';
 import { RegionsService } from '../regions/regions.service';
 import { ResidentSearchQuery, ResidentSearchView } from './dto/resident-search.dto';
+import { UsersRepository } from './users.repository';
 
 /**
  * Finds residents for staff at a desk (award points, declare on someone's behalf): by part of the
@@ -15,7 +14,7 @@ import { ResidentSearchQuery, ResidentSearchView } from './dto/resident-search.d
 export class ResidentSearchService {
   constructor(
     private readonly regions: RegionsService,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UsersRepository,
   ) {}
 
   async search(actor: Actor, q: ResidentSearchQuery): Promise<ResidentSearchView> {
@@ -23,29 +22,13 @@ export class ResidentSearchService {
     if (!text) return { items: [] };
     let scope = actor.regionPath;
     if (q.communityId) scope = (await this.regions.getInScope(actor, q.communityId)).path;
-    const like = likeContains(text);
-    const params: unknown[] = [like, like, like];
-    let where = `FIND_IN_SET('resident', u.roles) > 0 AND u.active = 1
-      AND (u.display_name LIKE ? OR u.household_no LIKE ? OR u.username LIKE ?)`;
-    if (scope !== null) {
-      where += ` AND r.path LIKE ?`;
-      params.push(`${scope.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    }
-    const rows: Array<{
-      id: string;
-      display_name: string;
-      username: string;
-      household_no: string | null;
-      region_id: string;
-      region_name: string | null;
-    }> = await this.db.query(
-      `SELECT u.id, u.display_name, u.username, u.household_no, u.region_id, r.name AS region_name
-         FROM users u JOIN regions r ON r.id = u.region_id
-        WHERE ${where}
-        ORDER BY (u.household_no = ?) DESC, (u.display_name = ?) DESC, u.household_no, u.display_name, u.id
-        LIMIT ?`,
-      [...params, text, text, q.limit ?? 20],
-    );
+    const rows = await this.users.searchResidents({
+      like: likeContains(text),
+      exact: text,
+      regionIds: scope === null ? null : this.regions.idsUnder(scope),
+      regionName: (col) => this.regions.regionNameSql(col),
+      limit: q.limit ?? 20,
+    });
     return {
       items: rows.map((r) => ({
         id: r.id,

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Actor, Role } from '../common/actor';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { RegionsService } from '../regions/regions.service';
 import { scopePathOf } from './scope-path';
+import { UsersRepository } from './users.repository';
 
 /** What a request needs to know about the user its token names. */
 export interface UserState {
@@ -11,20 +11,6 @@ export interface UserState {
   tokenVersion: number;
   /** Not disabled and not deleted. */
   active: boolean;
-}
-
-interface Row {
-  id: string;
-  username: string;
-  display_name: string;
-  roles: string;
-  region_id: string | null;
-  organization_id: string | null;
-  active: number | boolean;
-  deleted_at: Date | null;
-  token_version: number | string;
-  region_path: string | null;
-  org_region_path: string | null;
 }
 
 /** Entries kept at most; past it the map is emptied (a busy process simply reads users again). */
@@ -43,7 +29,8 @@ export class UserStateService {
   private readonly ttlMs: number;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly users: UsersRepository,
+    private readonly regions: RegionsService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.ttlMs = config.authCacheSeconds * 1000;
@@ -56,8 +43,7 @@ export class UserStateService {
   async actorFor(userId: unknown, tokenVersion: unknown): Promise<Actor | null> {
     if (typeof userId !== 'string' || userId.length !== 36) return null;
     const version = tokenVersion === undefined ? 0 : tokenVersion;
-    const ok = (st: UserState | null): st is UserState =>
-      !!st && st.active && st.tokenVersion === version;
+    const ok = (st: UserState | null): st is UserState => !!st && st.active && st.tokenVersion === version;
     const fresh = this.cache.get(userId);
     let state = await this.get(userId);
     // Only answers that let a request through are served from the cache: a refusal from a
@@ -94,17 +80,10 @@ export class UserStateService {
   }
 
   private async read(userId: string): Promise<UserState | null> {
-    const rows: Row[] = await this.db.query(
-      `SELECT u.id, u.username, u.display_name, u.roles, u.region_id, u.organization_id, u.active,
-              u.deleted_at, u.token_version, r.path AS region_path, orr.path AS org_region_path
-         FROM users u
-         LEFT JOIN regions r ON r.id = u.region_id
-         LEFT JOIN organizations o ON o.id = u.organization_id
-         LEFT JOIN regions orr ON orr.id = o.region_id
-        WHERE u.id = ?`,
-      [userId],
-    );
-    const u = rows[0];
+    const u = await this.users.findState(userId, {
+      regionPath: (col) => this.regions.regionPathSql(col),
+      organizationPath: (col) => this.regions.organizationPathSql(col),
+    });
     if (!u) return null;
     const roles = (u.roles ? u.roles.split(',') : []) as Role[];
     return {

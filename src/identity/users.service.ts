@@ -3,10 +3,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Actor, COMMUNITY_STAFF_ROLES, hasRole, regionInScope, Role } from '../common/actor';
 import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { forbidden, invalid, invalidState, notFound, refuse } from '../common/errors';
 import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
-import { affectedRows, isDuplicateKey, TransactionService } from '../database/transaction.service';
+import { isDuplicateKey, TransactionService } from '../database/transaction.service';
 import { OrganizationEntity, OrganizationType } from '../regions/entities/organization.entity';
 import { RegionEntity } from '../regions/entities/region.entity';
 import { isCommunityKind, RegionsService } from '../regions/regions.service';
@@ -15,6 +15,8 @@ import { UpdateUserDto } from './dto/user-admin.dto';
 import { UserEntity } from './entities/user.entity';
 import { PasswordService } from './password.service';
 import { UserStateService } from './user-state.service';
+import { LoginAttemptsRepository } from './login-attempts.repository';
+import { UsersRepository } from './users.repository';
 
 /** Which roles each role may hand out (always within its own scope). */
 const GRANTABLE: Partial<Record<Role, Role[]>> = {
@@ -78,11 +80,8 @@ export function toUserView(u: UserEntity): UserView {
   };
 }
 
-const invalid = (field: string, problem: string) =>
-  new DomainError('VALIDATION_FAILED', { fields: [{ field, problems: [problem] }] }, `${field}: ${problem}`);
-
 const selfService = (what: string) =>
-  new DomainError('SELF_SERVICE_FORBIDDEN', {}, `you may not ${what} your own account`);
+  refuse('SELF_SERVICE_FORBIDDEN', {}, `you may not ${what} your own account`);
 
 /**
  * Users and their administration. Every change that must end a user's sessions (password, roles,
@@ -99,6 +98,8 @@ export class UsersService {
     private readonly passwords: PasswordService,
     private readonly states: UserStateService,
     private readonly tx: TransactionService,
+    private readonly usersRepo: UsersRepository,
+    private readonly attempts: LoginAttemptsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -144,11 +145,7 @@ export class UsersService {
       await this.users.insert(user);
     } catch (err) {
       if (isDuplicateKey(err))
-        throw new DomainError(
-          'ALREADY_EXISTS',
-          { field: 'username', username: user.username },
-          'username is taken',
-        );
+        throw refuse('ALREADY_EXISTS', { field: 'username', username: user.username }, 'username is taken');
       throw err;
     }
     return toUserView((await this.users.findOneBy({ id: user.id }))!);
@@ -223,17 +220,9 @@ export class UsersService {
     if (user.id === actor.id) throw selfService('delete');
     if (user.deletedAt) return;
     await this.tx.run(async (em) => {
-      const done = affectedRows(
-        await em.query(
-          `UPDATE users SET deleted_at = CURRENT_TIMESTAMP(3), active = 0, password_hash = NULL,
-                  token_version = token_version + 1, status_changed_at = CURRENT_TIMESTAMP(3), status_changed_by = ?
-            WHERE id = ? AND deleted_at IS NULL`,
-          [actor.id, id],
-        ),
-      );
-      if (done) {
-        await em.query('DELETE FROM login_devices WHERE user_id = ?', [id]);
-        await em.query('DELETE FROM login_failures WHERE username = ?', [user.username]);
+      if (await this.usersRepo.softDelete(em, id, actor.id)) {
+        await this.attempts.forgetDevices(em, id);
+        await this.attempts.clearFailures(em, user.username);
       }
     });
     this.states.forget(id);
@@ -253,26 +242,21 @@ export class UsersService {
     if (user.id !== actor.id) {
       const grantable = actor.roles.flatMap((r) => GRANTABLE[r] ?? []);
       const above = user.roles.filter((r) => !grantable.includes(r));
-      if (above.length)
-        throw new DomainError('FORBIDDEN', { roles: above }, `you may not manage a ${above[0]}`);
+      if (above.length) throw forbidden(`you may not manage a ${above[0]}`, { roles: above });
     }
     if (user.deletedAt && !opts.allowDeleted) throw this.deletedMeanwhile(id);
     return user;
   }
 
   private deletedMeanwhile(id: string): DomainError {
-    return new DomainError('INVALID_STATE', { userId: id, status: 'deleted' }, 'the user is deleted');
+    return invalidState('the user is deleted', { userId: id, status: 'deleted' });
   }
 
   private assertGrantable(actor: Actor, roles: Role[]): void {
     const grantable = actor.roles.flatMap((r) => GRANTABLE[r] ?? []);
     const denied = roles.filter((r) => !grantable.includes(r));
     if (denied.length)
-      throw new DomainError(
-        'FORBIDDEN',
-        { roles: denied },
-        `you may not create users with role ${denied.join(', ')}`,
-      );
+      throw forbidden(`you may not create users with role ${denied.join(', ')}`, { roles: denied });
   }
 
   /**
@@ -380,22 +364,16 @@ export class UsersService {
     const user = await this.getManaged(actor, id);
     const hash = await this.passwords.hash(password);
     await this.tx.run(async (em) => {
-      const done = affectedRows(
-        await em.query(
-          'UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ? AND deleted_at IS NULL',
-          [hash, user.id],
-        ),
-      );
-      if (!done) throw this.deletedMeanwhile(user.id);
+      if (!(await this.usersRepo.setPasswordHash(em, user.id, hash))) throw this.deletedMeanwhile(user.id);
       // A new password is a fresh start for the username's count of failed logins.
-      await em.query('DELETE FROM login_failures WHERE username = ?', [user.username]);
+      await this.attempts.clearFailures(em, user.username);
     });
     this.states.forget(user.id);
   }
 
   async me(actor: Actor) {
     const user = await this.users.findOneBy({ id: actor.id });
-    if (!user) throw new DomainError('UNAUTHORIZED', {}, 'the user of this token no longer exists');
+    if (!user) throw refuse('UNAUTHORIZED', {}, 'the user of this token no longer exists');
     const region = user.regionId ? await this.regions.get(user.regionId) : null;
     const org = await this.regions.getOrganization(user.organizationId);
     return {

@@ -10,6 +10,7 @@ import { TransfersRepository } from './transfers.repository';
 import { RedemptionSettlementQueries } from './redemption-settlement.queries';
 import { WalletService } from './wallet.service';
 import { LedgerReportQueries } from './ledger-report.queries';
+import { EarningLedgerQueries } from './earning.queries';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, TransferEntity])],
@@ -22,7 +23,14 @@ import { LedgerReportQueries } from './ledger-report.queries';
     TransfersRepository,
     RedemptionSettlementQueries,
     LedgerReportQueries,
+    EarningLedgerQueries,
   ],
-  exports: [LedgerService, LedgerAuditService, RedemptionSettlementQueries, LedgerReportQueries],
+  exports: [
+    LedgerService,
+    LedgerAuditService,
+    RedemptionSettlementQueries,
+    LedgerReportQueries,
+    EarningLedgerQueries,
+  ],
 })
 export class LedgerModule {}

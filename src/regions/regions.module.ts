@@ -7,11 +7,12 @@ import { RedemptionPlacesQueries } from './redemption-places.queries';
 import { RegionsController } from './regions.controller';
 import { RegionsService } from './regions.service';
 import { RegionReportQueries } from './region-report.queries';
+import { RegionsRepository } from './regions.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RegionEntity, OrganizationEntity, CommunityProfileEntity])],
   controllers: [RegionsController],
-  providers: [RegionsService, RedemptionPlacesQueries, RegionReportQueries],
+  providers: [RegionsService, RedemptionPlacesQueries, RegionReportQueries, RegionsRepository],
   exports: [RegionsService, RedemptionPlacesQueries, RegionReportQueries],
 })
 export class RegionsModule {}

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { Actor, hasRole, regionInScope } from '../common/actor';
-import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { forbidden, invalid, notFound } from '../common/errors';
 import { newId } from '../common/ids';
+import { SqlFragment } from '../common/sql';
 import { TransactionService } from '../database/transaction.service';
 import {
   CreateOrganizationDto,
@@ -15,6 +15,7 @@ import {
 import { CommunityProfileEntity } from './entities/community-profile.entity';
 import { OrganizationEntity } from './entities/organization.entity';
 import { RegionEntity, RegionKind } from './entities/region.entity';
+import { RegionsRepository } from './regions.repository';
 
 /** Which kinds may sit under which. */
 const CHILD_KINDS: Record<RegionKind, RegionKind[]> = {
@@ -27,6 +28,12 @@ const CHILD_KINDS: Record<RegionKind, RegionKind[]> = {
 
 export const isCommunityKind = (k: RegionKind) => k === 'community' || k === 'village';
 
+/** The region when it lies in the caller's scope; else 404 (outside the scope looks the same as missing). */
+const inScope = (actor: Actor, id: string, r: RegionEntity | null): RegionEntity => {
+  if (!r || !regionInScope(actor, r.path)) throw notFound('region', id);
+  return r;
+};
+
 /** The region tree and organisations: the tenancy every other module scopes by. */
 @Injectable()
 export class RegionsService {
@@ -35,13 +42,38 @@ export class RegionsService {
     @InjectRepository(OrganizationEntity) private readonly orgs: Repository<OrganizationEntity>,
     @InjectRepository(CommunityProfileEntity) private readonly profiles: Repository<CommunityProfileEntity>,
     private readonly tx: TransactionService,
+    private readonly repo: RegionsRepository,
   ) {}
 
+  /** A subquery of the ids of a region and everything below it, for other modules' lists. */
+  idsUnder(pathPrefix: string): SqlFragment {
+    return this.repo.idsUnder(pathPrefix);
+  }
+
+  /**
+   * Scalar subqueries for other modules' reads (one statement instead of a read per row): the path
+   * and the name of the region whose id is in a column, the region path of an organisation.
+   */
+  regionPathSql(regionIdColumn: string): string {
+    return this.repo.pathOf(regionIdColumn);
+  }
+
+  regionNameSql(regionIdColumn: string): string {
+    return this.repo.nameOf(regionIdColumn);
+  }
+
+  organizationPathSql(orgIdColumn: string): string {
+    return this.repo.organizationPathOf(orgIdColumn);
+  }
+
   /** A region inside the caller's scope, or 404 (outside the scope looks the same as missing). */
-  async getInScope(actor: Actor, id: string, em?: EntityManager): Promise<RegionEntity> {
-    const r = await (em ? em.getRepository(RegionEntity) : this.regions).findOneBy({ id });
-    if (!r || !regionInScope(actor, r.path)) throw notFound('region', id);
-    return r;
+  async getInScope(actor: Actor, id: string): Promise<RegionEntity> {
+    return inScope(actor, id, await this.regions.findOneBy({ id }));
+  }
+
+  /** {@link getInScope} inside a unit of work (its reads go through the transaction's connection). */
+  async getInScopeTx(tx: EntityManager, actor: Actor, id: string): Promise<RegionEntity> {
+    return inScope(actor, id, await tx.getRepository(RegionEntity).findOneBy({ id }));
   }
 
   async get(id: string): Promise<RegionEntity | null> {
@@ -72,15 +104,14 @@ export class RegionsService {
     let path: string;
     const id = newId();
     if (dto.kind === 'city') {
-      if (dto.parentId) throw this.invalid('parentId', 'a city has no parent');
-      if (actor.regionPath !== null)
-        throw new DomainError('FORBIDDEN', {}, 'only the platform administrator creates cities');
+      if (dto.parentId) throw invalid('parentId', 'a city has no parent');
+      if (actor.regionPath !== null) throw forbidden('only the platform administrator creates cities');
       path = `/${id}/`;
     } else {
-      if (!dto.parentId) throw this.invalid('parentId', `a ${dto.kind} needs a parent`);
+      if (!dto.parentId) throw invalid('parentId', `a ${dto.kind} needs a parent`);
       const parent = await this.getInScope(actor, dto.parentId);
       if (!CHILD_KINDS[parent.kind].includes(dto.kind)) {
-        throw this.invalid('kind', `a ${dto.kind} cannot sit under a ${parent.kind}`);
+        throw invalid('kind', `a ${dto.kind} cannot sit under a ${parent.kind}`);
       }
       path = `${parent.path}${id}/`;
     }
@@ -176,13 +207,9 @@ export class RegionsService {
     dto: UpdateCommunityProfileDto,
   ): Promise<CommunityProfileEntity> {
     await this.getCommunityInScope(actor, communityId);
-    if (!hasRole(actor, 'community_admin', 'street_officer', 'city_admin'))
-      throw new DomainError('FORBIDDEN');
+    if (!hasRole(actor, 'community_admin', 'street_officer', 'city_admin')) throw forbidden('forbidden');
     await this.tx.run(async (em) => {
-      await em.query(
-        'INSERT INTO community_profiles (region_id, base_grant_points) VALUES (?, 100) ON DUPLICATE KEY UPDATE region_id = region_id',
-        [communityId],
-      );
+      await this.repo.ensureProfile(em, communityId);
       const patch: Partial<CommunityProfileEntity> = {};
       for (const k of ['population', 'households', 'collectiveIncomeFen', 'baseGrantPoints'] as const) {
         if (dto[k] !== undefined) (patch as Record<string, unknown>)[k] = dto[k];
@@ -191,13 +218,5 @@ export class RegionsService {
         await em.getRepository(CommunityProfileEntity).update({ regionId: communityId }, patch);
     });
     return (await this.profiles.findOneBy({ regionId: communityId }))!;
-  }
-
-  private invalid(field: string, problem: string): DomainError {
-    return new DomainError(
-      'VALIDATION_FAILED',
-      { fields: [{ field, problems: [problem] }] },
-      `${field}: ${problem}`,
-    );
   }
 }
