@@ -5,7 +5,6 @@ import { Actor } from '../common/actor';
 import { DomainError } from '../common/domain-error';
 import { invalid, notFound, refuse } from '../common/errors';
 import { IdempotencyService } from '../common/idempotency.service';
-import { TransactionService } from '../database/transaction.service';
 import { toOrderView } from '../orders/orders.service';
 import { OrderEntity, RedemptionCaptureQueries } from '../orders/redemption-capture.queries';
 import type { CodeClaims } from '../signing/code-format';
@@ -42,7 +41,6 @@ export class RedemptionService {
     private readonly access: ScannerAccess,
     private readonly captures: CaptureService,
     private readonly regions: RegionsService,
-    private readonly tx: TransactionService,
     private readonly orders: RedemptionCaptureQueries,
     private readonly scans: ScanAuditRepository,
     @InjectDataSource() private readonly db: DataSource,
@@ -133,7 +131,7 @@ export class RedemptionService {
    */
   async rotateKey(actor: Actor, dto: RotateKeyDto = {}): Promise<PublicKeyView> {
     const cityId = await this.keyCityOf(actor, dto.cityId ?? undefined);
-    const key = await this.tx.run((tx) => this.signer.rotate(tx, cityId));
+    const key = await this.signer.rotate(cityId);
     this.log.log(`signing key rotated by ${actor.username}: new key ${key.kid}`);
     return key;
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import {
   createPrivateKey,
   createPublicKey,
@@ -8,16 +9,25 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import { EntityManager } from 'typeorm';
-import { invalidState, notFound, refuse } from '../common/errors';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { notFound } from '../common/errors';
 import { SecretBox } from '../common/secret-box';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
-import { isDuplicateKey, TransactionService } from '../database/transaction.service';
-import { UsersService } from '../identity/users.service';
-import { RegionsService } from '../regions/regions.service';
+import { isDuplicateKey } from '../database/transaction.service';
 import { CodeClaims, encodeHeader, parseCode, toText } from './code-format';
 import { SigningKeyStatus } from './entities/signing-key.entity';
-import { SigningKeyRow, SigningKeysRepository } from './signing-keys.repository';
+
+interface KeyRow {
+  kid: string;
+  city_id: string;
+  public_key: string;
+  private_key_enc: string;
+  status: SigningKeyStatus;
+  created_at: Date;
+  retired_at: Date | null;
+  revoked_at: Date | null;
+}
 
 interface LoadedKey {
   kid: string;
@@ -51,7 +61,7 @@ const MAX_CACHED_CITIES = 100_000;
 export const cityIdOfPath = (path: string | null | undefined): string =>
   path?.split('/').find(Boolean) ?? PLATFORM_CHAIN;
 
-const toView = (r: SigningKeyRow): PublicKeyView => ({
+const toView = (r: KeyRow): PublicKeyView => ({
   kid: r.kid,
   cityId: r.city_id || null,
   publicKey: r.public_key,
@@ -81,10 +91,7 @@ export class CodeSigner {
   private readonly box: SecretBox;
 
   constructor(
-    private readonly repo: SigningKeysRepository,
-    private readonly transactions: TransactionService,
-    private readonly regions: RegionsService,
-    private readonly users: UsersService,
+    @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.box = new SecretBox(config.keyEncryptionSecret, 'jifen-signing-keys');
@@ -93,10 +100,13 @@ export class CodeSigner {
   /** Creates the city's first key if it has no active one (safe when several processes race). */
   async ensureActiveKey(cityId: string = PLATFORM_CHAIN): Promise<string> {
     for (let attempt = 0; ; attempt++) {
-      const active = await this.repo.activeOf(cityId);
-      if (active) return active.kid;
+      const rows: Array<{ kid: string }> = await this.db.query(
+        'SELECT kid FROM signing_keys WHERE city_id = ? AND active_marker = 1',
+        [cityId],
+      );
+      if (rows[0]) return rows[0].kid;
       try {
-        const kid = await this.transactions.run((tx) => this.insertKey(tx, cityId));
+        const kid = await this.insertKey(cityId);
         this.log.log(`generated signing key ${kid}${cityId ? ` for city ${cityId}` : ''}`);
         return kid;
       } catch (err) {
@@ -127,8 +137,11 @@ export class CodeSigner {
     if (key.cityId !== PLATFORM_CHAIN && key.cityId !== (await this.cityOf(parsed.claims)))
       throw invalid('signed with the key of another city');
     // Revocation takes effect at once in every process: the status is read fresh for each check.
-    const status = (await this.repo.byKid(key.kid))?.status;
-    if (status !== 'active' && status !== 'retired') throw invalid('revoked key');
+    const rows: Array<{ status: SigningKeyStatus }> = await this.db.query(
+      'SELECT status FROM signing_keys WHERE kid = ?',
+      [key.kid],
+    );
+    if (rows[0]?.status !== 'active' && rows[0]?.status !== 'retired') throw invalid('revoked key');
     return parsed.claims;
   }
 
@@ -147,27 +160,41 @@ export class CodeSigner {
    */
   async publicKeys(cityId: string): Promise<PublicKeyView[]> {
     if (cityId !== PLATFORM_CHAIN) await this.ensureActiveKey(cityId);
-    return (await this.repo.verifying(cityId)).map(toView);
+    const rows: KeyRow[] = await this.db.query(
+      `SELECT * FROM signing_keys WHERE status IN ('active', 'retired') AND city_id IN (?, '')
+        ORDER BY created_at DESC, kid`,
+      [cityId],
+    );
+    return rows.map(toView);
   }
 
   /** Every key (any status), of one city and the platform chain, or of all cities (`null`). */
   async listKeys(cityId: string | null): Promise<PublicKeyView[]> {
-    return (await this.repo.list(cityId)).map(toView);
+    const rows: KeyRow[] =
+      cityId === null
+        ? await this.db.query('SELECT * FROM signing_keys ORDER BY created_at DESC, kid')
+        : await this.db.query(
+            `SELECT * FROM signing_keys WHERE city_id IN (?, '') ORDER BY created_at DESC, kid`,
+            [cityId],
+          );
+    return rows.map(toView);
   }
 
-  /**
-   * The city's new codes are signed with a new key; its old one is retired and keeps verifying. In
-   * the caller's unit of work; the active key this process holds in memory is dropped (another
-   * process picks the new one up within 10 s, and the retired key verifies meanwhile).
-   */
-  async rotate(tx: EntityManager, cityId: string): Promise<PublicKeyView> {
-    await this.repo.retireActive(tx, cityId);
-    const kid = await this.insertKey(tx, cityId);
+  /** The city's new codes are signed with a new key; its old one is retired and keeps verifying. */
+  async rotate(cityId: string): Promise<PublicKeyView> {
+    const kid = await this.db.transaction(async (em) => {
+      await em.query(
+        `UPDATE signing_keys SET status = 'retired', active_marker = NULL, retired_at = CURRENT_TIMESTAMP(3)
+          WHERE city_id = ? AND active_marker = 1`,
+        [cityId],
+      );
+      return this.insertKey(cityId, em.query.bind(em));
+    });
     this.active.delete(cityId);
     this.log.log(
       `rotated${cityId ? ` the keys of city ${cityId}` : ' the platform chain'}: new signing key ${kid}`,
     );
-    return toView((await this.repo.find(tx, kid))!);
+    return (await this.listKeys(cityId)).find((k) => k.kid === kid)!;
   }
 
   /**
@@ -175,15 +202,16 @@ export class CodeSigner {
    * city, only that city's keys may be revoked (another city's key is not found); null: any key.
    */
   async revoke(kid: string, cityId: string | null): Promise<PublicKeyView> {
-    const view = await this.transactions.run(async (tx) => {
-      const row = await this.repo.find(tx, kid);
-      if (!row || (cityId !== null && row.city_id !== cityId)) throw notFound('key', kid);
-      if (row.status === 'active') throw invalidState('rotate before revoking the active key', { kid });
-      await this.repo.revoke(tx, kid);
-      return toView((await this.repo.find(tx, kid))!);
-    });
+    const rows: KeyRow[] = await this.db.query('SELECT * FROM signing_keys WHERE kid = ?', [kid]);
+    if (!rows[0] || (cityId !== null && rows[0].city_id !== cityId)) throw notFound('key', kid);
+    if (rows[0].status === 'active')
+      throw new DomainError('INVALID_STATE', { kid }, 'rotate before revoking the active key');
+    await this.db.query(
+      `UPDATE signing_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, CURRENT_TIMESTAMP(3)) WHERE kid = ?`,
+      [kid],
+    );
     this.keys.delete(kid);
-    return view;
+    return toView((await this.db.query('SELECT * FROM signing_keys WHERE kid = ?', [kid]))[0]);
   }
 
   /**
@@ -195,12 +223,17 @@ export class CodeSigner {
     const cacheKey = byOrg ? `o:${c.aux}` : `u:${c.subject}`;
     const hit = this.cities.get(cacheKey);
     if (hit !== undefined) return hit;
-    const regionId = byOrg
-      ? (await this.regions.getOrganization(c.aux))?.regionId
-      : (await this.users.findById(c.subject))?.regionId;
-    const region = regionId ? await this.regions.get(regionId) : null;
-    const city = cityIdOfPath(region?.path);
-    if (region) {
+    const rows: Array<{ path: string }> = byOrg
+      ? await this.db.query(
+          'SELECT r.path FROM organizations o JOIN regions r ON r.id = o.region_id WHERE o.id = ?',
+          [c.aux],
+        )
+      : await this.db.query(
+          'SELECT r.path FROM users u JOIN regions r ON r.id = u.region_id WHERE u.id = ?',
+          [c.subject],
+        );
+    const city = cityIdOfPath(rows[0]?.path);
+    if (rows[0]) {
       if (this.cities.size >= MAX_CACHED_CITIES) this.cities.clear();
       this.cities.set(cacheKey, city);
     }
@@ -211,14 +244,16 @@ export class CodeSigner {
     // Re-read every 10 s so that a rotation made by another process is picked up.
     const cached = this.active.get(cityId);
     if (cached && Date.now() - cached.loadedAt < 10_000) return cached;
-    let row = await this.repo.activeOf(cityId);
-    if (!row) {
+    const read = (): Promise<KeyRow[]> =>
+      this.db.query('SELECT * FROM signing_keys WHERE city_id = ? AND active_marker = 1', [cityId]);
+    let rows = await read();
+    if (!rows[0]) {
       await this.ensureActiveKey(cityId);
-      row = (await this.repo.activeOf(cityId))!;
+      rows = await read();
     }
     const loaded = {
-      kid: row.kid,
-      privateKey: this.decryptPrivateKey(row.private_key_enc),
+      kid: rows[0].kid,
+      privateKey: this.decryptPrivateKey(rows[0].private_key_enc),
       loadedAt: Date.now(),
     };
     this.active.set(cityId, loaded);
@@ -228,27 +263,34 @@ export class CodeSigner {
   private async key(kid: string): Promise<LoadedKey | undefined> {
     let k = this.keys.get(kid);
     if (!k) {
-      const row = await this.repo.byKid(kid);
-      if (!row) return undefined;
-      k = { kid, cityId: row.city_id, publicKey: rawToPublicKey(row.public_key), status: row.status };
+      const rows: KeyRow[] = await this.db.query('SELECT * FROM signing_keys WHERE kid = ?', [kid]);
+      if (!rows[0]) return undefined;
+      k = {
+        kid,
+        cityId: rows[0].city_id,
+        publicKey: rawToPublicKey(rows[0].public_key),
+        status: rows[0].status,
+      };
       this.keys.set(kid, k);
     }
     return k;
   }
 
-  private async insertKey(tx: EntityManager, cityId: string): Promise<string> {
+  private async insertKey(
+    cityId: string,
+    query: (sql: string, params?: unknown[]) => Promise<unknown> = (s, p) => this.db.query(s, p),
+  ): Promise<string> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const kid = randomBytes(4).toString('hex');
     const raw = publicKey
       .export({ format: 'der', type: 'spki' })
       .subarray(ED25519_SPKI_PREFIX.length)
       .toString('base64');
-    await this.repo.insertActive(tx, {
-      kid,
-      cityId,
-      publicKey: raw,
-      privateKeyEnc: this.box.seal(privateKey.export({ format: 'der', type: 'pkcs8' })),
-    });
+    await query(
+      `INSERT INTO signing_keys (kid, city_id, public_key, private_key_enc, status, active_marker, created_at)
+       VALUES (?, ?, ?, ?, 'active', 1, CURRENT_TIMESTAMP(3))`,
+      [kid, cityId, raw, this.box.seal(privateKey.export({ format: 'der', type: 'pkcs8' }))],
+    );
     return kid;
   }
 
@@ -272,4 +314,4 @@ export function rawToPublicKey(raw: string): KeyObject {
   });
 }
 
-const invalid = (why: string) => refuse('INVALID_CODE', { reason: why }, 'the code is not valid');
+const invalid = (why: string) => new DomainError('INVALID_CODE', { reason: why }, 'the code is not valid');
