@@ -22,32 +22,6 @@ const SHARED = ['common', 'config', 'database', 'jobs'];
  * shrink: an entry that no longer occurs fails the test too, so delete it with the import.
  */
 const KNOWN_VIOLATIONS = [
-  // catalog reads regions' types and tables
-  'catalog/catalog-rules.ts -> regions/entities/organization.entity',
-  'catalog/catalog-rules.ts -> regions/entities/region.entity',
-  'catalog/catalog.service.ts -> regions/entities/organization.entity',
-  'catalog/catalog.service.ts -> regions/entities/region.entity',
-  // entitlements reads users and regions
-  'entitlements/entitlements.service.ts -> identity/entities/user.entity',
-  'entitlements/entitlements.service.ts -> regions/entities/organization.entity',
-  'entitlements/policies.service.ts -> regions/entities/region.entity',
-  // funding reads regions and listings
-  'funding/funding-reports.service.ts -> regions/entities/region.entity',
-  'funding/funding.service.ts -> catalog/entities/listing.entity',
-  'funding/funding.service.ts -> regions/entities/region.entity',
-  'funding/report-builder.service.ts -> regions/entities/region.entity',
-  'funding/report-figures.service.ts -> regions/entities/region.entity',
-  // identity reads regions
-  'identity/users.service.ts -> regions/entities/organization.entity',
-  'identity/users.service.ts -> regions/entities/region.entity',
-  // orders reads listings
-  'orders/orderability.service.ts -> catalog/entities/listing.entity',
-  'orders/orders.service.ts -> catalog/entities/listing.entity',
-  // redemption reads orders and organisations
-  'redemption/capture.service.ts -> orders/entities/order.entity',
-  'redemption/disputes.service.ts -> orders/entities/order.entity',
-  'redemption/redemption.service.ts -> orders/entities/order.entity',
-  'redemption/scanner-access.service.ts -> regions/entities/organization.entity',
   // the demo seed (src/scripts, not a module) builds its world from entity types
   'scripts/demo/context.ts -> identity/entities/user.entity',
   'scripts/demo/redemption.step.ts -> orders/entities/order.entity',

@@ -1,8 +1,7 @@
 // Pure rules of the catalog: scope (circulation), validity windows, eligibility. No I/O here, so the
 // order path and the unit tests use exactly the same logic as the HTTP routes.
 import type { Actor, Role } from '../common/actor';
-import type { OrganizationType } from '../regions/entities/organization.entity';
-import type { RegionKind } from '../regions/entities/region.entity';
+import type { OrganizationType, RegionKind } from '../regions/regions.service';
 
 export const LISTING_KINDS = ['goods', 'service', 'perk', 'honor'] as const;
 export type ListingKind = (typeof LISTING_KINDS)[number];

@@ -7,8 +7,7 @@ import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
 import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
-import { OrganizationEntity } from '../regions/entities/organization.entity';
-import { RegionEntity } from '../regions/entities/region.entity';
+import type { OrganizationEntity, RegionEntity } from '../regions/regions.service';
 import { RegionsService } from '../regions/regions.service';
 import {
   ancestorPaths,
@@ -34,6 +33,9 @@ import {
   UpdateListingDto,
 } from './dto/listing.dto';
 import { ListingEntity } from './entities/listing.entity';
+
+/** The listing type other modules use (the entity stays this module's own). */
+export type { ListingEntity } from './entities/listing.entity';
 import { fieldPatch } from './listing-patch';
 import { toListingView } from './listing-view';
 import { ListingFilter, ListingsRepository } from './listings.repository';

@@ -8,7 +8,9 @@ export class ListingTitlesQueries {
   async of(tx: EntityManager, listingIds: Array<string | null>): Promise<Map<string, string>> {
     const ids = [...new Set(listingIds.filter((id): id is string => !!id))];
     const rows = ids.length
-      ? await tx.getRepository(ListingEntity).find({ select: { id: true, title: true }, where: { id: In(ids) } })
+      ? await tx
+          .getRepository(ListingEntity)
+          .find({ select: { id: true, title: true }, where: { id: In(ids) } })
       : [];
     return new Map(rows.map((l) => [l.id, l.title]));
   }

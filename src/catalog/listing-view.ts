@@ -1,5 +1,4 @@
-import { OrganizationEntity } from '../regions/entities/organization.entity';
-import { RegionEntity } from '../regions/entities/region.entity';
+import type { OrganizationEntity, RegionEntity } from '../regions/regions.service';
 import { validityAt } from './catalog-rules';
 import { ListingView } from './dto/listing.dto';
 import { ListingEntity } from './entities/listing.entity';

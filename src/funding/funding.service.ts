@@ -346,8 +346,9 @@ export class FundingService {
   async balances(actor: Actor, communityId: string) {
     await this.regions.getCommunityInScope(actor, communityId);
     const pool = this.db.manager;
-    const inventory = await this.ledger.balances(
-      await this.ledger.findAccount({
+    const inventory = await this.ledger.balancesIn(
+      pool,
+      await this.ledger.accountIn(pool, {
         ledger: MONEY,
         kind: 'inventory',
         ownerType: 'region',
@@ -365,11 +366,13 @@ export class FundingService {
   }
 
   async fundBalanceFen(tx: EntityManager, communityId: string): Promise<number> {
-    const id = await this.ledger.findAccount(
-      { ledger: MONEY, kind: 'community_fund', ownerType: 'region', ownerId: communityId },
-      tx,
-    );
-    const b = await this.ledger.balances(id, tx);
+    const id = await this.ledger.accountIn(tx, {
+      ledger: MONEY,
+      kind: 'community_fund',
+      ownerType: 'region',
+      ownerId: communityId,
+    });
+    const b = await this.ledger.balancesIn(tx, id);
     return b.creditsPosted - b.debitsPosted - b.debitsPending;
   }
 

@@ -7,8 +7,7 @@ import { forbidden, invalid, invalidState, notFound, refuse } from '../common/er
 import { newId } from '../common/ids';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { isDuplicateKey, TransactionService } from '../database/transaction.service';
-import { OrganizationEntity, OrganizationType } from '../regions/entities/organization.entity';
-import { RegionEntity } from '../regions/entities/region.entity';
+import type { OrganizationEntity, OrganizationType, RegionEntity } from '../regions/regions.service';
 import { isCommunityKind, RegionsService } from '../regions/regions.service';
 import { CreateUserDto, UserView } from './dto/identity.dto';
 import { UpdateUserDto } from './dto/user-admin.dto';

@@ -111,14 +111,6 @@ export class LedgerService {
     return this.accounts.idOf(tx, spec);
   }
 
-  /**
-   * The account id of an existing account, on the pool.
-   * @deprecated `em` only until funding's callers move to `accountIn(tx, spec)`.
-   */
-  findAccount(spec: AccountSpec, em?: EntityManager): Promise<string | null> {
-    return this.accounts.idOf(em ?? this.dataSource.manager, spec);
-  }
-
   transferIn(tx: EntityManager, id: string): Promise<Transfer | null> {
     return this.transfers.byId(tx, id);
   }
@@ -144,12 +136,9 @@ export class LedgerService {
     };
   }
 
-  /**
-   * An account's balances, on the pool.
-   * @deprecated `em` only until funding's callers move to `balancesIn(tx, id)`.
-   */
-  balances(accountId: string | null, em?: EntityManager): Promise<Balances> {
-    return this.balancesIn(em ?? this.dataSource.manager, accountId);
+  /** An account's balances, on the pool. */
+  balances(accountId: string | null): Promise<Balances> {
+    return this.balancesIn(this.dataSource.manager, accountId);
   }
 
   /** A resident's points: `available` can be spent, `held` is pending for orders, `balance = available + held`. */

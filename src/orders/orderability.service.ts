@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
 import { CatalogService } from '../catalog/catalog.service';
 import { listingVisibleTo } from '../catalog/catalog-rules';
-import { ListingEntity } from '../catalog/entities/listing.entity';
+import type { ListingEntity } from '../catalog/catalog.service';
 import { CreditService } from '../earning/credit.service';
 import { UsersService } from '../identity/users.service';
 import { LedgerService } from '../ledger/ledger.service';

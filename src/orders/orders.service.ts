@@ -7,7 +7,7 @@ import { newId } from '../common/ids';
 import { IdempotencyService } from '../common/idempotency.service';
 import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { CatalogService } from '../catalog/catalog.service';
-import { ListingEntity } from '../catalog/entities/listing.entity';
+import type { ListingEntity } from '../catalog/catalog.service';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { TransactionService } from '../database/transaction.service';
 import { CreditService } from '../earning/credit.service';

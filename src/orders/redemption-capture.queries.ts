@@ -20,7 +20,9 @@ export interface RedeemedOrderFacts {
 export class RedemptionCaptureQueries {
   /** `SELECT ... FOR UPDATE` on the order: scans, cancellations and expiry of one order serialise here. */
   lock(tx: EntityManager, orderId: string): Promise<OrderEntity | null> {
-    return tx.getRepository(OrderEntity).findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+    return tx
+      .getRepository(OrderEntity)
+      .findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
   }
 
   find(tx: EntityManager, orderId: string): Promise<OrderEntity | null> {

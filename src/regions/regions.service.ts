@@ -17,6 +17,10 @@ import { OrganizationEntity } from './entities/organization.entity';
 import { RegionEntity, RegionKind } from './entities/region.entity';
 import { RegionsRepository } from './regions.repository';
 
+/** The region and organisation types other modules use (the entities stay this module's own). */
+export type { OrganizationEntity, OrganizationType } from './entities/organization.entity';
+export type { RegionEntity, RegionKind } from './entities/region.entity';
+
 /** Which kinds may sit under which. */
 const CHILD_KINDS: Record<RegionKind, RegionKind[]> = {
   city: ['district'],
