@@ -4,6 +4,7 @@ import { DiscoveryModule, ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { OutboxRelay } from './outbox-relay.service';
+import { OutboxRepository } from './outbox.repository';
 import { OutboxService } from './outbox.service';
 import { closeQueue, QueueRegistry } from './queue-registry.service';
 import { QUEUES } from './queues';
@@ -27,7 +28,15 @@ import { WorkerRunner } from './worker-runner.service';
     // these queues' (the root's) options. Producers and Bull Board use QueueRegistry instead.
     BullModule.registerQueue(...Object.values(QUEUES).map((name) => ({ name }))),
   ],
-  providers: [OutboxService, OutboxRelay, QueueRegistry, RedisProbe, SchedulerService, WorkerRunner],
+  providers: [
+    OutboxRepository,
+    OutboxService,
+    OutboxRelay,
+    QueueRegistry,
+    RedisProbe,
+    SchedulerService,
+    WorkerRunner,
+  ],
   exports: [
     BullModule,
     OutboxService,

@@ -2,14 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { TransactionService } from '../database/transaction.service';
 import { QueueRegistry } from './queue-registry.service';
-
-interface OutboxRow {
-  id: string;
-  queue: string;
-  name: string;
-  payload: string;
-  delay_ms: number | string;
-}
+import { OutboxRepository } from './outbox.repository';
 
 /**
  * Moves committed outbox rows into BullMQ. Rows are claimed with FOR UPDATE SKIP LOCKED so that
@@ -23,27 +16,23 @@ export class OutboxRelay {
   constructor(
     private readonly tx: TransactionService,
     private readonly queues: QueueRegistry,
+    private readonly outbox: OutboxRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Relays one batch; returns how many rows were sent. */
   async relayOnce(batchSize = 200): Promise<number> {
     return this.tx.run(async (em) => {
-      const rows: OutboxRow[] = await em.query(
-        `SELECT id, queue, name, payload,
-                GREATEST(0, TIMESTAMPDIFF(MICROSECOND, CURRENT_TIMESTAMP(3), available_at) DIV 1000) AS delay_ms
-           FROM outbox WHERE sent_at IS NULL ORDER BY available_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [batchSize],
-      );
+      const rows = await this.outbox.claimUnsent(em, batchSize);
       if (!rows.length) return 0;
       for (const row of rows) {
         await this.queues
           .get(row.queue)
           .add(row.name, JSON.parse(row.payload), { jobId: row.id, delay: Number(row.delay_ms) });
       }
-      await em.query(
-        `UPDATE outbox SET sent_at = CURRENT_TIMESTAMP(3), attempts = attempts + 1 WHERE id IN (?)`,
-        [rows.map((r) => r.id)],
+      await this.outbox.markSent(
+        em,
+        rows.map((r) => r.id),
       );
       return rows.length;
     });
@@ -67,12 +56,7 @@ export class OutboxRelay {
 
   /** Deletes sent rows older than the retention (7 days) in small batches. */
   async prune(retentionDays = 7): Promise<void> {
-    await this.tx.run((em) =>
-      em.query(
-        'DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? DAY) LIMIT 1000',
-        [retentionDays],
-      ),
-    );
+    await this.tx.run((em) => this.outbox.pruneSent(em, retentionDays));
   }
 
   get pollMs(): number {

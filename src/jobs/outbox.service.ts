@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { newId } from '../common/ids';
+import { OutboxRepository } from './outbox.repository';
 
 /**
  * Writes a job into the outbox inside the caller's transaction. Nothing is enqueued in an open
@@ -8,19 +9,17 @@ import { newId } from '../common/ids';
  */
 @Injectable()
 export class OutboxService {
+  constructor(private readonly outbox: OutboxRepository) {}
+
   async add(
-    em: EntityManager,
+    tx: EntityManager,
     queue: string,
     name: string,
     payload: Record<string, unknown>,
     opts: { delayMs?: number; id?: string } = {},
   ): Promise<string> {
     const id = opts.id ?? newId();
-    await em.query(
-      `INSERT INTO outbox (id, queue, name, payload, available_at, created_at)
-       VALUES (?, ?, ?, ?, DATE_ADD(CURRENT_TIMESTAMP(3), INTERVAL ? MICROSECOND), CURRENT_TIMESTAMP(3))`,
-      [id, queue, name, JSON.stringify(payload), Math.max(0, opts.delayMs ?? 0) * 1000],
-    );
+    await this.outbox.insert(tx, { id, queue, name, payload, delayMs: opts.delayMs ?? 0 });
     return id;
   }
 }
