@@ -5,7 +5,6 @@ import {
   cityPathOf,
   creditLevelMeets,
   eligibilityCheck,
-  likeContains,
   listingVisibleTo,
   managesProvider,
   orderability,
@@ -184,12 +183,5 @@ describe('eligibility', () => {
   it('no rule means everyone is eligible', () => {
     expect(eligibilityCheck(null, { creditLevel: null, birthDate: null }, now)).toEqual({ eligible: true });
     expect(eligibilityCheck({}, { creditLevel: 'NONE', birthDate: null }, now)).toEqual({ eligible: true });
-  });
-});
-
-describe('text search pattern', () => {
-  it('escapes LIKE wildcards', () => {
-    expect(likeContains('大米')).toBe('%大米%');
-    expect(likeContains('50%_off\\')).toBe('%50\\%\\_off\\\\%');
   });
 });

@@ -202,8 +202,3 @@ export function eligibilityCheck(
   }
   return { eligible: true };
 }
-
-/** A `LIKE` pattern matching `text` anywhere (`%`, `_` and `\` escaped; `\` is MySQL's default escape). */
-export function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}

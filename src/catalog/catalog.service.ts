@@ -8,6 +8,7 @@ import { newId } from '../common/ids';
 import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
 import type { OrganizationEntity, RegionEntity } from '../regions/regions.service';
+import { likeContains } from '../common/sql';
 import { RegionsService } from '../regions/regions.service';
 import {
   ancestorPaths,
@@ -15,7 +16,6 @@ import {
   eligibilityCheck,
   EligibilityResult,
   LISTING_MANAGER_ROLES,
-  likeContains,
   listingVisibleTo,
   managesProvider,
   Orderability,

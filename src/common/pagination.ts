@@ -85,7 +85,7 @@ export const pageLimit = (q: PageQuery): number => q.limit ?? 20;
  * The keyset clause of a list ordered by `(time DESC, id DESC)` after a `TIME_ID` cursor: `{ sql,
  * params }` to AND into the WHERE clause, or null on the first page. The one copy of the clause.
  *   const after = afterTimeId(cursor, 't.created_at', 't.id');
- *   if (after) { where.push(after.sql); params.push(...after.params); }
+ *   new Where().and(after)  // Where (common/sql.ts) skips a null
  */
 export function afterTimeId(
   cursor: Array<string | number> | null,

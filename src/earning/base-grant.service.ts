@@ -7,7 +7,7 @@ import { newId } from '../common/ids';
 import { TransactionService } from '../database/transaction.service';
 import { OutboxService } from '../jobs/outbox.service';
 import { QUEUES } from '../jobs/queues';
-import { ResidentDirectory } from '../identity/resident-directory';
+import { ResidentDirectory } from '../identity/resident-directory.queries';
 import { EarningLedgerQueries } from '../ledger/earning.queries';
 import { LedgerService } from '../ledger/ledger.service';
 import { RegionsService } from '../regions/regions.service';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { afterTimeId } from '../common/pagination';
-import { SqlFragment } from '../common/sql';
+import { SqlFragment, Where } from '../common/sql';
 import { affectedRows } from '../database/transaction.service';
 import { DeclarationStatus } from './entities/declaration.entity';
 
@@ -48,23 +48,15 @@ export class DeclarationsRepository {
 
   /** Newest first: `limit` rows matching the filter after its cursor. */
   list(f: DeclarationFilter): Promise<DeclarationRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const and = (sql: string, ...p: unknown[]) => {
-      where.push(sql);
-      params.push(...p);
-    };
-    if (f.communityIds) and(`community_id IN (${f.communityIds.sql})`, ...f.communityIds.params);
-    if (f.communityId) and('community_id = ?', f.communityId);
-    if (f.residentId) and('resident_id = ?', f.residentId);
-    if (f.status) and('status = ?', f.status);
-    const after = afterTimeId(f.cursor, 'created_at', 'id');
-    if (after) and(after.sql, ...after.params);
+    const w = new Where();
+    if (f.communityIds) w.and(`community_id IN (${f.communityIds.sql})`, ...f.communityIds.params);
+    if (f.communityId) w.and('community_id = ?', f.communityId);
+    if (f.residentId) w.and('resident_id = ?', f.residentId);
+    if (f.status) w.and('status = ?', f.status);
+    w.and(afterTimeId(f.cursor, 'created_at', 'id'));
     return this.db.query(
-      `SELECT ${DECLARATION_COLUMNS} FROM declarations
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY created_at DESC, id DESC LIMIT ?`,
-      [...params, f.limit],
+      `SELECT ${DECLARATION_COLUMNS} FROM declarations ${w.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [...w.params, f.limit],
     );
   }
 

@@ -7,7 +7,7 @@ import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
 import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
-import { ResidentDirectory } from '../identity/resident-directory';
+import { ResidentDirectory } from '../identity/resident-directory.queries';
 import { UsersService } from '../identity/users.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { RegionsService } from '../regions/regions.service';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
 import { notFound } from '../common/errors';
 import { decodeCursor, encodeCursor, Page, pageLimit } from '../common/pagination';
-import { ResidentDirectory } from '../identity/resident-directory';
+import { ResidentDirectory } from '../identity/resident-directory.queries';
 import { EarningLedgerQueries } from '../ledger/earning.queries';
 import { RegionsService } from '../regions/regions.service';
 import { BoardsQuery, EarningSettingsDto, RankingsQuery } from './dto/earning.dto';

@@ -5,6 +5,7 @@ import { affectedRows } from '../database/transaction.service';
 import type { CreditLevel } from '../earning/credit-levels';
 import type { EntitlementKind, UseStatus } from './entitlement-rules';
 import { EntitlementUseEntity } from './entities/entitlement-use.entity';
+import { Where } from '../common/sql';
 
 /** A use as it is recorded (`due_at` from `dueInSeconds`; the database sets the times). */
 export interface NewUse {
@@ -122,24 +123,12 @@ export class EntitlementUsesRepository {
     f: { statuses?: string[]; kind?: EntitlementKind; cursor: Array<string | number> | null; limit: number },
   ): Promise<string[]> {
     const scope = scoped(s);
-    const where = [scope.sql];
-    const params: unknown[] = [...scope.params];
-    if (f.statuses) {
-      where.push('u.status IN (?)');
-      params.push(f.statuses);
-    }
-    if (f.kind) {
-      where.push('u.kind = ?');
-      params.push(f.kind);
-    }
-    const after = afterTimeId(f.cursor, 'u.created_at', 'u.id');
-    if (after) {
-      where.push(after.sql);
-      params.push(...after.params);
-    }
+    const w = new Where().and(scope).and(afterTimeId(f.cursor, 'u.created_at', 'u.id'));
+    if (f.statuses) w.and('u.status IN (?)', f.statuses);
+    if (f.kind) w.and('u.kind = ?', f.kind);
     const rows: Array<{ id: string }> = await tx.query(
-      `SELECT u.id FROM entitlement_uses u WHERE ${where.join(' AND ')} ORDER BY u.created_at DESC, u.id DESC LIMIT ?`,
-      [...params, f.limit + 1],
+      `SELECT u.id FROM entitlement_uses u ${w.sql} ORDER BY u.created_at DESC, u.id DESC LIMIT ?`,
+      [...w.params, f.limit + 1],
     );
     return rows.map((r) => r.id);
   }

@@ -5,6 +5,7 @@ import { affectedRows } from '../database/transaction.service';
 import { FundingReportReviewEntity } from './entities/funding-report-review.entity';
 import { FundingReportVersionEntity } from './entities/funding-report-version.entity';
 import { FundingReportEntity } from './entities/funding-report.entity';
+import { Where } from '../common/sql';
 
 /** The columns of `funding_report_versions` written by a build (built_at is the database's clock). */
 const VERSION_COLUMNS = 'report_id, version, figures, content_hash, build_ms, built_at';
@@ -57,21 +58,11 @@ export class FundingReportsRepository {
     q: { regionIds: string[] | null; cursor: Array<string | number> | null; limit: number },
   ): Promise<ReportKeyRow[]> {
     if (q.regionIds && !q.regionIds.length) return [];
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (q.regionIds) {
-      where.push(`region_id IN (${q.regionIds.map(() => '?').join(', ')})`);
-      params.push(...q.regionIds);
-    }
-    const after = afterTimeId(q.cursor, 'created_at', 'id');
-    if (after) {
-      where.push(after.sql);
-      params.push(...after.params);
-    }
+    const w = new Where().and(afterTimeId(q.cursor, 'created_at', 'id'));
+    if (q.regionIds) w.and(`region_id IN (${q.regionIds.map(() => '?').join(', ')})`, ...q.regionIds);
     const rows: Array<{ id: string; created_at: Date }> = await tx.query(
-      `SELECT id, created_at FROM funding_reports
-        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
-      [...params, q.limit],
+      `SELECT id, created_at FROM funding_reports ${w.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [...w.params, q.limit],
     );
     return rows.map((r) => ({ id: r.id, createdAt: new Date(r.created_at) }));
   }

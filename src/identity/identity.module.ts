@@ -2,7 +2,6 @@ import { Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { createSecretKey } from 'node:crypto';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CatalogModule } from '../catalog/catalog.module';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { RegionsModule } from '../regions/regions.module';
 import { AuthService } from './auth.service';
@@ -22,7 +21,7 @@ import { UserStateService } from './user-state.service';
 import { UsersService } from './users.service';
 import { ResidentReportQueries } from './resident-report.queries';
 import { LoginAttemptsRepository } from './login-attempts.repository';
-import { ResidentDirectory } from './resident-directory';
+import { ResidentDirectory } from './resident-directory.queries';
 import { UsersRepository } from './users.repository';
 
 @Module({
@@ -36,7 +35,6 @@ import { UsersRepository } from './users.repository';
     ]),
     JwtSecretModule,
     RegionsModule,
-    CatalogModule,
     JwtModule.registerAsync({
       imports: [JwtSecretModule],
       inject: [APP_CONFIG, JWT_SECRET],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '../common/actor';
-import { likeContains } from '../catalog/catalog-rules';
+import { likeContains } from '../common/sql';
 import { RegionsService } from '../regions/regions.service';
 import { ResidentSearchQuery, ResidentSearchView } from './dto/resident-search.dto';
 import { UsersRepository } from './users.repository';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { afterTimeId } from '../common/pagination';
 import { LedgerName, Phase, Transfer } from './ledger.types';
+import { Where } from '../common/sql';
 
 /** A `transfers` row as the driver returns it. */
 export interface TransferRow {
@@ -105,20 +106,13 @@ export class TransfersRepository {
     tx: EntityManager,
     q: { accountId: string; code?: string; cursor: Array<string | number> | null; limit: number },
   ): Promise<Transfer[]> {
-    const where: string[] = ['(debit_account_id = ? OR credit_account_id = ?)'];
-    const params: unknown[] = [q.accountId, q.accountId];
-    if (q.code) {
-      where.push('code = ?');
-      params.push(q.code);
-    }
-    const after = afterTimeId(q.cursor, 'created_at', 'id');
-    if (after) {
-      where.push(after.sql);
-      params.push(...after.params);
-    }
+    const w = new Where()
+      .and('debit_account_id = ? OR credit_account_id = ?', q.accountId, q.accountId)
+      .and(afterTimeId(q.cursor, 'created_at', 'id'));
+    if (q.code) w.and('code = ?', q.code);
     const rows: TransferRow[] = await tx.query(
-      `SELECT ${TRANSFER_COLUMNS} FROM transfers WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`,
-      [...params, q.limit],
+      `SELECT ${TRANSFER_COLUMNS} FROM transfers ${w.sql} ORDER BY created_at DESC, id DESC LIMIT ?`,
+      [...w.params, q.limit],
     );
     return rows.map(toTransfer);
   }

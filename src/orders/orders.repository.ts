@@ -3,6 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { afterTimeId } from '../common/pagination';
 import { OrderEntity } from './entities/order.entity';
 import { OPEN_STATUSES, OrderStatus } from './order-state-machine';
+import { Where } from '../common/sql';
 
 /** An order as placement writes it: every column set at placement, the later ones still empty. */
 export interface NewOrder {
@@ -69,27 +70,18 @@ export class OrdersRepository {
 
   /** A page of orders (`limit` rows), newest first, keyset on (created_at, id). */
   async page(tx: EntityManager, f: OrderFilter): Promise<OrderEntity[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
+    const w = new Where();
     const filters: Array<[string, unknown]> = [
       ['resident_id', f.residentId],
       ['provider_organization_id', f.providerOrganizationId],
       ['status', f.status],
       ['listing_id', f.listingId],
     ];
-    for (const [column, value] of filters) {
-      if (value === undefined) continue;
-      where.push(`o.${column} = ?`);
-      params.push(value);
-    }
-    const after = afterTimeId(f.cursor, 'o.created_at', 'o.id');
-    if (after) {
-      where.push(after.sql);
-      params.push(...after.params);
-    }
+    for (const [column, value] of filters) if (value !== undefined) w.and(`o.${column} = ?`, value);
+    w.and(afterTimeId(f.cursor, 'o.created_at', 'o.id'));
     const found: Array<Pick<OrderEntity, 'id'>> = await tx.query(
-      `SELECT id FROM orders o WHERE ${where.join(' AND ')} ORDER BY o.created_at DESC, o.id DESC LIMIT ?`,
-      [...params, f.limit],
+      `SELECT id FROM orders o ${w.sql} ORDER BY o.created_at DESC, o.id DESC LIMIT ?`,
+      [...w.params, f.limit],
     );
     const byId = new Map(
       (

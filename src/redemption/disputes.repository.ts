@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { afterTimeId } from '../common/pagination';
 import { affectedRows } from '../database/transaction.service';
 import type { DisputeKind, DisputeResolution, DisputeStatus } from './entities/redemption-dispute.entity';
+import { Where } from '../common/sql';
 
 /** A row of `redemption_disputes`. */
 export interface DisputeRow {
@@ -72,7 +73,10 @@ function visible(v: DisputeVisibility): { sql: string; params: unknown[] } {
 export class DisputesRepository {
   async insert(
     tx: EntityManager,
-    d: Pick<DisputeRow, 'id' | 'organization_id' | 'order_id' | 'community_id' | 'offline_scan_id' | 'device_id' | 'kind'>,
+    d: Pick<
+      DisputeRow,
+      'id' | 'organization_id' | 'order_id' | 'community_id' | 'offline_scan_id' | 'device_id' | 'kind'
+    >,
   ): Promise<void> {
     await tx.query(
       `INSERT INTO redemption_disputes (${COLUMNS.join(', ')})
@@ -88,24 +92,19 @@ export class DisputesRepository {
     f: { status?: DisputeStatus; cursor: Array<string | number> | null; limit: number },
   ): Promise<DisputeScanRow[]> {
     const scope = visible(v);
-    const where = [scope.sql];
-    const params = [...scope.params];
-    if (f.status) {
-      where.push('d.status = ?');
-      params.push(f.status);
-    }
-    const after = afterTimeId(f.cursor, 'd.created_at', 'd.id');
-    if (after) {
-      where.push(after.sql);
-      params.push(...after.params);
-    }
-    return tx.query(
-      `${SELECT_WITH_SCAN} WHERE ${where.join(' AND ')} ORDER BY d.created_at DESC, d.id DESC LIMIT ?`,
-      [...params, f.limit + 1],
-    );
+    const w = new Where().and(scope).and(afterTimeId(f.cursor, 'd.created_at', 'd.id'));
+    if (f.status) w.and('d.status = ?', f.status);
+    return tx.query(`${SELECT_WITH_SCAN} ${w.sql} ORDER BY d.created_at DESC, d.id DESC LIMIT ?`, [
+      ...w.params,
+      f.limit + 1,
+    ]);
   }
 
-  async findVisible(tx: EntityManager, v: DisputeVisibility, id: string): Promise<DisputeScanRow | undefined> {
+  async findVisible(
+    tx: EntityManager,
+    v: DisputeVisibility,
+    id: string,
+  ): Promise<DisputeScanRow | undefined> {
     const scope = visible(v);
     const rows: DisputeScanRow[] = await tx.query(`${SELECT_WITH_SCAN} WHERE d.id = ? AND ${scope.sql}`, [
       id,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { afterTimeId } from '../common/pagination';
 import type { RedemptionChannel } from './entities/redemption.entity';
+import { Where } from '../common/sql';
 
 /** A row of `redemptions`. */
 export interface RedemptionRow {
@@ -62,28 +63,15 @@ export class RedemptionsRepository {
 
   /** Newest first, `limit + 1` rows (the last one tells whether a next page exists). */
   async list(tx: EntityManager, f: RedemptionFilter): Promise<RedemptionRow[]> {
-    const where = ['r.organization_id IN (?)'];
-    const params: unknown[] = [f.organizationIds];
-    if (f.period) {
-      where.push('r.created_at >= ? AND r.created_at < ?');
-      params.push(f.period.from, f.period.to);
-    }
-    if (f.listingId) {
-      where.push('r.listing_id = ?');
-      params.push(f.listingId);
-    }
-    if (f.deviceId) {
-      where.push('r.device_id = ?');
-      params.push(f.deviceId);
-    }
-    const after = afterTimeId(f.cursor, 'r.created_at', 'r.id');
-    if (after) {
-      where.push(after.sql);
-      params.push(...after.params);
-    }
+    const w = new Where()
+      .and('r.organization_id IN (?)', f.organizationIds)
+      .and(afterTimeId(f.cursor, 'r.created_at', 'r.id'));
+    if (f.period) w.and('r.created_at >= ? AND r.created_at < ?', f.period.from, f.period.to);
+    if (f.listingId) w.and('r.listing_id = ?', f.listingId);
+    if (f.deviceId) w.and('r.device_id = ?', f.deviceId);
     const rows: RedemptionRow[] = await tx.query(
-      `${SELECT} WHERE ${where.join(' AND ')} ORDER BY r.created_at DESC, r.id DESC LIMIT ?`,
-      [...params, f.limit + 1],
+      `${SELECT} ${w.sql} ORDER BY r.created_at DESC, r.id DESC LIMIT ?`,
+      [...w.params, f.limit + 1],
     );
     return rows.map((r) => ({ ...r, points: Number(r.points) }));
   }

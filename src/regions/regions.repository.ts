@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { SqlFragment } from '../common/sql';
+import { likePrefix, SqlFragment } from '../common/sql';
 
 /** The statements of the regions module that TypeORM's repositories do not express. */
 @Injectable()
@@ -9,7 +9,7 @@ export class RegionsRepository {
   idsUnder(pathPrefix: string): SqlFragment {
     return {
       sql: 'SELECT id FROM regions WHERE path LIKE ?',
-      params: [`${pathPrefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+      params: [likePrefix(pathPrefix)],
     };
   }
 
@@ -28,6 +28,13 @@ export class RegionsRepository {
 
   organizationPathOf(orgIdColumn: string): string {
     return `(SELECT r.path FROM organizations o JOIN regions r ON r.id = o.region_id WHERE o.id = ${orgIdColumn})`;
+  }
+
+  async organizationPath(tx: EntityManager, organizationId: string): Promise<string | null> {
+    const rows: Array<{ path: string }> = await tx.query(`SELECT ${this.organizationPathOf('?')} AS path`, [
+      organizationId,
+    ]);
+    return rows[0]?.path ?? null;
   }
 
   /** Creates a community's profile with the defaults unless it exists (and locks it either way). */

@@ -70,6 +70,11 @@ export class RegionsService {
     return this.repo.organizationPathOf(orgIdColumn);
   }
 
+  /** The region path of an organisation (null: no such organisation or none of its region). */
+  async organizationPath(tx: EntityManager, organizationId: string): Promise<string | null> {
+    return this.repo.organizationPath(tx, organizationId);
+  }
+
   /** A region inside the caller's scope, or 404 (outside the scope looks the same as missing). */
   async getInScope(actor: Actor, id: string): Promise<RegionEntity> {
     return inScope(actor, id, await this.regions.findOneBy({ id }));

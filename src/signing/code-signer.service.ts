@@ -9,25 +9,16 @@ import {
   sign,
   verify,
 } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { DomainError } from '../common/domain-error';
-import { notFound } from '../common/errors';
+import { DataSource, EntityManager } from 'typeorm';
+import { invalidState, notFound, refuse } from '../common/errors';
 import { SecretBox } from '../common/secret-box';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
-import { isDuplicateKey } from '../database/transaction.service';
+import { isDuplicateKey, TransactionService } from '../database/transaction.service';
+import { ResidentDirectory } from '../identity/resident-directory.queries';
+import { RegionsService } from '../regions/regions.service';
 import { CodeClaims, encodeHeader, parseCode, toText } from './code-format';
 import { SigningKeyStatus } from './entities/signing-key.entity';
-
-interface KeyRow {
-  kid: string;
-  city_id: string;
-  public_key: string;
-  private_key_enc: string;
-  status: SigningKeyStatus;
-  created_at: Date;
-  retired_at: Date | null;
-  revoked_at: Date | null;
-}
+import { KeyRow, SigningKeysRepository } from './signing-keys.repository';
 
 interface LoadedKey {
   kid: string;
@@ -90,23 +81,28 @@ export class CodeSigner {
   private readonly cities = new Map<string, string>();
   private readonly box: SecretBox;
 
+  /** The pool's manager, for the reads made outside a unit of work. */
+  private readonly pool: EntityManager;
+
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    @InjectDataSource() db: DataSource,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly txs: TransactionService,
+    private readonly repo: SigningKeysRepository,
+    private readonly regions: RegionsService,
+    private readonly residents: ResidentDirectory,
   ) {
+    this.pool = db.manager;
     this.box = new SecretBox(config.keyEncryptionSecret, 'jifen-signing-keys');
   }
 
   /** Creates the city's first key if it has no active one (safe when several processes race). */
   async ensureActiveKey(cityId: string = PLATFORM_CHAIN): Promise<string> {
     for (let attempt = 0; ; attempt++) {
-      const rows: Array<{ kid: string }> = await this.db.query(
-        'SELECT kid FROM signing_keys WHERE city_id = ? AND active_marker = 1',
-        [cityId],
-      );
-      if (rows[0]) return rows[0].kid;
+      const existing = await this.repo.activeOf(this.pool, cityId);
+      if (existing) return existing.kid;
       try {
-        const kid = await this.insertKey(cityId);
+        const kid = await this.insertKey(this.pool, cityId);
         this.log.log(`generated signing key ${kid}${cityId ? ` for city ${cityId}` : ''}`);
         return kid;
       } catch (err) {
@@ -137,11 +133,8 @@ export class CodeSigner {
     if (key.cityId !== PLATFORM_CHAIN && key.cityId !== (await this.cityOf(parsed.claims)))
       throw invalid('signed with the key of another city');
     // Revocation takes effect at once in every process: the status is read fresh for each check.
-    const rows: Array<{ status: SigningKeyStatus }> = await this.db.query(
-      'SELECT status FROM signing_keys WHERE kid = ?',
-      [key.kid],
-    );
-    if (rows[0]?.status !== 'active' && rows[0]?.status !== 'retired') throw invalid('revoked key');
+    const status = await this.repo.statusOf(this.pool, key.kid);
+    if (status !== 'active' && status !== 'retired') throw invalid('revoked key');
     return parsed.claims;
   }
 
@@ -160,41 +153,26 @@ export class CodeSigner {
    */
   async publicKeys(cityId: string): Promise<PublicKeyView[]> {
     if (cityId !== PLATFORM_CHAIN) await this.ensureActiveKey(cityId);
-    const rows: KeyRow[] = await this.db.query(
-      `SELECT * FROM signing_keys WHERE status IN ('active', 'retired') AND city_id IN (?, '')
-        ORDER BY created_at DESC, kid`,
-      [cityId],
-    );
-    return rows.map(toView);
+    return (await this.repo.verifying(this.pool, cityId)).map(toView);
   }
 
   /** Every key (any status), of one city and the platform chain, or of all cities (`null`). */
   async listKeys(cityId: string | null): Promise<PublicKeyView[]> {
-    const rows: KeyRow[] =
-      cityId === null
-        ? await this.db.query('SELECT * FROM signing_keys ORDER BY created_at DESC, kid')
-        : await this.db.query(
-            `SELECT * FROM signing_keys WHERE city_id IN (?, '') ORDER BY created_at DESC, kid`,
-            [cityId],
-          );
-    return rows.map(toView);
+    return (await this.repo.list(this.pool, cityId)).map(toView);
   }
 
   /** The city's new codes are signed with a new key; its old one is retired and keeps verifying. */
   async rotate(cityId: string): Promise<PublicKeyView> {
-    const kid = await this.db.transaction(async (em) => {
-      await em.query(
-        `UPDATE signing_keys SET status = 'retired', active_marker = NULL, retired_at = CURRENT_TIMESTAMP(3)
-          WHERE city_id = ? AND active_marker = 1`,
-        [cityId],
-      );
-      return this.insertKey(cityId, em.query.bind(em));
+    const row = await this.txs.run(async (tx) => {
+      await this.repo.retireActive(tx, cityId);
+      const kid = await this.insertKey(tx, cityId);
+      return (await this.repo.byKid(tx, kid))!;
     });
     this.active.delete(cityId);
     this.log.log(
-      `rotated${cityId ? ` the keys of city ${cityId}` : ' the platform chain'}: new signing key ${kid}`,
+      `rotated${cityId ? ` the keys of city ${cityId}` : ' the platform chain'}: new signing key ${row.kid}`,
     );
-    return (await this.listKeys(cityId)).find((k) => k.kid === kid)!;
+    return toView(row);
   }
 
   /**
@@ -202,16 +180,15 @@ export class CodeSigner {
    * city, only that city's keys may be revoked (another city's key is not found); null: any key.
    */
   async revoke(kid: string, cityId: string | null): Promise<PublicKeyView> {
-    const rows: KeyRow[] = await this.db.query('SELECT * FROM signing_keys WHERE kid = ?', [kid]);
-    if (!rows[0] || (cityId !== null && rows[0].city_id !== cityId)) throw notFound('key', kid);
-    if (rows[0].status === 'active')
-      throw new DomainError('INVALID_STATE', { kid }, 'rotate before revoking the active key');
-    await this.db.query(
-      `UPDATE signing_keys SET status = 'revoked', revoked_at = COALESCE(revoked_at, CURRENT_TIMESTAMP(3)) WHERE kid = ?`,
-      [kid],
-    );
+    const row = await this.txs.run(async (tx) => {
+      const found = await this.repo.byKid(tx, kid);
+      if (!found || (cityId !== null && found.city_id !== cityId)) throw notFound('key', kid);
+      if (found.status === 'active') throw invalidState('rotate before revoking the active key', { kid });
+      await this.repo.revoke(tx, kid);
+      return (await this.repo.byKid(tx, kid))!;
+    });
     this.keys.delete(kid);
-    return toView((await this.db.query('SELECT * FROM signing_keys WHERE kid = ?', [kid]))[0]);
+    return toView(row);
   }
 
   /**
@@ -223,17 +200,11 @@ export class CodeSigner {
     const cacheKey = byOrg ? `o:${c.aux}` : `u:${c.subject}`;
     const hit = this.cities.get(cacheKey);
     if (hit !== undefined) return hit;
-    const rows: Array<{ path: string }> = byOrg
-      ? await this.db.query(
-          'SELECT r.path FROM organizations o JOIN regions r ON r.id = o.region_id WHERE o.id = ?',
-          [c.aux],
-        )
-      : await this.db.query(
-          'SELECT r.path FROM users u JOIN regions r ON r.id = u.region_id WHERE u.id = ?',
-          [c.subject],
-        );
-    const city = cityIdOfPath(rows[0]?.path);
-    if (rows[0]) {
+    const path = byOrg
+      ? await this.regions.organizationPath(this.pool, c.aux!)
+      : await this.residents.regionPathOf(this.pool, c.subject, (col) => this.regions.regionPathSql(col));
+    const city = cityIdOfPath(path);
+    if (path) {
       if (this.cities.size >= MAX_CACHED_CITIES) this.cities.clear();
       this.cities.set(cacheKey, city);
     }
@@ -244,16 +215,14 @@ export class CodeSigner {
     // Re-read every 10 s so that a rotation made by another process is picked up.
     const cached = this.active.get(cityId);
     if (cached && Date.now() - cached.loadedAt < 10_000) return cached;
-    const read = (): Promise<KeyRow[]> =>
-      this.db.query('SELECT * FROM signing_keys WHERE city_id = ? AND active_marker = 1', [cityId]);
-    let rows = await read();
-    if (!rows[0]) {
+    let row = await this.repo.activeOf(this.pool, cityId);
+    if (!row) {
       await this.ensureActiveKey(cityId);
-      rows = await read();
+      row = (await this.repo.activeOf(this.pool, cityId))!;
     }
     const loaded = {
-      kid: rows[0].kid,
-      privateKey: this.decryptPrivateKey(rows[0].private_key_enc),
+      kid: row.kid,
+      privateKey: this.decryptPrivateKey(row.private_key_enc),
       loadedAt: Date.now(),
     };
     this.active.set(cityId, loaded);
@@ -263,34 +232,27 @@ export class CodeSigner {
   private async key(kid: string): Promise<LoadedKey | undefined> {
     let k = this.keys.get(kid);
     if (!k) {
-      const rows: KeyRow[] = await this.db.query('SELECT * FROM signing_keys WHERE kid = ?', [kid]);
-      if (!rows[0]) return undefined;
-      k = {
-        kid,
-        cityId: rows[0].city_id,
-        publicKey: rawToPublicKey(rows[0].public_key),
-        status: rows[0].status,
-      };
+      const row = await this.repo.byKid(this.pool, kid);
+      if (!row) return undefined;
+      k = { kid, cityId: row.city_id, publicKey: rawToPublicKey(row.public_key), status: row.status };
       this.keys.set(kid, k);
     }
     return k;
   }
 
-  private async insertKey(
-    cityId: string,
-    query: (sql: string, params?: unknown[]) => Promise<unknown> = (s, p) => this.db.query(s, p),
-  ): Promise<string> {
+  private async insertKey(tx: EntityManager, cityId: string): Promise<string> {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const kid = randomBytes(4).toString('hex');
     const raw = publicKey
       .export({ format: 'der', type: 'spki' })
       .subarray(ED25519_SPKI_PREFIX.length)
       .toString('base64');
-    await query(
-      `INSERT INTO signing_keys (kid, city_id, public_key, private_key_enc, status, active_marker, created_at)
-       VALUES (?, ?, ?, ?, 'active', 1, CURRENT_TIMESTAMP(3))`,
-      [kid, cityId, raw, this.box.seal(privateKey.export({ format: 'der', type: 'pkcs8' }))],
-    );
+    await this.repo.insertActive(tx, {
+      kid,
+      cityId,
+      publicKey: raw,
+      privateKeyEnc: this.box.seal(privateKey.export({ format: 'der', type: 'pkcs8' })),
+    });
     return kid;
   }
 
@@ -314,4 +276,4 @@ export function rawToPublicKey(raw: string): KeyObject {
   });
 }
 
-const invalid = (why: string) => new DomainError('INVALID_CODE', { reason: why }, 'the code is not valid');
+const invalid = (why: string) => refuse('INVALID_CODE', { reason: why }, 'the code is not valid');

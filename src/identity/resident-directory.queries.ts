@@ -44,6 +44,22 @@ export class ResidentDirectory {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * The region path of a user's region (null for a user of no region, undefined for no such user),
+   * through the regions module's published path subquery.
+   */
+  async regionPathOf(
+    tx: EntityManager,
+    userId: string,
+    regionPathSql: (col: string) => string,
+  ): Promise<string | null | undefined> {
+    const rows: Array<{ path: string | null }> = await tx.query(
+      `SELECT ${regionPathSql('u.region_id')} AS path FROM users u WHERE u.id = ?`,
+      [userId],
+    );
+    return rows[0] ? rows[0].path : undefined;
+  }
+
   /** Display names of these users (deleted ones included), by id. */
   async displayNames(userIds: string[]): Promise<Map<string, string>> {
     const unique = [...new Set(userIds)];
