@@ -1,3 +1,4 @@
+import type { Actor } from '../../common/actor';
 import { DomainError } from '../../common/domain-error';
 import { LedgerService } from '../../ledger/ledger.service';
 import { OrderEntity } from '../../orders/entities/order.entity';
@@ -144,8 +145,17 @@ async function orderOf(ctx: DemoContext, id: string): Promise<OrderEntity> {
   return ctx.db.getRepository(OrderEntity).findOneByOrFail({ id });
 }
 
-/** One scenario; returns whether it changed anything. */
-async function play(ctx: DemoContext, r: DemoRedemption): Promise<boolean> {
+/** A scenario's order, placed (once: a stable idempotency key) and fulfilled, with its code. */
+interface Placed {
+  resident: Actor;
+  staff: Actor;
+  order: OrderEntity;
+  code: string;
+  key: string;
+  placedBefore: boolean;
+}
+
+async function placeOrder(ctx: DemoContext, r: DemoRedemption): Promise<Placed> {
   const resident = await ctx.actor(r.resident);
   const staff = await ctx.actor(r.staff);
   const listingId = DEMO_LISTINGS[r.listing];
@@ -163,76 +173,89 @@ async function play(ctx: DemoContext, r: DemoRedemption): Promise<boolean> {
   }
   const placed = await ctx.get(OrdersService).place(resident, { listingId, quantity: 1 }, key);
   await ctx.get(OrderFulfilmentProcessor).fulfil(placed.id);
-  let order = await orderOf(ctx, placed.id);
+  const order = await orderOf(ctx, placed.id);
   const code = (await ctx.get(VouchersService).get(resident, order.id)).code;
-  let changed = !placedBefore;
-  const offline = ctx.get(OfflineSyncService);
+  return { resident, staff, order, code, key, placedBefore };
+}
 
-  switch (r.outcome) {
-    case 'redeemed':
-      if (order.status === 'ready') changed = true;
-      await ctx.get(RedemptionService).redeem(staff, { code, deviceId: r.device }, `${key}-scan`);
-      break;
-    case 'offline':
-    case 'disputed': {
-      if (r.outcome === 'disputed') {
-        if (order.status === 'ready') changed = true;
-        // Redeemed at the till first; the tablet (offline) had scanned it too.
-        await ctx.get(RedemptionService).redeem(staff, { code, deviceId: 'huimin-till-1' }, `${key}-scan`);
-      }
-      const res = await offline.batch(staff, {
-        deviceId: r.device,
-        scans: [{ code, scannedAt: minutesAgo(30), scanId: `${r.key}-1` }],
-      });
-      if (res.results[0].status !== 'duplicate') changed = true;
-      break;
+/** The tablet's offline scan of the code, uploaded later; whether it was new. */
+async function offlineScan(
+  ctx: DemoContext,
+  r: DemoRedemption,
+  p: Placed,
+  minutes: number,
+): Promise<boolean> {
+  const res = await ctx.get(OfflineSyncService).batch(p.staff, {
+    deviceId: r.device,
+    scans: [{ code: p.code, scannedAt: minutesAgo(minutes), scanId: `${r.key}-1` }],
+  });
+  return res.results[0].status !== 'duplicate';
+}
+
+const redeemAtTill = (ctx: DemoContext, p: Placed, deviceId: string) =>
+  ctx.get(RedemptionService).redeem(p.staff, { code: p.code, deviceId }, `${p.key}-scan`);
+
+/** What each outcome does to its placed order; each returns whether it changed anything. */
+const OUTCOMES: Record<
+  DemoRedemption['outcome'],
+  (ctx: DemoContext, r: DemoRedemption, p: Placed) => Promise<boolean>
+> = {
+  ready: async () => false,
+  redeemed: async (ctx, r, p) => {
+    await redeemAtTill(ctx, p, r.device);
+    return p.order.status === 'ready';
+  },
+  offline: (ctx, r, p) => offlineScan(ctx, r, p, 30),
+  disputed: async (ctx, r, p) => {
+    // Redeemed at the till first; the tablet (offline) had scanned it too.
+    await redeemAtTill(ctx, p, 'huimin-till-1');
+    return (await offlineScan(ctx, r, p, 30)) || p.order.status === 'ready';
+  },
+  cancelled_disputed: async (ctx, r, p) => {
+    let changed = false;
+    if (p.order.status === 'ready') {
+      await ctx.get(OrdersService).cancel(p.resident, p.order.id, '行程有变，暂不需要');
+      changed = true;
     }
-    case 'cancelled_disputed': {
-      if (order.status === 'ready') {
-        await ctx.get(OrdersService).cancel(resident, order.id, '行程有变，暂不需要');
-        changed = true;
-      }
-      const res = await offline.batch(staff, {
-        deviceId: r.device,
-        scans: [{ code, scannedAt: minutesAgo(20), scanId: `${r.key}-1` }],
+    if (await offlineScan(ctx, r, p, 20)) changed = true;
+    const disputes = ctx.get(DisputesService);
+    const open = await disputes.list(p.staff, { status: 'open', limit: 100 });
+    for (const d of open.items.filter((x) => x.orderId === p.order.id)) {
+      await disputes.resolve(p.staff, d.id, {
+        resolution: 'resident_contacted',
+        note: '已电话联系居民：陪护服务已提供，居民同意重新下单补扣积分。',
       });
-      if (res.results[0].status !== 'duplicate') changed = true;
-      const disputes = ctx.get(DisputesService);
-      const open = await disputes.list(staff, { status: 'open', limit: 100 });
-      for (const d of open.items.filter((x) => x.orderId === order.id)) {
-        await disputes.resolve(staff, d.id, {
-          resolution: 'resident_contacted',
-          note: '已电话联系居民：陪护服务已提供，居民同意重新下单补扣积分。',
-        });
-        changed = true;
-      }
-      break;
+      changed = true;
     }
-    case 'expired':
-      if (order.status === 'ready') {
-        // Its deadline passed yesterday; the sweeper's release (hold voided, stock and limit back).
-        await ctx.tx.run(async (em) => {
-          await em.query(
-            `UPDATE orders SET expires_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 1 DAY) WHERE id = ? AND status = 'ready'`,
-            [order.id],
-          );
-          await em.query(
-            'UPDATE vouchers SET expires_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 1 DAY) WHERE order_id = ?',
-            [order.id],
-          );
-          order = (await em.getRepository(OrderEntity).findOne({
-            where: { id: order.id },
-            lock: { mode: 'pessimistic_write' },
-          }))!;
-          await ctx.get(OrdersService).release(em, order, 'expired');
-        });
-        changed = true;
-      }
-      break;
-    case 'ready':
-      break;
-  }
-  return changed;
+    return changed;
+  },
+  expired: async (ctx, _r, p) => {
+    if (p.order.status !== 'ready') return false;
+    // Its deadline passed yesterday; the sweeper's release (hold voided, stock and limit back).
+    await ctx.tx.run(async (em) => {
+      await em.query(
+        `UPDATE orders SET expires_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 1 DAY) WHERE id = ? AND status = 'ready'`,
+        [p.order.id],
+      );
+      await em.query(
+        'UPDATE vouchers SET expires_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 1 DAY) WHERE order_id = ?',
+        [p.order.id],
+      );
+      const locked = (await em.getRepository(OrderEntity).findOne({
+        where: { id: p.order.id },
+        lock: { mode: 'pessimistic_write' },
+      }))!;
+      await ctx.get(OrdersService).release(em, locked, 'expired');
+    });
+    return true;
+  },
+};
+
+/** One scenario; returns whether it changed anything. */
+async function play(ctx: DemoContext, r: DemoRedemption): Promise<boolean> {
+  const placed = await placeOrder(ctx, r);
+  const changed = await OUTCOMES[r.outcome](ctx, r, placed);
+  return changed || !placed.placedBefore;
 }
 
 /**
