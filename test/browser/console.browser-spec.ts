@@ -67,6 +67,8 @@ describe('the console', () => {
       status: 'rejected',
       rejectReason: '日期与活动记录不符',
     });
+    // The dialog has closed (its fade-out finished) before the picture is taken.
+    await page.getByTestId('reject-reason').waitFor({ state: 'hidden' });
     await screenshot(page, 'console-declarations');
     watch.expectClean();
   });
