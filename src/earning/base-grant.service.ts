@@ -10,8 +10,10 @@ import { QUEUES } from '../jobs/queues';
 import { ResidentDirectory } from '../identity/resident-directory';
 import { EarningLedgerQueries } from '../ledger/earning.queries';
 import { LedgerService } from '../ledger/ledger.service';
+import { NoticesService } from '../notices/notices.service';
 import { RegionsService } from '../regions/regions.service';
 import { BaseGrantRunsRepository } from './base-grant-runs.repository';
+import { baseGrantNotice } from './earning-notices';
 import { BaseGrantRunEntity, BaseGrantStatus } from './entities/base-grant-run.entity';
 
 export const BASE_GRANT_JOB = 'base_grant.run';
@@ -79,6 +81,7 @@ export class BaseGrantService {
     private readonly residents: ResidentDirectory,
     private readonly earned: EarningLedgerQueries,
     private readonly runs: BaseGrantRunsRepository,
+    private readonly notices: NoticesService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -173,7 +176,23 @@ export class BaseGrantService {
       lastResidentId: residents.at(-1) ?? null,
       done,
     });
+    if (done) await this.publish(tx, runId);
     return !done;
+  }
+
+  /** The run's one notice (公示), in the transaction of its last batch. */
+  private async publish(tx: EntityManager, runId: string): Promise<void> {
+    const run = (await tx.getRepository(BaseGrantRunEntity).findOneBy({ id: runId }))!;
+    await this.notices.publish(
+      tx,
+      baseGrantNotice({
+        runId,
+        communityId: run.communityId,
+        year: run.year,
+        points: run.points,
+        granted: run.granted,
+      }),
+    );
   }
 
   /**
