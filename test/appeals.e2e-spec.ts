@@ -79,7 +79,11 @@ describe('appeals (申诉): a deducted resident appeals within 30 days; other st
     expect(await yellow(resident)).not.toContain(resident.id);
     expect((await red(resident))[resident.id]).toBe(4);
     const [reversal] = await t.sql('SELECT * FROM transfers WHERE id = ?', [upheld.body.reversalTransferId]);
-    expect(reversal).toMatchObject({ code: 'deduction_reversal', ref_type: 'appeal', ref_id: created.body.id });
+    expect(reversal).toMatchObject({
+      code: 'deduction_reversal',
+      ref_type: 'appeal',
+      ref_id: created.body.id,
+    });
     expect(Number(reversal.amount)).toBe(3);
 
     const before = await counts();
@@ -139,17 +143,19 @@ describe('appeals (申诉): a deducted resident appeals within 30 days; other st
 
   it('closes the window 30 days after the deduction', async () => {
     const { resident, transferId } = await deducted();
-    await t.sql('UPDATE awards SET created_at = DATE_SUB(created_at, INTERVAL 31 DAY) WHERE transfer_id = ?', [
-      transferId,
-    ]);
+    await t.sql(
+      'UPDATE awards SET created_at = DATE_SUB(created_at, INTERVAL 31 DAY) WHERE transfer_id = ?',
+      [transferId],
+    );
     const before = await counts();
     const late = await appeal(resident, transferId);
     expect(late.status).toBe(422);
     expect(late.body.code).toBe('APPEAL_WINDOW_CLOSED');
     expect(await counts()).toEqual(before);
-    await t.sql('UPDATE awards SET created_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 29 DAY) WHERE transfer_id = ?', [
-      transferId,
-    ]);
+    await t.sql(
+      'UPDATE awards SET created_at = DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL 29 DAY) WHERE transfer_id = ?',
+      [transferId],
+    );
     expect((await appeal(resident, transferId)).status).toBe(201);
   });
 
@@ -181,7 +187,9 @@ describe('appeals (申诉): a deducted resident appeals within 30 days; other st
     expect(mine.body.items.map((a: any) => a.id)).toEqual([created.body.id]);
     const page = await api(reviewer).get(`/appeals?communityId=${c.id}&limit=1`);
     expect(page.body.items).toHaveLength(1);
-    const next = await api(reviewer).get(`/appeals?communityId=${c.id}&limit=1&cursor=${page.body.nextCursor}`);
+    const next = await api(reviewer).get(
+      `/appeals?communityId=${c.id}&limit=1&cursor=${page.body.nextCursor}`,
+    );
     expect(next.body.items[0].id).not.toBe(page.body.items[0].id);
   });
 

@@ -79,7 +79,11 @@ function cases(w: TenantWorld): Record<string, Case> {
     },
     'GET /communities/{id}/boards': { ...community, owner: (x) => x.a.resident },
     // appeals and notices
-    'GET /appeals/{id}': { params: { id: o.appealId }, alsoForeign: otherResident, owner: (x) => x.a.resident },
+    'GET /appeals/{id}': {
+      params: { id: o.appealId },
+      alsoForeign: otherResident,
+      owner: (x) => x.a.resident,
+    },
     'POST /appeals/{id}/decide': {
       params: { id: o.appealId },
       body: { decision: 'reject', comment: '外来裁决' },
