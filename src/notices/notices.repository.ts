@@ -90,6 +90,14 @@ export class NoticesRepository {
     if (affectedRows(moved) !== 1) throw new Error(`notice chain of ${n.communityId} moved during an append`);
   }
 
+  async existsFor(tx: EntityManager, communityId: string, refType: string, refId: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      'SELECT 1 AS x FROM notices WHERE ref_type = ? AND ref_id = ? AND community_id = ? LIMIT 1',
+      [refType, refId, communityId],
+    );
+    return rows.length > 0;
+  }
+
   /** The recorded head (length 0 at genesis without any notice). */
   async head(communityId: string): Promise<{ length: number; hash: string } | null> {
     const [row]: Array<{ length: number; head_hash: string }> = await this.db.query(

@@ -131,6 +131,11 @@ export class NoticesService {
     });
   }
 
+  /** Whether the community's log has a notice about this object. */
+  published(tx: EntityManager, communityId: string, refType: string, refId: string): Promise<boolean> {
+    return this.notices.existsFor(tx, communityId, refType, refId);
+  }
+
   /** Newest first, keyset-paged by seq. */
   async list(actor: Actor, communityId: string, q: NoticesQuery): Promise<Page<NoticeView>> {
     await this.regions.getCommunityInScope(actor, communityId);
