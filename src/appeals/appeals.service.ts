@@ -136,7 +136,9 @@ export class AppealsService {
       if (!won) throw this.decided((await this.appeals.find(id))!);
       if (uphold) {
         const d = (await this.awards.deductionByTransfer(tx, appeal.transfer_id))!;
-        await this.awards.reverseDeduction(tx, d, { transferId: reversalId!, refType: 'appeal', refId: id });
+        const reversal = { transferId: reversalId!, refType: 'appeal', refId: id };
+        if (!(await this.awards.reverseDeduction(tx, d, reversal)))
+          throw refuse('ALREADY_DECIDED', { appealId: id }, 'this deduction was reversed already');
       }
       const name = (await this.residents.displayNames([appeal.resident_id])).get(appeal.resident_id);
       await this.notices.publish(

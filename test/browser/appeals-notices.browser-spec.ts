@@ -75,7 +75,9 @@ describe('appeals and public notices', () => {
     await page.locator('.van-dialog').getByRole('button', { name: '提交' }).click();
     await page.getByText('异议已提交').waitFor();
     const staff = await s.as('demo.community_staff');
-    const objections = (await staff.get(`/communities/${TAOHUAYUAN}/notices/objections`, { seq })).body.items;
+    const objections = (
+      await staff.get(`/communities/${TAOHUAYUAN}/notices/objections`, { seq: String(seq) })
+    ).body.items;
     expect(objections.map((o: any) => o.reason)).toContain('这条公示的时间不对');
     await page.locator('.van-dialog').waitFor({ state: 'hidden' });
     await page.getByText('异议已提交').waitFor({ state: 'hidden' });
@@ -126,7 +128,7 @@ describe('appeals and public notices', () => {
     await page.getByTestId('menu-notices').click();
     await page.getByTestId('notice-row').first().waitFor();
     const newest = Number(await page.getByTestId('notice-row').first().getAttribute('data-seq'));
-    const decision = (await admin.get(`/communities/${TAOHUAYUAN}/notices`, { limit: 1 })).body.items[0];
+    const decision = (await admin.get(`/communities/${TAOHUAYUAN}/notices`, { limit: '1' })).body.items[0];
     expect(decision).toMatchObject({ seq: newest, kind: 'appeal_decision', refId: id });
     await page.getByTestId('notices-verify').click();
     await page.locator('[data-testid="notices-verdict"][data-ok="true"]').waitFor();
