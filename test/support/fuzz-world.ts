@@ -123,7 +123,9 @@ export class FuzzWorld {
     const deduction = await earning.award(cStaff, mineResident, book.vegetablesOnGreen);
     const appeal = ok(
       'appeal',
-      await earning.api(mineResident).post('/appeals', { transferId: appealed.transfer.id, reason: '记错了' }),
+      await earning
+        .api(mineResident)
+        .post('/appeals', { transferId: appealed.transfer.id, reason: '记错了' }),
       201,
     );
 
