@@ -10,6 +10,8 @@ import { DatabaseModule } from './database/database.module';
 import { EarningModule } from './earning/earning.module';
 import { EntitlementsModule } from './entitlements/entitlements.module';
 import { FundingModule } from './funding/funding.module';
+import { NoticesModule } from './notices/notices.module';
+import { AppealsModule } from './appeals/appeals.module';
 import { HealthModule } from './health/health.module';
 import { JwtAuthGuard, RolesGuard, UserThrottlerGuard } from './identity/guards';
 import { IdentityModule } from './identity/identity.module';
@@ -65,6 +67,8 @@ import { RegionsModule } from './regions/regions.module';
     RedemptionModule,
     EntitlementsModule,
     FundingModule,
+    NoticesModule,
+    AppealsModule,
     HealthModule,
   ],
   providers: [

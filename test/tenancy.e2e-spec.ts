@@ -78,6 +78,21 @@ function cases(w: TenantWorld): Record<string, Case> {
       owner: (x) => x.a.admin,
     },
     'GET /communities/{id}/boards': { ...community, owner: (x) => x.a.resident },
+    // appeals and notices
+    'GET /appeals/{id}': {
+      params: { id: o.appealId },
+      alsoForeign: otherResident,
+      owner: (x) => x.a.resident,
+    },
+    'POST /appeals/{id}/decide': {
+      params: { id: o.appealId },
+      body: { decision: 'reject', comment: '外来裁决' },
+      alsoForeign: otherResident,
+    },
+    'GET /communities/{id}/notices': { ...community, owner: (x) => x.a.resident },
+    'GET /communities/{id}/notices/verify': { ...community, owner: (x) => x.a.resident },
+    'GET /communities/{id}/notices/objections': { ...community, owner: (x) => x.a.staff },
+    'POST /notices/{seq}/objections': { params: { seq: 1 }, body: { communityId: a1, reason: '外来异议' } },
     'GET /communities/{id}/earning-settings': { ...community, owner: (x) => x.a.admin },
     'PUT /communities/{id}/earning-settings': { ...community, body: { yellowClearDays: 7 } },
     'GET /residents/{id}/credit': {

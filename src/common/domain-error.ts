@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   CONFLICT: 409,
   ALREADY_EXISTS: 409,
   ALREADY_REVIEWED: 409,
+  /** An appeal decided already (a second decide, or one that lost a race). */
+  ALREADY_DECIDED: 409,
   ALREADY_RESOLVED: 409,
   ALREADY_REDEEMED: 409,
   INSUFFICIENT_POINTS: 409,
@@ -51,6 +53,10 @@ export const ERROR_STATUS = {
   LISTING_NOT_AVAILABLE: 422,
   IMPORT_INVALID: 422,
   RULE_NOT_USABLE: 422,
+  /** A deduction appealed more than 30 days after it was made. */
+  APPEAL_WINDOW_CLOSED: 422,
+  /** An objection to a notice after its 7-day display period. */
+  OBJECTION_WINDOW_CLOSED: 422,
   // 429
   TOO_MANY_ATTEMPTS: 429,
   TOO_MANY_REQUESTS: 429,

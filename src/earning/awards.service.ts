@@ -6,12 +6,16 @@ import { notFound, refuse } from '../common/errors';
 import { hashRequest, IdempotencyService, IdempotentRequest } from '../common/idempotency.service';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { newId } from '../common/ids';
+import { ResidentDirectory } from '../identity/resident-directory';
 import { UsersService } from '../identity/users.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { Transfer } from '../ledger/ledger.types';
+import { NoticesService } from '../notices/notices.service';
+import { AwardsRepository } from './awards.repository';
 import { CreateAwardDto } from './dto/earning.dto';
 import { AwardEntity } from './entities/award.entity';
 import { isEarningStaff } from './earning-roles';
+import { awardNotice } from './earning-notices';
 import { PointRulesService } from './point-rules.service';
 
 export interface AwardView {
@@ -28,7 +32,23 @@ export interface AwardView {
   declarationId: string | null;
   awardedBy: string;
   createdAt: Date;
+  /** When an upheld appeal reversed this deduction (null otherwise). */
+  reversedAt: Date | null;
   transfer: Transfer;
+}
+
+/** A deduction as an appeal sees it. */
+export interface DeductionView {
+  awardId: string;
+  transferId: string;
+  communityId: string;
+  residentId: string;
+  /** Positive: the points deducted. */
+  points: number;
+  ruleName: string;
+  awardedBy: string;
+  createdAt: Date;
+  reversedAt: Date | null;
 }
 
 /** What an award is given for, as it was at the time (the snapshot kept on the award). */
@@ -55,6 +75,9 @@ export class AwardsService {
     private readonly rules: PointRulesService,
     private readonly users: UsersService,
     private readonly idempotency: IdempotencyService,
+    private readonly notices: NoticesService,
+    private readonly residents: ResidentDirectory,
+    private readonly awardRows: AwardsRepository,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -148,7 +171,48 @@ export class AwardsService {
       transferId: transfer.id,
     });
     const row = (await em.getRepository(AwardEntity).findOneBy({ id: a.awardId }))!;
+    const name = (await this.residents.displayNames([a.residentId])).get(a.residentId);
+    await this.notices.publish(em, awardNotice(a, name));
     return toAwardView(row, transfer);
+  }
+
+  /** The deduction (an award with negative points) that this ledger transfer recorded, or null. */
+  async deductionByTransfer(tx: EntityManager, transferId: string): Promise<DeductionView | null> {
+    const row = await tx.getRepository(AwardEntity).findOneBy({ transferId });
+    if (!row || row.points >= 0) return null;
+    return {
+      awardId: row.id,
+      transferId: row.transferId,
+      communityId: row.communityId,
+      residentId: row.residentId,
+      points: -row.points,
+      ruleName: row.ruleName,
+      awardedBy: row.awardedBy,
+      createdAt: row.createdAt,
+      reversedAt: row.reversedAt,
+    };
+  }
+
+  /**
+   * Reverses a deduction once (an upheld appeal): marks it reversed (it leaves the yellow board) and
+   * gives its points back with a compensating transfer of this id from the community's issuance
+   * account, code `deduction_reversal`. Null when it was reversed already (nothing is written).
+   */
+  async reverseDeduction(
+    tx: EntityManager,
+    d: DeductionView,
+    reversal: { transferId: string; refType: string; refId: string },
+  ): Promise<Transfer | null> {
+    if (!(await this.awardRows.markReversed(tx, d.awardId, reversal.transferId))) return null;
+    return this.ledger.transfer(tx, {
+      id: reversal.transferId,
+      debitAccountId: await this.ledger.issuanceOf(tx, d.communityId),
+      creditAccountId: await this.ledger.walletOf(tx, d.residentId),
+      amount: d.points,
+      code: 'deduction_reversal',
+      refType: reversal.refType,
+      refId: reversal.refId,
+    });
   }
 
   /** One award: the resident, or staff of the resident's scope. */
@@ -179,5 +243,6 @@ export const toAwardView = (r: AwardEntity, transfer: Transfer): AwardView => ({
   declarationId: r.declarationId,
   awardedBy: r.awardedBy,
   createdAt: r.createdAt,
+  reversedAt: r.reversedAt,
   transfer,
 });

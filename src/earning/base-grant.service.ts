@@ -10,8 +10,10 @@ import { QUEUES } from '../jobs/queues';
 import { ResidentDirectory } from '../identity/resident-directory.queries';
 import { EarningLedgerQueries } from '../ledger/earning.queries';
 import { LedgerService } from '../ledger/ledger.service';
+import { NoticesService } from '../notices/notices.service';
 import { RegionsService } from '../regions/regions.service';
 import { BaseGrantRunsRepository } from './base-grant-runs.repository';
+import { baseGrantNotice } from './earning-notices';
 import { BaseGrantRunEntity, BaseGrantStatus } from './entities/base-grant-run.entity';
 
 export const BASE_GRANT_JOB = 'base_grant.run';
@@ -79,6 +81,7 @@ export class BaseGrantService {
     private readonly residents: ResidentDirectory,
     private readonly earned: EarningLedgerQueries,
     private readonly runs: BaseGrantRunsRepository,
+    private readonly notices: NoticesService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -123,9 +126,10 @@ export class BaseGrantService {
       if (locked.status !== 'queued') return;
       await this.runs.start(em, run.id, await this.residents.countIn(em, run.communityId));
     });
+    const pass = { granted: 0 };
     for (;;) {
       await this.prepareWallets(run.id, batchSize);
-      if (!(await this.tx.run((em) => this.batch(em, run.id, batchSize)))) break;
+      if (!(await this.tx.run((em) => this.batch(em, run.id, batchSize, pass)))) break;
     }
     const after = (await this.db.getRepository(BaseGrantRunEntity).findOneBy({ id: run.id }))!;
     this.log.log(
@@ -140,7 +144,12 @@ export class BaseGrantService {
   }
 
   /** One batch under the run's lock; returns whether more residents may follow. */
-  private async batch(tx: EntityManager, runId: string, batchSize: number): Promise<boolean> {
+  private async batch(
+    tx: EntityManager,
+    runId: string,
+    batchSize: number,
+    pass: { granted: number },
+  ): Promise<boolean> {
     const run = await this.runs.lock(tx, runId);
     if (run.status !== 'running') return false;
     const residents = await this.residents.idsAfter(
@@ -173,7 +182,28 @@ export class BaseGrantService {
       lastResidentId: residents.at(-1) ?? null,
       done,
     });
+    pass.granted += recorded.length;
+    if (done) await this.publish(tx, runId, pass.granted);
     return !done;
+  }
+
+  /**
+   * The run's notice (公示), in the transaction of its last batch: one per run, and one more when a
+   * run queued again granted someone new (not when it granted nobody: a repeated request).
+   */
+  private async publish(tx: EntityManager, runId: string, grantedNow: number): Promise<void> {
+    const run = (await tx.getRepository(BaseGrantRunEntity).findOneBy({ id: runId }))!;
+    if (grantedNow === 0 && (await this.notices.published(tx, run.communityId, 'base_grant', runId))) return;
+    await this.notices.publish(
+      tx,
+      baseGrantNotice({
+        runId,
+        communityId: run.communityId,
+        year: run.year,
+        points: run.points,
+        granted: run.granted,
+      }),
+    );
   }
 
   /**

@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity/identity.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { NoticesModule } from '../notices/notices.module';
 import { RegionsModule } from '../regions/regions.module';
 import { SigningModule } from '../signing/signing.module';
 import { AwardsController } from './awards.controller';
+import { AwardsRepository } from './awards.repository';
 import { AwardsService } from './awards.service';
 import { BaseGrantService } from './base-grant.service';
 import { CreditService } from './credit.service';
@@ -39,6 +41,7 @@ import { StandingsRepository } from './standings.repository';
     ]),
     IdentityModule,
     LedgerModule,
+    NoticesModule,
     RegionsModule,
     SigningModule,
   ],
@@ -56,6 +59,7 @@ import { StandingsRepository } from './standings.repository';
     BaseGrantRunsRepository,
     StandingsRepository,
     CreditThresholdsRepository,
+    AwardsRepository,
   ],
   exports: [CreditService, PointRulesService, AwardsService, BaseGrantService],
 })

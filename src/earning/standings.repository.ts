@@ -87,7 +87,7 @@ export class StandingsRepository {
               GROUP_CONCAT(DISTINCT a.rule_name ORDER BY a.rule_name SEPARATOR '\u001f') AS reasons,
               MAX(a.created_at) AS last_at
          FROM awards a
-        WHERE a.community_id = ? AND a.points < 0
+        WHERE a.community_id = ? AND a.points < 0 AND a.reversed_at IS NULL
           AND a.created_at > DATE_SUB(CURRENT_TIMESTAMP(3), INTERVAL ? DAY)
         GROUP BY a.resident_id
         ORDER BY last_at DESC, a.resident_id ASC

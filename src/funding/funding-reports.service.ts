@@ -1,6 +1,6 @@
 import { Inject, Injectable, StreamableFile } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Actor, hasRole, regionInScope } from '../common/actor';
 import { DomainError } from '../common/domain-error';
 import { conflict, forbidden, invalid, invalidState, notFound, refuse } from '../common/errors';
@@ -12,7 +12,9 @@ import { TransactionService } from '../database/transaction.service';
 import { OutboxService } from '../jobs/outbox.service';
 import { QUEUES } from '../jobs/queues';
 import { RegionReportQueries } from '../regions/region-report.queries';
-import { RegionsService } from '../regions/regions.service';
+import { NoticesService } from '../notices/notices.service';
+import { isCommunityKind, RegionsService } from '../regions/regions.service';
+import { fundingReportNotice } from './funding-notices';
 import {
   CreateFundingReportDto,
   ListFundingReportsQuery,
@@ -123,6 +125,7 @@ export class FundingReportsService {
     private readonly regions: RegionsService,
     private readonly regionReports: RegionReportQueries,
     private readonly reports: FundingReportsRepository,
+    private readonly notices: NoticesService,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -228,8 +231,21 @@ export class FundingReportsService {
         { reportId: id },
         'you submitted this report: another officer reviews it',
       );
-    await this.step(actor, report, action, dto.comment ?? null);
+    const publish = action === 'approve' ? await this.approvalNotices(report) : undefined;
+    await this.step(actor, report, action, dto.comment ?? null, {}, publish);
     return this.get(actor, id);
+  }
+
+  /** An approved report's notice (公示) in the log of every community it covers, in community order. */
+  private async approvalNotices(report: FundingReportEntity): Promise<(tx: EntityManager) => Promise<void>> {
+    const figures = JSON.parse((await this.versionRow(report))!.figures) as ComputedReport;
+    const ids = figures.communities
+      .filter((c) => isCommunityKind(c.kind as Parameters<typeof isCommunityKind>[0]))
+      .map((c) => c.regionId);
+    return async (tx) => {
+      for (const communityId of [...ids].sort())
+        await this.notices.publish(tx, fundingReportNotice(report, communityId, figures.regionName));
+    };
   }
 
   /** The CSV, chart or PDF of a built version. */
@@ -302,6 +318,7 @@ export class FundingReportsService {
     action: ReviewAction,
     comment: string | null,
     set: ReviewStepSet = {},
+    andThen?: (tx: EntityManager) => Promise<void>,
   ): Promise<void> {
     const t = REVIEW_TRANSITIONS[action];
     await this.tx.run(async (tx) => {
@@ -319,6 +336,7 @@ export class FundingReportsService {
         actorName: actor.displayName,
         comment,
       });
+      if (andThen) await andThen(tx);
     });
   }
 

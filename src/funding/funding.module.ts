@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogModule } from '../catalog/catalog.module';
 import { EarningModule } from '../earning/earning.module';
 import { LedgerModule } from '../ledger/ledger.module';
+import { NoticesModule } from '../notices/notices.module';
 import { RegionsModule } from '../regions/regions.module';
 import { CommunityExpenseEntity } from './entities/community-expense.entity';
 import { DonationLotEntity } from './entities/donation-lot.entity';
@@ -46,6 +47,7 @@ import { RedemptionCostService } from './redemption-cost.service';
     CatalogModule,
     EarningModule,
     LedgerModule,
+    NoticesModule,
     RegionsModule,
     OrdersModule,
     IdentityModule,

@@ -7,8 +7,9 @@ import { SqlFragment } from '../common/sql';
 const USER_WALLET = "ledger = 'POINTS' AND kind = 'wallet' AND owner_type = 'user' AND sub = ''";
 
 /**
- * What earning reads from the ledger: points earned in a period (awards and base grants credited
- * to a wallet, minus deductions debited from it; spending does not count) and users' wallet ids.
+ * What earning reads from the ledger: points earned in a period (awards, base grants and reversed
+ * deductions credited to a wallet, minus deductions debited from it; spending does not count) and
+ * users' wallet ids.
  */
 @Injectable()
 export class EarningLedgerQueries {
@@ -24,7 +25,7 @@ export class EarningLedgerQueries {
   SELECT e.user_id, SUM(e.amount) AS points FROM (
     SELECT a.owner_id AS user_id, t.amount
       FROM transfers t JOIN accounts a ON a.id = t.credit_account_id
-     WHERE t.ledger = 'POINTS' AND t.code IN ('award', 'base_grant') AND t.created_at >= ? AND t.created_at < ?
+     WHERE t.ledger = 'POINTS' AND t.code IN ('award', 'base_grant', 'deduction_reversal') AND t.created_at >= ? AND t.created_at < ?
        AND a.kind = 'wallet' AND a.owner_type = 'user'
     UNION ALL
     SELECT a.owner_id AS user_id, -t.amount
@@ -42,7 +43,7 @@ export class EarningLedgerQueries {
     if (!walletId) return 0;
     const [row]: Array<{ points: number | string }> = await this.db.query(
       `SELECT COALESCE(SUM(CASE
-               WHEN credit_account_id = ? AND code IN ('award', 'base_grant') THEN amount
+               WHEN credit_account_id = ? AND code IN ('award', 'base_grant', 'deduction_reversal') THEN amount
                WHEN debit_account_id = ? AND code = 'deduction' THEN -amount
                ELSE 0 END), 0) AS points
          FROM transfers

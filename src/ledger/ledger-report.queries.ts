@@ -121,7 +121,10 @@ export class LedgerReportQueries {
     }));
   }
 
-  /** Points issued (`award`, `base_grant`) from these issuance accounts, by wallet, before `to`. */
+  /**
+   * Points issued (`award`, `base_grant`, and `deduction_reversal`: a deduction given back by an
+   * upheld appeal) from these issuance accounts, by wallet, before `to`.
+   */
   issuedPoints(tx: EntityManager, issuanceIds: string[], w: PointWindows): Promise<PointFlowRow[]> {
     return this.flows(tx, w, {
       side: 'debit_account_id',
@@ -129,7 +132,7 @@ export class LedgerReportQueries {
       ids: issuanceIds,
       yearCode: null,
       countAwards: true,
-      where: "code IN ('award', 'base_grant') AND phase = 'single'",
+      where: "code IN ('award', 'base_grant', 'deduction_reversal') AND phase = 'single'",
     });
   }
 

@@ -118,6 +118,16 @@ export class FuzzWorld {
       mineResident.id,
     ]);
     this.voucherCodes = [forBatch.code, forRedeem.code];
+    // Appeals: two deductions of the resident (by the staff member), one appealed.
+    const appealed = await earning.award(cStaff, mineResident, book.vegetablesOnGreen);
+    const deduction = await earning.award(cStaff, mineResident, book.vegetablesOnGreen);
+    const appeal = ok(
+      'appeal',
+      await earning
+        .api(mineResident)
+        .post('/appeals', { transferId: appealed.transfer.id, reason: '记错了' }),
+      201,
+    );
 
     // Signing keys: rotate once so that a retired key exists to revoke.
     const before = ok(
@@ -163,6 +173,8 @@ export class FuzzWorld {
       report: report.id,
       victim: victim.id,
       resident: mineResident.id,
+      appeal: appeal.id,
+      deductionTransfer: deduction.transfer.id,
     };
     for (const [k, v] of Object.entries(this.ids)) if (!v) throw new Error(`fuzz world: no ${k}`);
   }
@@ -185,6 +197,7 @@ export class FuzzWorld {
     if (name === 'year') return String(this.year);
     if (name === 'kind') return 'treat_first_pay_later';
     if (name === 'kid') return this.ids.kid;
+    if (name === 'seq') return '1';
     const own = PATH_IDS[key];
     if (own) return this.ids[own];
     const m = /^\/api\/v1\/([a-z-]+(?:\/[a-z-]+)?)\//.exec(path);
@@ -320,6 +333,9 @@ export class FuzzWorld {
       'POST /api/v1/funding-reports': { regionId: i.community, ...thisYear() },
       'POST /api/v1/funding-reports/{id}/submit': { comment: '请审核' },
       'POST /api/v1/funding-reports/{id}/review': { decision: 'return', comment: '请补充' },
+      'POST /api/v1/appeals': { transferId: i.deductionTransfer, reason: '那天我不在小区' },
+      'POST /api/v1/appeals/{id}/decide': { decision: 'reject', comment: '经核实无误' },
+      'POST /api/v1/notices/{seq}/objections': { communityId: i.community, reason: '公示有误' },
     };
     const queries: Record<string, Record<string, string>> = {
       'GET /api/v1/organizations': { regionId: i.community },
@@ -343,6 +359,10 @@ export class FuzzWorld {
       'GET /api/v1/entitlements/uses': { limit: '5', status: 'outstanding', kind: 'treat_first_pay_later' },
       'GET /api/v1/funding-reports': { limit: '5', regionId: i.community },
       'GET /api/v1/funding-reports/{id}': { version: '1' },
+      'GET /api/v1/appeals': { limit: '5', status: 'pending', communityId: i.community },
+      'GET /api/v1/me/appeals': { limit: '5', status: 'pending' },
+      'GET /api/v1/communities/{id}/notices': { limit: '5' },
+      'GET /api/v1/communities/{id}/notices/objections': { limit: '5', seq: '1' },
     };
     const key = `${method} ${path}`;
     if (key === 'POST /api/v1/communities/{id}/residents/import')
@@ -392,6 +412,7 @@ const PREFIX_IDS: Record<string, string> = {
   donations: 'donation',
   'funding-reports': 'report',
   residents: 'resident',
+  appeals: 'appeal',
 };
 
 /** Who calls an operation when its first role is not the best fit (or it names none). */
@@ -406,6 +427,7 @@ const PREFERRED_ROLE: Record<string, Role> = {
   'POST /api/v1/declarations/{id}/reject': 'community_staff',
   'POST /api/v1/entitlements/uses/{id}/settle': 'hospital_staff',
   'GET /api/v1/entitlements/uses': 'hospital_staff',
+  'POST /api/v1/appeals/{id}/decide': 'community_admin',
 };
 
 const NO_TOKEN = new Set(['POST /api/v1/auth/login', 'GET /health']);

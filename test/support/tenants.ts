@@ -68,6 +68,7 @@ export interface TenantWorld {
     ruleId: string;
     awardId: string;
     declarationId: string;
+    appealId: string;
     year: number;
     listingId: string;
     orderId: string;
@@ -163,6 +164,27 @@ export async function buildTenantWorld(t: TestApp, world: World): Promise<Tenant
     await api(a.staff).post('/awards', { residentId: a.resident.id, ruleId: rule.id }),
     201,
     'award',
+  );
+  // A deduction and the resident's appeal against it (pending).
+  const deductionRule = await ok(
+    await api(a.admin).post(`/communities/${city1.a1.id}/point-rules`, {
+      kind: 'item',
+      name: '毁绿种菜',
+      points: -1,
+      parentId: indicator.id,
+    }),
+    201,
+    'deduction rule',
+  );
+  const deduction = await ok(
+    await api(a.staff).post('/awards', { residentId: a.resident.id, ruleId: deductionRule.id }),
+    201,
+    'deduction',
+  );
+  const appeal = await ok(
+    await api(a.resident).post('/appeals', { transferId: deduction.transfer.id, reason: '记错了人' }),
+    201,
+    'appeal',
   );
   const declaration = await ok(
     await api(a.resident).post('/declarations', {
@@ -262,6 +284,7 @@ export async function buildTenantWorld(t: TestApp, world: World): Promise<Tenant
       ruleId: rule.id,
       awardId: award.id,
       declarationId: declaration.id,
+      appealId: appeal.id,
       year,
       listingId: listing.id,
       orderId,

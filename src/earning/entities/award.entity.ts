@@ -1,10 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { CreatedAt, IdColumn } from '../../database/columns';
+import { CreatedAt, DateTime3, IdColumn } from '../../database/columns';
 
 /** Points given for a rule-book item, with the item's points and wording as they were then. */
 @Entity('awards')
 @Index('idx_awards_resident', ['residentId', 'createdAt'])
 @Index('idx_awards_community', ['communityId', 'createdAt'])
+@Index('idx_awards_transfer', ['transferId'])
 export class AwardEntity {
   @PrimaryColumn({ type: 'char', length: 36 })
   id: string;
@@ -46,4 +47,11 @@ export class AwardEntity {
 
   @CreatedAt()
   createdAt: Date;
+
+  /** When an upheld appeal reversed this deduction; a reversed deduction is off the yellow board. */
+  @DateTime3('reversed_at', { nullable: true })
+  reversedAt: Date | null;
+
+  @IdColumn('reversal_transfer_id', { nullable: true })
+  reversalTransferId: string | null;
 }

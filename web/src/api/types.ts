@@ -225,3 +225,54 @@ export interface FundingReport {
   reviews?: ReviewEntry[];
   createdAt?: string;
 }
+
+export type AppealStatus = 'pending' | 'upheld' | 'rejected';
+
+export interface Appeal {
+  id: string;
+  status: AppealStatus;
+  communityId: string;
+  residentId: string;
+  residentName: string | null;
+  transferId: string;
+  awardId: string;
+  points: number;
+  ruleName: string;
+  deductedBy: string;
+  reason: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+  reversalTransferId: string | null;
+  createdAt: string;
+}
+
+export type NoticeKind = 'award' | 'deduction' | 'declaration' | 'base_grant' | 'appeal_decision' | 'funding_report';
+
+export interface Notice {
+  seq: number;
+  kind: NoticeKind;
+  summary: string;
+  refType: string;
+  refId: string;
+  createdAt: string;
+  prevHash: string;
+  hash: string;
+  displayUntil: string;
+}
+
+export interface NoticeVerification {
+  ok: boolean;
+  length: number;
+  head: string;
+  firstBrokenSeq?: number;
+}
+
+export interface NoticeObjection {
+  id: string;
+  communityId: string;
+  seq: number;
+  residentId: string;
+  reason: string;
+  createdAt: string;
+}

@@ -4,7 +4,7 @@ export interface MenuItem {
   path: string;
   key: string;
   /** An icon of @element-plus/icons-vue (ConsoleLayout maps the name; the router must not load icons). */
-  icon: 'EditPen' | 'Coin' | 'Notebook' | 'Upload' | 'Goods' | 'Document' | 'DataAnalysis' | 'Camera';
+  icon: 'EditPen' | 'Coin' | 'Notebook' | 'Upload' | 'Goods' | 'Document' | 'DataAnalysis' | 'Camera' | 'Stamp' | 'Tickets';
   roles: Role[];
 }
 
@@ -17,6 +17,8 @@ export const MENU: MenuItem[] = [
   { path: '/console/listings', key: 'listings', icon: 'Goods', roles: ['merchant_staff', 'hospital_staff', 'canteen_staff', 'community_admin', 'community_staff'] },
   { path: '/console/funds', key: 'funds', icon: 'Document', roles: ['community_admin', 'community_staff'] },
   { path: '/console/reports', key: 'reports', icon: 'DataAnalysis', roles: ['community_admin', 'community_staff', 'street_officer', 'city_admin'] },
+  { path: '/console/appeals', key: 'appeals', icon: 'Stamp', roles: ['community_admin', 'community_staff'] },
+  { path: '/console/notices', key: 'notices', icon: 'Tickets', roles: ['community_admin', 'community_staff', 'grid_worker'] },
   { path: '/counter', key: 'counter', icon: 'Camera', roles: ['merchant_staff', 'hospital_staff', 'canteen_staff', 'community_admin', 'community_staff'] },
 ];
 

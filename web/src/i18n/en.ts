@@ -21,8 +21,8 @@ const en: typeof zh = {
   roles: { city_admin: 'City admin', street_officer: 'Street officer', community_admin: 'Community admin', community_staff: 'Community staff', grid_worker: 'Grid worker', merchant_staff: 'Merchant staff', hospital_staff: 'Hospital staff', canteen_staff: 'Canteen staff', resident: 'Resident' },
   nav: { home: 'Home', mall: 'Mall', orders: 'My orders', me: 'Me', scan: 'Scan', history: 'Today', console: 'Console', counter: 'Counter' },
   wallet: { heldN: '{n} held', available: 'Available', held: 'Held', total: 'Total', recent: 'Recent points', all: 'All lines', heldHint: 'Points of orders not yet redeemed are held' },
-  ledger: { award: 'Award', deduction: 'Deduction', base_grant: 'Base points', order_hold: 'Held for order', redeem: 'Redeemed', release: 'Returned', expiry: 'Expired', gift: 'Household gift', appeal: 'Appeal upheld' },
-  home: { hello: 'Hello, {name}', community: '{name}', pass: 'Show my pass', declare: 'Declare points', rankings: 'Rankings', boards: 'Red/yellow board', notifications: 'Notifications', mall: 'Go shopping', credit: 'Credit level {level}', creditNone: 'No credit level yet', earnedThisYear: '{n} points earned this year' },
+  ledger: { award: 'Award', deduction: 'Deduction', base_grant: 'Base points', order_hold: 'Held for order', redeem: 'Redeemed', release: 'Returned', expiry: 'Expired', gift: 'Household gift', appeal: 'Appeal upheld', deduction_reversal: 'Appeal upheld' },
+  home: { hello: 'Hello, {name}', community: '{name}', pass: 'Show my pass', declare: 'Declare points', rankings: 'Rankings', boards: 'Red/yellow board', notifications: 'Notifications', mall: 'Go shopping', credit: 'Credit level {level}', creditNone: 'No credit level yet', earnedThisYear: '{n} points earned this year', notices: 'Notices', appeals: 'Appeals' },
   kinds: { all: 'All', goods: 'Goods', service: 'Services', perk: 'Perks', honor: 'Honours' },
   mall: {
     title: 'Points mall',
@@ -176,7 +176,7 @@ const en: typeof zh = {
   },
   console: {
     title: 'Jifen Market console',
-    menu: { rules: 'Rule book', award: 'Award / deduct', declarations: 'Declarations', import: 'Import residents', listings: 'Listings & stock', funds: 'Donations & expenses', reports: 'Funding reports', counter: 'Counter' },
+    menu: { rules: 'Rule book', award: 'Award / deduct', declarations: 'Declarations', import: 'Import residents', listings: 'Listings & stock', funds: 'Donations & expenses', reports: 'Funding reports', counter: 'Counter', appeals: 'Appeals', notices: 'Notices' },
     scope: 'Scope: {name}',
   },
   rules: { title: 'Rule book', indicator: 'Indicator', item: 'Item', points: 'Points', category: 'Category', retired: 'Retired', empty: 'No rules yet', expandAll: 'Expand all', collapseAll: 'Collapse all', itemsN: '{n} items' },
@@ -293,6 +293,8 @@ const en: typeof zh = {
     from: 'From',
     to: 'To',
   },
+  appeals: { title: 'Appeals', deductions: 'My deductions', mine: 'My appeals', appeal: 'Appeal', appealed: 'Appealed', formTitle: 'Appeal a deduction', reason: 'Reason', reasonPlaceholder: 'Why was this deduction wrong? Staff will check', reasonRequired: 'Please give a reason', submit: 'Send appeal', submitted: 'Appeal sent: staff will look at it', windowHint: 'Deductions can be appealed within 30 days', noDeductions: 'No deductions', none: 'No appeals yet', status: { pending: 'Pending', upheld: 'Upheld', rejected: 'Rejected' }, decision: 'Decision', comment: 'Comment', resident: 'Resident', rule: 'Deducted for', points: 'Points', appealedAt: 'Appealed at', decide: 'Decide', decideTitle: 'Decide the appeal', uphold: 'Uphold (give the points back)', reject: 'Reject (keep the deduction)', commentPlaceholder: 'What you checked; the resident sees it', decided: 'Decided', upheldDone: 'Upheld: {n} points given back', rejectedDone: 'Rejected: the deduction stays', empty: 'No pending appeals', filter: 'Status' },
+  notices: { title: 'Public notices', verify: 'Verify chain', verifying: 'Verifying…', ok: 'The chain is intact: {n} notices, none changed', broken: 'The chain breaks at notice {seq}: that record was changed', head: 'Head hash', seq: 'No.', kind: 'Kind', summary: 'Notice', at: 'Published', hash: 'Hash', until: 'Displayed until {at}', ended: 'Display period over', object: 'Object', objectTitle: 'Object to notice {seq}', objectReason: 'Reason', objectPlaceholder: 'What do you think is wrong?', objectRequired: 'Please give a reason', objected: 'Objection sent', objections: 'Objections', noObjections: 'No objections', empty: 'No notices yet', kinds: { award: 'Award', deduction: 'Deduction', declaration: 'Declaration approved', base_grant: 'Base points', appeal_decision: 'Appeal decided', funding_report: 'Funding report' } },
   errors: {
     NETWORK: 'No connection: check the network and try again',
     UNAUTHORIZED: 'Your session has expired: please log in again',
@@ -336,6 +338,9 @@ const en: typeof zh = {
     QUEUE_UNAVAILABLE: 'The service is busy: please try again shortly',
     SERVICE_UNAVAILABLE: 'The service is busy: please try again shortly',
     INTERNAL_ERROR: 'Something went wrong: please try again',
+    ALREADY_DECIDED: 'This appeal has been decided already',
+    APPEAL_WINDOW_CLOSED: 'The 30 days to appeal have passed',
+    OBJECTION_WINDOW_CLOSED: 'The display period is over: objections are closed',
     UNKNOWN: 'Failed ({code})',
   },
   notFound: { title: 'Page not found', home: 'Back home' },

@@ -20,8 +20,8 @@ export default {
   roles: { city_admin: '市级管理员', street_officer: '街道工作人员', community_admin: '社区管理员', community_staff: '社区工作人员', grid_worker: '网格员', merchant_staff: '商户店员', hospital_staff: '医院工作人员', canteen_staff: '食堂工作人员', resident: '居民' },
   nav: { home: '首页', mall: '积分商城', orders: '我的兑换', me: '我的', scan: '扫码核销', history: '今日记录', console: '管理后台', counter: '柜台核销' },
   wallet: { heldN: '冻结 {n}', available: '可用积分', held: '冻结中', total: '积分总额', recent: '最近积分明细', all: '全部明细', heldHint: '已下单未核销的积分暂时冻结' },
-  ledger: { award: '奖励加分', deduction: '扣分', base_grant: '基础积分', order_hold: '兑换冻结', redeem: '兑换核销', release: '退回积分', expiry: '积分过期', gift: '家庭赠送', appeal: '申诉退回' },
-  home: { hello: '您好，{name}', community: '{name}', pass: '出示通行码', declare: '申报积分', rankings: '积分排行', boards: '红黄榜', notifications: '消息通知', mall: '去兑换', credit: '信用等级 {level}', creditNone: '暂无信用等级', earnedThisYear: '今年已获 {n} 积分' },
+  ledger: { award: '奖励加分', deduction: '扣分', base_grant: '基础积分', order_hold: '兑换冻结', redeem: '兑换核销', release: '退回积分', expiry: '积分过期', gift: '家庭赠送', appeal: '申诉退回', deduction_reversal: '申诉退回' },
+  home: { hello: '您好，{name}', community: '{name}', pass: '出示通行码', declare: '申报积分', rankings: '积分排行', boards: '红黄榜', notifications: '消息通知', mall: '去兑换', credit: '信用等级 {level}', creditNone: '暂无信用等级', earnedThisYear: '今年已获 {n} 积分', notices: '社区公示', appeals: '扣分申诉' },
   kinds: { all: '全部', goods: '生活物品', service: '便民服务', perk: '优待权益', honor: '荣誉兑换' },
   mall: {
     title: '积分商城',
@@ -175,7 +175,7 @@ export default {
   },
   console: {
     title: '积分超市管理后台',
-    menu: { rules: '积分规则', award: '加分扣分', declarations: '申报审核', import: '居民导入', listings: '商品与库存', funds: '捐赠与支出', reports: '资金报表', counter: '柜台核销' },
+    menu: { rules: '积分规则', award: '加分扣分', declarations: '申报审核', import: '居民导入', listings: '商品与库存', funds: '捐赠与支出', reports: '资金报表', counter: '柜台核销', appeals: '扣分申诉', notices: '社区公示' },
     scope: '管理范围：{name}',
   },
   rules: { title: '积分规则', indicator: '指标', item: '事项', points: '分值', category: '类别', retired: '已停用', empty: '还没有积分规则', expandAll: '全部展开', collapseAll: '全部收起', itemsN: '{n} 个事项' },
@@ -292,6 +292,8 @@ export default {
     from: '开始日期',
     to: '结束日期',
   },
+  appeals: { title: '扣分申诉', deductions: '我的扣分记录', mine: '我的申诉', appeal: '申诉', appealed: '已申诉', formTitle: '对扣分提出申诉', reason: '申诉理由', reasonPlaceholder: '请说明为什么这次扣分不对，工作人员会核实', reasonRequired: '请填写申诉理由', submit: '提交申诉', submitted: '申诉已提交，等待工作人员处理', windowHint: '扣分后 30 天内可以申诉', noDeductions: '没有扣分记录', none: '还没有申诉', status: { pending: '待处理', upheld: '申诉成立', rejected: '维持扣分' }, decision: '处理结果', comment: '处理说明', resident: '居民', rule: '扣分事项', points: '扣分', appealedAt: '申诉时间', decide: '处理', decideTitle: '处理申诉', uphold: '申诉成立（退回积分）', reject: '维持扣分', commentPlaceholder: '写明核实情况，居民可以看到', decided: '已处理', upheldDone: '申诉成立，已退回 {n} 积分', rejectedDone: '已维持扣分', empty: '没有待处理的申诉', filter: '状态' },
+  notices: { title: '社区公示', verify: '验证公示链', verifying: '验证中…', ok: '公示链完整：共 {n} 条，未被篡改', broken: '公示链在第 {seq} 条断开：该条记录被改动过', head: '链头哈希', seq: '序号', kind: '类型', summary: '内容', at: '公示时间', hash: '哈希', until: '公示期至 {at}', ended: '公示期已结束', object: '提出异议', objectTitle: '对第 {seq} 条公示提出异议', objectReason: '异议理由', objectPlaceholder: '请说明您认为哪里不对', objectRequired: '请填写异议理由', objected: '异议已提交', objections: '居民异议', noObjections: '暂无异议', empty: '暂无公示', kinds: { award: '加分', deduction: '扣分', declaration: '申报通过', base_grant: '基础积分', appeal_decision: '申诉处理', funding_report: '资金报告' } },
   errors: {
     NETWORK: '网络连接失败，请检查网络后重试',
     UNAUTHORIZED: '登录已过期，请重新登录',
@@ -335,6 +337,9 @@ export default {
     QUEUE_UNAVAILABLE: '服务繁忙，请稍后重试',
     SERVICE_UNAVAILABLE: '服务繁忙，请稍后重试',
     INTERNAL_ERROR: '系统出错了，请稍后重试',
+    ALREADY_DECIDED: '该申诉已被处理',
+    APPEAL_WINDOW_CLOSED: '已超过 30 天申诉期限',
+    OBJECTION_WINDOW_CLOSED: '公示期已过，不能再提出异议',
     UNKNOWN: '操作失败（{code}）',
   },
   notFound: { title: '页面不存在', home: '回到首页' },

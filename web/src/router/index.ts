@@ -33,6 +33,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'declare', component: () => import('@/mobile/DeclarePage.vue'), meta: { title: 'declare.title' } },
       { path: 'rankings', component: () => import('@/mobile/RankingsPage.vue'), meta: { title: 'rankings.title' } },
       { path: 'me', component: () => import('@/mobile/MePage.vue'), meta: { title: 'nav.me' } },
+      { path: 'notices', component: () => import('@/mobile/NoticesPage.vue'), meta: { title: 'notices.title' } },
+      { path: 'appeals', component: () => import('@/mobile/AppealsPage.vue'), meta: { title: 'appeals.title' } },
     ],
   },
   {
@@ -58,6 +60,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'funds', component: () => import('@/console/FundsPage.vue'), meta: { roles: ['community_admin', 'community_staff'] } },
       { path: 'reports', component: () => import('@/console/ReportsPage.vue'), meta: { roles: ['community_admin', 'community_staff', 'street_officer', 'city_admin'] } },
       { path: 'reports/:id', component: () => import('@/console/ReportPage.vue'), meta: { roles: ['community_admin', 'community_staff', 'street_officer', 'city_admin'] } },
+      { path: 'appeals', component: () => import('@/console/AppealsPage.vue'), meta: { roles: ['community_admin', 'community_staff'] } },
+      { path: 'notices', component: () => import('@/console/NoticesPage.vue'), meta: { roles: ['community_admin', 'community_staff', 'grid_worker'] } },
     ],
   },
   { path: '/:pathMatch(.*)*', component: () => import('@/pages/NotFoundPage.vue'), meta: { public: true } },
