@@ -24,6 +24,7 @@ import { ResidentReportQueries } from './resident-report.queries';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 import { ResidentDirectory } from './resident-directory';
 import { UsersRepository } from './users.repository';
+import { HouseholdQueries } from './households.queries';
 
 @Module({
   imports: [
@@ -59,6 +60,7 @@ import { UsersRepository } from './users.repository';
     DisplayNamesQueries,
     ResidentReportQueries,
     ResidentDirectory,
+    HouseholdQueries,
     UsersRepository,
     LoginAttemptsRepository,
   ],
@@ -71,6 +73,7 @@ import { UsersRepository } from './users.repository';
     DisplayNamesQueries,
     ResidentReportQueries,
     ResidentDirectory,
+    HouseholdQueries,
   ],
 })
 export class IdentityModule implements OnApplicationBootstrap {
