@@ -6,6 +6,7 @@ import type { SeedStep } from './context';
 import { earningStep } from './earning.step';
 import { entitlementsStep } from './entitlements.step';
 import { fundingStep } from './funding.step';
+import { mutualAidStep } from './mutual-aid.step';
 import { organizationsStep } from './organizations.step';
 import { redemptionStep } from './redemption.step';
 import { regionsStep } from './regions.step';
@@ -21,4 +22,5 @@ export const DEMO_STEPS: readonly SeedStep[] = [
   redemptionStep,
   entitlementsStep,
   fundingStep,
+  mutualAidStep,
 ];
