@@ -33,6 +33,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'declare', component: () => import('@/mobile/DeclarePage.vue'), meta: { title: 'declare.title' } },
       { path: 'rankings', component: () => import('@/mobile/RankingsPage.vue'), meta: { title: 'rankings.title' } },
       { path: 'me', component: () => import('@/mobile/MePage.vue'), meta: { title: 'nav.me' } },
+      { path: 'mutual-aid', component: () => import('@/mobile/MutualAidPage.vue'), meta: { title: 'aid.title' } },
+      { path: 'household', component: () => import('@/mobile/HouseholdPage.vue'), meta: { title: 'household.title' } },
     ],
   },
   {
