@@ -18,6 +18,12 @@ describe('mutual aid and households on a phone', () => {
     await s?.close();
   });
 
+  /** Screenshots once toasts and dialogs are gone. */
+  async function settledShot(page: Page, name: string): Promise<void> {
+    await page.locator('.van-toast:visible, .van-overlay:visible').first().waitFor({ state: 'hidden' });
+    await screenshot(page, name);
+  }
+
   async function as(username: string): Promise<{ page: Page; watch: ReturnType<typeof watchConsole> }> {
     const page = await (await newContext(browser, MOBILE)).newPage();
     const watch = watchConsole(page);
@@ -56,7 +62,7 @@ describe('mutual aid and households on a phone', () => {
       .locator('[data-testid=aid-request][data-status=completed]')
       .filter({ hasText: '罗大爷' })
       .waitFor();
-    await screenshot(page, 'mutual-aid-mine');
+    await settledShot(page, 'mutual-aid-mine');
     watch.expectClean();
   });
 
@@ -108,7 +114,7 @@ describe('mutual aid and households on a phone', () => {
       .filter({ hasText: '王建国' })
       .filter({ hasText: `${husband.available + 5} 积分` })
       .waitFor();
-    await screenshot(page, 'household');
+    await settledShot(page, 'household');
     watch.expectClean();
   });
 });
