@@ -38,7 +38,12 @@ const REQUEST_COLUMNS = `id, community_id, resident_id, requested_by, kind, desc
   pay_with_stored_time, status, volunteer_id, claimed_at, hold_transfer_id, held_minutes, completed_minutes,
   completed_at, confirmed_by, confirmed_at, credited_minutes, cancelled_by, cancelled_at, created_at, updated_at`;
 
-export type MutualAidRequest = Omit<MutualAidRequestEntity, never>;
+/** A request as the service reads it (the entity's fields). */
+/** The columns a new request is written with (the others start NULL or at their defaults). */
+const NEW_REQUEST_COLUMNS =
+  'id, community_id, resident_id, requested_by, kind, description, wanted_at, minutes, pay_with_stored_time, status';
+
+export type MutualAidRequest = MutualAidRequestEntity;
 
 const toRequest = (r: RequestRow): MutualAidRequest => ({
   id: r.id,
@@ -86,6 +91,29 @@ export type TransitionFields = {
   cancel: { cancelledBy: string };
 };
 
+/** What each step writes beside the status, and what else its row must match. */
+const STEP_COLUMNS: {
+  [T in Transition]: (f: TransitionFields[T]) => {
+    set: string;
+    params: unknown[];
+    where?: string;
+    whereParams?: unknown[];
+  };
+} = {
+  claim: (f) => ({ set: 'volunteer_id = ?, claimed_at = CURRENT_TIMESTAMP(3)', params: [f.volunteerId] }),
+  complete: (f) => ({
+    set: 'completed_minutes = ?, completed_at = CURRENT_TIMESTAMP(3)',
+    params: [f.completedMinutes],
+    where: ' AND volunteer_id = ?',
+    whereParams: [f.volunteerId],
+  }),
+  confirm: (f) => ({
+    set: 'confirmed_by = ?, confirmed_at = CURRENT_TIMESTAMP(3), credited_minutes = ?',
+    params: [f.confirmedBy, f.creditedMinutes],
+  }),
+  cancel: (f) => ({ set: 'cancelled_by = ?, cancelled_at = CURRENT_TIMESTAMP(3)', params: [f.cancelledBy] }),
+};
+
 /** The statements of `mutual_aid_requests`: every change of status is a conditional update. */
 @Injectable()
 export class MutualAidRepository {
@@ -93,8 +121,7 @@ export class MutualAidRepository {
 
   async insert(tx: EntityManager, r: NewRequest): Promise<void> {
     await tx.query(
-      `INSERT INTO mutual_aid_requests
-         (id, community_id, resident_id, requested_by, kind, description, wanted_at, minutes, pay_with_stored_time, status)
+      `INSERT INTO mutual_aid_requests (${NEW_REQUEST_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open')`,
       [
         r.id,
@@ -143,34 +170,11 @@ export class MutualAidRepository {
     f: TransitionFields[T],
   ): Promise<boolean> {
     const { from, to } = TRANSITIONS[t];
-    const set: Record<
-      Transition,
-      { sql: string; params: unknown[]; where?: string; whereParams?: unknown[] }
-    > = {
-      claim: {
-        sql: 'volunteer_id = ?, claimed_at = CURRENT_TIMESTAMP(3)',
-        params: [field(f, 'volunteerId')],
-      },
-      complete: {
-        sql: 'completed_minutes = ?, completed_at = CURRENT_TIMESTAMP(3)',
-        params: [field(f, 'completedMinutes')],
-        where: ' AND volunteer_id = ?',
-        whereParams: [field(f, 'volunteerId')],
-      },
-      confirm: {
-        sql: 'confirmed_by = ?, confirmed_at = CURRENT_TIMESTAMP(3), credited_minutes = ?',
-        params: [field(f, 'confirmedBy'), field(f, 'creditedMinutes')],
-      },
-      cancel: {
-        sql: 'cancelled_by = ?, cancelled_at = CURRENT_TIMESTAMP(3)',
-        params: [field(f, 'cancelledBy')],
-      },
-    };
-    const s = set[t];
+    const { set, params, where = '', whereParams = [] } = STEP_COLUMNS[t](f);
     const res: unknown = await tx.query(
-      `UPDATE mutual_aid_requests SET status = ?, ${s.sql}
-        WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})${s.where ?? ''}`,
-      [to, ...s.params, id, ...from, ...(s.whereParams ?? [])],
+      `UPDATE mutual_aid_requests SET status = ?, ${set}
+        WHERE id = ? AND status IN (${from.map(() => '?').join(', ')})${where}`,
+      [to, ...params, id, ...from, ...whereParams],
     );
     return affectedRows(res) === 1;
   }
@@ -209,8 +213,4 @@ export class MutualAidRepository {
     );
     return rows.map(toRequest);
   }
-}
-
-function field(f: object, k: string): unknown {
-  return (f as Record<string, unknown>)[k];
 }

@@ -1,4 +1,5 @@
 import { HouseholdsService } from '../../households/households.service';
+import { MutualAidRepository } from '../../mutual-aid/mutual-aid.repository';
 import { MutualAidService } from '../../mutual-aid/mutual-aid.service';
 import type { MutualAidKind } from '../../mutual-aid/mutual-aid-rules';
 import { TimeAccountsService } from '../../mutual-aid/time-accounts.service';
@@ -84,7 +85,7 @@ const REQUESTS: readonly DemoRequest[] = [
 
 /**
  * Mutual aid and households in 桃花园社区: a request at each stage (open, claimed, completed,
- * confirmed, cancelled), each inserted once with a stable id and then moved by MutualAidService as
+ * confirmed, cancelled), each inserted once with a stable id (through the module's repository) and then moved by MutualAidService as
  * its people would (the confirmed one credits its volunteer's stored minutes); a gift of stored time
  * (刘志强 → 陈美玲, household THY-0103) and of points (王建国 → 张秀兰, household THY-0101) through
  * their services with stable idempotency keys. A second run records nothing new.
@@ -93,26 +94,23 @@ export const mutualAidStep: SeedStep = {
   name: 'mutual-aid',
   run: async (ctx) => {
     const aid = ctx.get(MutualAidService);
+    const requests = ctx.get(MutualAidRepository);
     const tally = new Tally();
     for (const r of REQUESTS) {
       const id = demoId(`mutual-aid:taohuayuan:${r.key}`);
       const created = await ctx.tx.run(async (em) => {
-        const [found] = await em.query('SELECT 1 AS x FROM mutual_aid_requests WHERE id = ?', [id]);
-        if (found) return false;
-        await em.query(
-          `INSERT INTO mutual_aid_requests (id, community_id, resident_id, requested_by, kind, description, wanted_at, minutes, status)
-           VALUES (?, ?, ?, ?, ?, ?, DATE_ADD(CURRENT_TIMESTAMP(3), INTERVAL ? DAY), ?, 'open')`,
-          [
-            id,
-            DEMO.regions.taohuayuan,
-            DEMO.users[r.resident],
-            DEMO.users[r.askedBy],
-            r.kind,
-            r.description,
-            r.daysAhead,
-            r.minutes,
-          ],
-        );
+        if (await requests.byId(em, id)) return false;
+        await requests.insert(em, {
+          id,
+          communityId: DEMO.regions.taohuayuan,
+          residentId: DEMO.users[r.resident],
+          requestedBy: DEMO.users[r.askedBy],
+          kind: r.kind,
+          description: r.description,
+          wantedAt: new Date(Date.now() + r.daysAhead * 86_400_000),
+          minutes: r.minutes,
+          payWithStoredTime: false,
+        });
         return true;
       });
       tally.add(created ? 'created' : 'unchanged');
