@@ -5,7 +5,6 @@ import {
   MUTUAL_AID_STATUSES,
   stateRefusal,
   TRANSITIONS,
-  withinCap,
 } from './mutual-aid-rules';
 
 describe('mutual-aid rules', () => {
@@ -30,12 +29,6 @@ describe('mutual-aid rules', () => {
     expect(creditSplit(60, 90)).toEqual({ fromHold: 60, issued: 0 });
     expect(creditSplit(120, 90)).toEqual({ fromHold: 90, issued: 30 });
     expect(creditSplit(90, 90)).toEqual({ fromHold: 90, issued: 0 });
-  });
-
-  it('keeps a balance within the cap', () => {
-    expect(withinCap(89_940, 60, 90_000)).toBe(true);
-    expect(withinCap(89_941, 60, 90_000)).toBe(false);
-    expect(withinCap(0, 1, 0)).toBe(false);
   });
 
   it('names the refusal of a transition by the status found', () => {

@@ -54,9 +54,6 @@ export function creditSplit(
   return { fromHold, issued: completedMinutes - fromHold };
 }
 
-/** Whether a credit of `amount` keeps a stored balance within the cap. */
-export const withinCap = (balance: number, amount: number, cap: number): boolean => balance + amount <= cap;
-
 /**
  * Why a transition found the request in another state: the code its status means for that
  * transition (`ALREADY_CLAIMED`, `ALREADY_CONFIRMED`) or a plain `INVALID_STATE`.
