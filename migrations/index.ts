@@ -10,6 +10,7 @@ import { Redemption1765000000000 } from './1765000000000-Redemption';
 import { Entitlements1765100000000 } from './1765100000000-Entitlements';
 import { Funding1765200000000 } from './1765200000000-Funding';
 import { Security1765320000000 } from './1765320000000-Security';
+import { MutualAid1765500000000 } from './1765500000000-MutualAid';
 import { AppealsNotices1765600000000 } from './1765600000000-AppealsNotices';
 
 export const ALL_MIGRATIONS = [
@@ -23,5 +24,6 @@ export const ALL_MIGRATIONS = [
   Entitlements1765100000000,
   Funding1765200000000,
   Security1765320000000,
+  MutualAid1765500000000,
   AppealsNotices1765600000000,
 ];

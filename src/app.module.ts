@@ -23,6 +23,8 @@ import { RedemptionModule } from './redemption/redemption.module';
 import { SigningModule } from './signing/signing.module';
 import { QueuesBoardModule } from './jobs/queues-board.module';
 import { RegionsModule } from './regions/regions.module';
+import { MutualAidModule } from './mutual-aid/mutual-aid.module';
+import { HouseholdsModule } from './households/households.module';
 
 /** Every module, for every role: APP_ROLE decides what runs (HTTP listener, workers, schedulers). */
 @Module({
@@ -69,6 +71,8 @@ import { RegionsModule } from './regions/regions.module';
     FundingModule,
     NoticesModule,
     AppealsModule,
+    HouseholdsModule,
+    MutualAidModule,
     HealthModule,
   ],
   providers: [

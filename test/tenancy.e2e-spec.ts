@@ -175,6 +175,16 @@ function cases(w: TenantWorld): Record<string, Case> {
       params: { id: o.reportId },
       body: { decision: 'approve', comment: '外来审核' },
     },
+    // mutual aid and households
+    'POST /mutual-aid/requests/{id}/claim': { params: { id: o.mutualAidId } },
+    'POST /mutual-aid/requests/{id}/complete': { params: { id: o.mutualAidId }, body: { minutes: 30 } },
+    'POST /mutual-aid/requests/{id}/confirm': { params: { id: o.mutualAidId } },
+    'POST /mutual-aid/requests/{id}/cancel': { params: { id: o.mutualAidId } },
+    'GET /households/{householdNo}': {
+      params: { householdNo: o.householdNo },
+      alsoForeign: otherResident,
+      owner: (x) => x.a.resident,
+    },
   };
 }
 
@@ -260,6 +270,8 @@ describe('tenant sweep', () => {
       [w.b.streetOfficer, `/entitlements/uses?regionId=${a1}`, 'b.street_officer'],
       [w.b.staff, `/funding-reports?regionId=${a1}`, 'b.community_staff'],
       [w.x.cityAdmin, `/funding-reports?regionId=${a1}`, 'x.city_admin'],
+      [w.b.staff, `/mutual-aid/requests?communityId=${a1}`, 'b.community_staff'],
+      [w.x.resident, `/mutual-aid/requests?communityId=${a1}`, 'x.resident'],
     ];
     const failures: string[] = [];
     for (const [user, path, who] of probes) {

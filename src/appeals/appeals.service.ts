@@ -6,7 +6,7 @@ import { decodeCursor, Page, pageLimit, TIME_ID, toPage } from '../common/pagina
 import { TransactionService } from '../database/transaction.service';
 import { AwardsService } from '../earning/awards.service';
 import { maskName } from '../earning/masking';
-import { ResidentDirectory } from '../identity/resident-directory';
+import { ResidentDirectory } from '../identity/resident-directory.queries';
 import { LedgerService } from '../ledger/ledger.service';
 import { NoticesService } from '../notices/notices.service';
 import { RegionsService } from '../regions/regions.service';

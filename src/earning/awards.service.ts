@@ -6,7 +6,7 @@ import { notFound, refuse } from '../common/errors';
 import { hashRequest, IdempotencyService, IdempotentRequest } from '../common/idempotency.service';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { newId } from '../common/ids';
-import { ResidentDirectory } from '../identity/resident-directory';
+import { ResidentDirectory } from '../identity/resident-directory.queries';
 import { UsersService } from '../identity/users.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { Transfer } from '../ledger/ledger.types';

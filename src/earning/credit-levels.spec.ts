@@ -1,4 +1,10 @@
-import { atLeast, creditLevelFor, defaultEntitlementsFor, thresholdProblems } from './credit-levels';
+import {
+  atLeast,
+  bestLevel,
+  creditLevelFor,
+  defaultEntitlementsFor,
+  thresholdProblems,
+} from './credit-levels';
 import { earningYearOf, monthRange, yearRange } from './earning-period';
 
 describe('credit levels', () => {
@@ -63,5 +69,14 @@ describe('earning year (China time, UTC+8)', () => {
       to: new Date('2026-02-28T16:00:00.000Z'),
     });
     expect(monthRange(2026, 12).to).toEqual(yearRange(2026).to);
+  });
+});
+
+describe('best level (a household: the best of its members)', () => {
+  it('takes the highest level, NONE for none', () => {
+    expect(bestLevel(['A', 'AAA', 'NONE'])).toBe('AAA');
+    expect(bestLevel(['NONE', 'AA', 'A'])).toBe('AA');
+    expect(bestLevel(['NONE'])).toBe('NONE');
+    expect(bestLevel([])).toBe('NONE');
   });
 });

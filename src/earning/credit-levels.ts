@@ -30,6 +30,10 @@ export function creditRank(level: CreditLevel): number {
   return CREDIT_LEVELS.length - 1 - CREDIT_LEVELS.indexOf(level);
 }
 
+/** The best of these levels (a household's: the best of its members); NONE for none. */
+export const bestLevel = (levels: CreditLevel[]): CreditLevel =>
+  levels.reduce<CreditLevel>((best, l) => (creditRank(l) > creditRank(best) ? l : best), 'NONE');
+
 export const atLeast = (level: CreditLevel, min: CreditLevel): boolean =>
   creditRank(level) >= creditRank(min);
 

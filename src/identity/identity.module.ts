@@ -23,6 +23,7 @@ import { ResidentReportQueries } from './resident-report.queries';
 import { LoginAttemptsRepository } from './login-attempts.repository';
 import { ResidentDirectory } from './resident-directory.queries';
 import { UsersRepository } from './users.repository';
+import { HouseholdQueries } from './households.queries';
 
 @Module({
   imports: [
@@ -57,6 +58,7 @@ import { UsersRepository } from './users.repository';
     DisplayNamesQueries,
     ResidentReportQueries,
     ResidentDirectory,
+    HouseholdQueries,
     UsersRepository,
     LoginAttemptsRepository,
   ],
@@ -69,6 +71,7 @@ import { UsersRepository } from './users.repository';
     DisplayNamesQueries,
     ResidentReportQueries,
     ResidentDirectory,
+    HouseholdQueries,
   ],
 })
 export class IdentityModule implements OnApplicationBootstrap {

@@ -88,6 +88,21 @@ export class AccountsRepository {
     );
   }
 
+  /**
+   * Locks an account if its posted balance (credits − debits) plus `amount` stays within `cap`: a
+   * conditional no-op update, so the check and the row lock are one statement and every later credit
+   * of the transaction sees no concurrent one. Returns the rows matched (0: the cap would be passed).
+   */
+  async lockWithinCap(tx: EntityManager, id: string, amount: number, cap: number): Promise<number> {
+    return affectedRows(
+      await tx.query('UPDATE accounts SET id = id WHERE id = ? AND credits_posted - debits_posted + ? <= ?', [
+        id,
+        amount,
+        cap,
+      ]),
+    );
+  }
+
   /** Credits an account unless its credits may not exceed its debits and would. */
   async credit(tx: EntityManager, id: string, col: BalanceColumn, amount: number): Promise<number> {
     return affectedRows(

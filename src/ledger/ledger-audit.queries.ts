@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { AuditViolation } from './ledger.types';
+import { AuditViolation, LedgerName, LEDGERS } from './ledger.types';
 
 /** One invariant of the ledger and the statement that lists the rows breaking it. */
 interface AuditCheck {
@@ -36,6 +36,28 @@ export class LedgerAuditQueries {
       trfP,
     );
     return { accounts: Number(a.n), transfers: Number(t.n) };
+  }
+
+  /** Accounts and transfers of each ledger of `LEDGERS` (zeros for a ledger with none). */
+  async countsByLedger(
+    ids: string[] | null,
+  ): Promise<Record<LedgerName, { accounts: number; transfers: number }>> {
+    const { acc, trf, accP, trfP } = scopeOf(ids);
+    const out = Object.fromEntries(LEDGERS.map((l) => [l, { accounts: 0, transfers: 0 }])) as Record<
+      LedgerName,
+      { accounts: number; transfers: number }
+    >;
+    const a: Array<{ ledger: LedgerName; n: string | number }> = await this.db.query(
+      `SELECT ledger, COUNT(*) n FROM accounts a WHERE ${acc} GROUP BY ledger`,
+      accP,
+    );
+    const t: Array<{ ledger: LedgerName; n: string | number }> = await this.db.query(
+      `SELECT ledger, COUNT(*) n FROM transfers t WHERE ${trf('t')} GROUP BY ledger`,
+      trfP,
+    );
+    for (const r of a) if (out[r.ledger]) out[r.ledger].accounts = Number(r.n);
+    for (const r of t) if (out[r.ledger]) out[r.ledger].transfers = Number(r.n);
+    return out;
   }
 }
 
@@ -108,8 +130,19 @@ function auditChecks(ids: string[] | null): AuditCheck[] {
         WHERE ${trf('t')} AND (da.id IS NULL OR ca.id IS NULL OR da.ledger <> t.ledger OR ca.ledger <> t.ledger OR t.debit_account_id = t.credit_account_id)
         LIMIT 100`,
     },
+    {
+      invariant: 'known_ledger',
+      params: [...accP, ...trfP],
+      sql: `SELECT 'account' row_type, a.id, a.ledger FROM accounts a WHERE ${acc} AND a.ledger NOT IN (${KNOWN})
+        UNION ALL
+        SELECT 'transfer' row_type, t.id, t.ledger FROM transfers t WHERE ${trf('t')} AND t.ledger NOT IN (${KNOWN})
+        LIMIT 100`,
+    },
   ];
 }
+
+/** The ledgers' names as an SQL list (constants, not input). */
+const KNOWN = LEDGERS.map((l) => `'${l}'`).join(', ');
 
 /**
  * Per account on one side: posted = single + post amounts; pending = pending amounts whose hold is

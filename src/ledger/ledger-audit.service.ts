@@ -12,7 +12,9 @@ import { AuditReport } from './ledger.types';
  *    subject to the limit (all but exempt deductions) never exceed the posted credits;
  * 4. every pending transfer is resolved at most once, by a post of at most its amount or a void of
  *    exactly its amount, on the same accounts;
- * 5. every transfer joins two accounts of its own ledger.
+ * 5. every transfer joins two accounts of its own ledger;
+ * 6. every account and transfer belongs to a known ledger (`LEDGERS`: POINTS, CNY_FEN, TIME_MINUTES).
+ * The report counts each ledger's accounts and transfers, so a reader sees which ledgers it covered.
  */
 @Injectable()
 export class LedgerAuditService {
@@ -35,6 +37,7 @@ export class LedgerAuditService {
       checkedAt: new Date().toISOString(),
       accounts,
       transfers,
+      ledgers: await this.queries.countsByLedger(ids),
       violations,
     };
   }

@@ -18,6 +18,7 @@ export const DEFAULT_FLAGS: Partial<Record<AccountKind, number>> = {
   wallet: FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS,
   community_fund: FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS,
   inventory: FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS,
+  time_wallet: FLAG_DEBITS_MUST_NOT_EXCEED_CREDITS,
 };
 
 /** A points account of an owner (no sub-account). */
@@ -29,6 +30,22 @@ export const pointsAccount = (kind: AccountKind, ownerType: OwnerType, ownerId: 
 });
 
 export const walletSpec = (userId: string): AccountSpec => pointsAccount('wallet', 'user', userId);
+
+/** A resident's stored minutes of help (时间储蓄). */
+export const timeWalletSpec = (userId: string): AccountSpec => ({
+  ledger: 'TIME_MINUTES',
+  kind: 'time_wallet',
+  ownerType: 'user',
+  ownerId: userId,
+});
+
+/** The account a community issues minutes of help from. */
+export const timeIssuanceSpec = (communityId: string): AccountSpec => ({
+  ledger: 'TIME_MINUTES',
+  kind: 'time_issuance',
+  ownerType: 'region',
+  ownerId: communityId,
+});
 
 export function existsWithOtherFields(transferId: string): DomainError {
   return refuse(
@@ -60,9 +77,11 @@ export function checkAmount(amount: number, field: string, min: number): void {
 }
 
 export function insufficient(ledger: LedgerName, accountId: string, amount: number): DomainError {
-  return ledger === 'POINTS'
-    ? refuse('INSUFFICIENT_POINTS', { accountId, requested: amount }, 'not enough points')
-    : refuse('INSUFFICIENT_FUNDS', { accountId, requested: amount }, 'not enough funds');
+  if (ledger === 'POINTS')
+    return refuse('INSUFFICIENT_POINTS', { accountId, requested: amount }, 'not enough points');
+  if (ledger === 'TIME_MINUTES')
+    return refuse('INSUFFICIENT_MINUTES', { accountId, requested: amount }, 'not enough stored minutes');
+  return refuse('INSUFFICIENT_FUNDS', { accountId, requested: amount }, 'not enough funds');
 }
 
 /** Per account, the sum of the transfers' amounts and whether all of them are exempt from limits. */

@@ -15,6 +15,8 @@ import {
   pointsAccount,
   sameOrConflict,
   sumBy,
+  timeIssuanceSpec,
+  timeWalletSpec,
   walletSpec,
 } from './ledger-rules';
 import { AccountSpec, Balances, LedgerName, Transfer, TransferInput } from './ledger.types';
@@ -104,6 +106,25 @@ export class LedgerService {
     return this.ensureAccount(tx, pointsAccount('redemption', 'organization', organizationId));
   }
 
+  /** A resident's time wallet (TIME_MINUTES), created on first use. */
+  timeWalletOf(tx: EntityManager, userId: string): Promise<string> {
+    return this.ensureAccount(tx, timeWalletSpec(userId));
+  }
+
+  /** The account a community issues minutes of help from (TIME_MINUTES). */
+  timeIssuanceOf(tx: EntityManager, communityId: string): Promise<string> {
+    return this.ensureAccount(tx, timeIssuanceSpec(communityId));
+  }
+
+  /**
+   * Locks an account for a credit of `amount` if its posted balance stays within `cap` afterwards
+   * (a stored-time wallet's cap); false when it would not. Call it before the credit, in its
+   * transaction: the lock keeps concurrent credits of the account behind this one.
+   */
+  async lockWithinCap(tx: EntityManager, accountId: string, amount: number, cap: number): Promise<boolean> {
+    return (await this.accounts.lockWithinCap(tx, accountId, amount, cap)) === 1;
+  }
+
   // ---- Reads: `…In(tx, …)` inside a unit of work, the plain name on the pool -----------------------
 
   /** The account id of an existing account, without creating it. */
@@ -147,6 +168,16 @@ export class LedgerService {
     userId: string,
   ): Promise<{ available: number; held: number; balance: number }> {
     const b = await this.balancesIn(tx, await this.accounts.idOf(tx, walletSpec(userId)));
+    const balance = b.creditsPosted - b.debitsPosted;
+    return { available: balance - b.debitsPending, held: b.debitsPending, balance };
+  }
+
+  /** A resident's stored minutes, as `walletBalanceIn` counts points; zeros without a time wallet. */
+  async timeBalanceIn(
+    tx: EntityManager,
+    userId: string,
+  ): Promise<{ available: number; held: number; balance: number }> {
+    const b = await this.balancesIn(tx, await this.accounts.idOf(tx, timeWalletSpec(userId)));
     const balance = b.creditsPosted - b.debitsPosted;
     return { available: balance - b.debitsPending, held: b.debitsPending, balance };
   }

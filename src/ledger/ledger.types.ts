@@ -1,4 +1,4 @@
-export const LEDGERS = ['POINTS', 'CNY_FEN'] as const;
+export const LEDGERS = ['POINTS', 'CNY_FEN', 'TIME_MINUTES'] as const;
 export type LedgerName = (typeof LEDGERS)[number];
 
 /** Account flags (bit mask), as in TigerBeetle. */
@@ -10,6 +10,9 @@ export const FLAG_CREDITS_MUST_NOT_EXCEED_DEBITS = 2;
  * issued from it), sinks for deductions and expiry, each provider's redemption account.
  * CNY_FEN: funding sources (per source), each community's fund, in-kind goods at value, expenses,
  * cost of redeemed goods.
+ * TIME_MINUTES (时间储蓄): each community's time issuance account (minutes of help are issued from it
+ * when a mutual-aid request is confirmed), residents' time wallets (capped by the community's
+ * `maxStoredMinutes`).
  */
 export type AccountKind =
   | 'wallet'
@@ -21,7 +24,9 @@ export type AccountKind =
   | 'community_fund'
   | 'inventory'
   | 'expense'
-  | 'cost_of_redemptions';
+  | 'cost_of_redemptions'
+  | 'time_issuance'
+  | 'time_wallet';
 
 export type OwnerType = 'user' | 'region' | 'organization' | 'listing' | 'system';
 
@@ -88,5 +93,7 @@ export interface AuditReport {
   checkedAt: string;
   accounts: number;
   transfers: number;
+  /** Accounts and transfers of each ledger the audit checked (every one of `LEDGERS`). */
+  ledgers: Record<LedgerName, { accounts: number; transfers: number }>;
   violations: AuditViolation[];
 }

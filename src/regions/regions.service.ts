@@ -202,7 +202,7 @@ export class RegionsService {
     await this.getCommunityInScope(actor, communityId);
     return (
       (await this.profiles.findOneBy({ regionId: communityId })) ??
-      this.profiles.create({ regionId: communityId, baseGrantPoints: 100 })
+      this.profiles.create({ regionId: communityId, baseGrantPoints: 100, maxStoredMinutes: 90000 })
     );
   }
 
@@ -220,7 +220,13 @@ export class RegionsService {
     await this.tx.run(async (em) => {
       await this.repo.ensureProfile(em, communityId);
       const patch: Partial<CommunityProfileEntity> = {};
-      for (const k of ['population', 'households', 'collectiveIncomeFen', 'baseGrantPoints'] as const) {
+      for (const k of [
+        'population',
+        'households',
+        'collectiveIncomeFen',
+        'baseGrantPoints',
+        'maxStoredMinutes',
+      ] as const) {
         if (dto[k] !== undefined) (patch as Record<string, unknown>)[k] = dto[k];
       }
       if (Object.keys(patch).length)

@@ -142,6 +142,24 @@ export class FuzzWorld {
     await perks.used(canteen.staff, mineResident, 'canteen_meal');
     const bill = await perks.used(hospital.staff, mineResident, 'treat_first_pay_later', 20_000);
 
+    // Mutual aid: a request a grid worker asked for the buyer; the resident and the buyer share a household.
+    const helpMe = ok(
+      'mutual-aid request',
+      await earning.api(grid).post('/mutual-aid/requests', {
+        kind: 'housework',
+        description: '帮忙打扫厨房',
+        wantedAt: new Date(Date.now() + 86_400_000).toISOString(),
+        minutes: 60,
+        forResidentId: buyer.id,
+      }),
+      201,
+    );
+    await t.sql('UPDATE users SET household_no = ? WHERE id IN (?, ?)', [
+      FUZZ_HOUSEHOLD,
+      mineResident.id,
+      buyer.id,
+    ]);
+
     // Funding: a cash donation and a built report.
     const donation = await funding.cash(cStaff, city.a1.id, 'social_donation', 1_000_000);
     const report = await funding.report(cStaff, city.a1.id);
@@ -175,6 +193,8 @@ export class FuzzWorld {
       resident: mineResident.id,
       appeal: appeal.id,
       deductionTransfer: deduction.transfer.id,
+      mutualAid: helpMe.id,
+      householdMember: buyer.id,
     };
     for (const [k, v] of Object.entries(this.ids)) if (!v) throw new Error(`fuzz world: no ${k}`);
   }
@@ -198,6 +218,7 @@ export class FuzzWorld {
     if (name === 'kind') return 'treat_first_pay_later';
     if (name === 'kid') return this.ids.kid;
     if (name === 'seq') return '1';
+    if (name === 'householdNo') return FUZZ_HOUSEHOLD;
     const own = PATH_IDS[key];
     if (own) return this.ids[own];
     const m = /^\/api\/v1\/([a-z-]+(?:\/[a-z-]+)?)\//.exec(path);
@@ -225,6 +246,7 @@ export class FuzzWorld {
         households: 400,
         collectiveIncomeFen: 5_000_000,
         baseGrantPoints: 100,
+        maxStoredMinutes: 90_000,
       },
       'POST /api/v1/users': {
         username: `fz${now.toString(36)}`,
@@ -336,6 +358,16 @@ export class FuzzWorld {
       'POST /api/v1/appeals': { transferId: i.deductionTransfer, reason: '那天我不在小区' },
       'POST /api/v1/appeals/{id}/decide': { decision: 'reject', comment: '经核实无误' },
       'POST /api/v1/notices/{seq}/objections': { communityId: i.community, reason: '公示有误' },
+      'POST /api/v1/mutual-aid/requests': {
+        kind: 'escort_to_hospital',
+        description: '陪同去医院',
+        wantedAt: iso(now + 86_400_000),
+        minutes: 60,
+        payWithStoredTime: false,
+      },
+      'POST /api/v1/mutual-aid/requests/{id}/complete': { minutes: 45 },
+      'POST /api/v1/time-accounts/gifts': { toResidentId: i.householdMember, minutes: 1 },
+      'POST /api/v1/households/gifts': { toResidentId: i.householdMember, points: 1 },
     };
     const queries: Record<string, Record<string, string>> = {
       'GET /api/v1/organizations': { regionId: i.community },
@@ -363,6 +395,8 @@ export class FuzzWorld {
       'GET /api/v1/me/appeals': { limit: '5', status: 'pending' },
       'GET /api/v1/communities/{id}/notices': { limit: '5' },
       'GET /api/v1/communities/{id}/notices/objections': { limit: '5', seq: '1' },
+      'GET /api/v1/mutual-aid/requests': { limit: '5', status: 'open', communityId: i.community },
+      'GET /api/v1/households/{householdNo}': { communityId: i.community },
     };
     const key = `${method} ${path}`;
     if (key === 'POST /api/v1/communities/{id}/residents/import')
@@ -413,6 +447,7 @@ const PREFIX_IDS: Record<string, string> = {
   'funding-reports': 'report',
   residents: 'resident',
   appeals: 'appeal',
+  'mutual-aid/requests': 'mutualAid',
 };
 
 /** Who calls an operation when its first role is not the best fit (or it names none). */
@@ -429,5 +464,8 @@ const PREFERRED_ROLE: Record<string, Role> = {
   'GET /api/v1/entitlements/uses': 'hospital_staff',
   'POST /api/v1/appeals/{id}/decide': 'community_admin',
 };
+
+/** The household of the fuzz world's resident (and the buyer). */
+const FUZZ_HOUSEHOLD = 'FZ-1';
 
 const NO_TOKEN = new Set(['POST /api/v1/auth/login', 'GET /health']);

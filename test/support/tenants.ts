@@ -69,6 +69,8 @@ export interface TenantWorld {
     awardId: string;
     declarationId: string;
     appealId: string;
+    mutualAidId: string;
+    householdNo: string;
     year: number;
     listingId: string;
     orderId: string;
@@ -82,6 +84,8 @@ export interface TenantWorld {
 }
 
 const key = () => `tenants-${randomUUID()}`;
+/** The household of a's resident: a number no other tenant's resident has. */
+const SWEEP_HOUSEHOLD = 'SWEEP-A1';
 
 async function ok(res: { status: number; body: any }, expected: number, what: string): Promise<any> {
   if (res.status !== expected) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -186,6 +190,17 @@ export async function buildTenantWorld(t: TestApp, world: World): Promise<Tenant
     201,
     'appeal',
   );
+  const mutualAid = await ok(
+    await api(a.resident).post('/mutual-aid/requests', {
+      kind: 'medicine_purchase',
+      description: '帮忙去药店买降压药',
+      wantedAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+      minutes: 30,
+    }),
+    201,
+    'mutual-aid request',
+  );
+  await t.sql('UPDATE users SET household_no = ? WHERE id = ?', [SWEEP_HOUSEHOLD, a.resident.id]);
   const declaration = await ok(
     await api(a.resident).post('/declarations', {
       ruleId: rule.id,
@@ -285,6 +300,8 @@ export async function buildTenantWorld(t: TestApp, world: World): Promise<Tenant
       awardId: award.id,
       declarationId: declaration.id,
       appealId: appeal.id,
+      mutualAidId: mutualAid.id,
+      householdNo: SWEEP_HOUSEHOLD,
       year,
       listingId: listing.id,
       orderId,

@@ -83,7 +83,7 @@ export class World {
   async user(
     roles: Role[],
     regionId: string,
-    extra: { organizationId?: string; displayName?: string; birthDate?: string } = {},
+    extra: { organizationId?: string; displayName?: string; birthDate?: string; householdNo?: string } = {},
   ): Promise<User> {
     const username = `${roles[0].replace(/_/g, '')}${uniq()}`;
     const res = await this.t
@@ -111,7 +111,10 @@ export class World {
     };
   }
 
-  resident(communityId: string, extra: { displayName?: string; birthDate?: string } = {}): Promise<User> {
+  resident(
+    communityId: string,
+    extra: { displayName?: string; birthDate?: string; householdNo?: string } = {},
+  ): Promise<User> {
     return this.user(['resident'], communityId, extra);
   }
 

@@ -34,6 +34,16 @@ export class LedgerAudit {
   @ApiProperty({ type: 'integer' })
   transfers: number;
 
+  @ApiProperty({
+    description: 'accounts and transfers of each ledger (POINTS, CNY_FEN, TIME_MINUTES)',
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: { accounts: { type: 'integer' }, transfers: { type: 'integer' } },
+    },
+  })
+  ledgers: Record<string, { accounts: number; transfers: number }>;
+
   @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
   violations: Array<Record<string, unknown>>;
 }

@@ -62,6 +62,12 @@ export class UpdateCommunityProfileDto {
   @Min(0)
   @Max(100_000)
   baseGrantPoints?: number;
+  @ApiPropertyOptional({ default: 90000, description: 'the most minutes of help a resident may store' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000_000)
+  maxStoredMinutes?: number;
 }
 
 export interface RegionNode {

@@ -74,6 +74,9 @@ export class CommunityProfile {
   @ApiProperty({ type: 'integer' })
   baseGrantPoints: number;
 
+  @ApiProperty({ type: 'integer', description: 'the most minutes of help a resident may store' })
+  maxStoredMinutes: number;
+
   @ApiProperty({ type: 'string', format: 'date-time' })
   updatedAt: string;
 }

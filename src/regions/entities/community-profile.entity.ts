@@ -19,6 +19,10 @@ export class CommunityProfileEntity {
   @Column({ name: 'base_grant_points', type: 'int', default: 100 })
   baseGrantPoints: number;
 
+  /** The most minutes of help a resident may store (时间储蓄); Nanjing's cap: 1,500 hours. */
+  @Column({ name: 'max_stored_minutes', type: 'int', default: 90000 })
+  maxStoredMinutes: number;
+
   @UpdatedAt()
   updatedAt: Date;
 }

@@ -7,6 +7,7 @@ import { earningStep } from './earning.step';
 import { entitlementsStep } from './entitlements.step';
 import { fundingStep } from './funding.step';
 import { noticesStep } from './notices.step';
+import { mutualAidStep } from './mutual-aid.step';
 import { organizationsStep } from './organizations.step';
 import { redemptionStep } from './redemption.step';
 import { regionsStep } from './regions.step';
@@ -23,4 +24,5 @@ export const DEMO_STEPS: readonly SeedStep[] = [
   entitlementsStep,
   fundingStep,
   noticesStep,
+  mutualAidStep,
 ];

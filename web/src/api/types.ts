@@ -276,3 +276,51 @@ export interface NoticeObjection {
   reason: string;
   createdAt: string;
 }
+// Mutual aid (银龄互助), stored time (时间储蓄) and households (户).
+export type MutualAidKind = 'escort_to_hospital' | 'medicine_purchase' | 'remote_help' | 'companionship' | 'housework';
+export type CreditLevel = 'AAA' | 'AA' | 'A' | 'NONE';
+export type MutualAidStatus = 'open' | 'claimed' | 'completed' | 'confirmed' | 'cancelled';
+
+export interface MutualAidRequest {
+  id: string;
+  communityId: string;
+  kind: MutualAidKind;
+  description: string;
+  wantedAt: string;
+  minutes: number;
+  residentId: string;
+  residentName: string;
+  requestedBy: string;
+  proxy: boolean;
+  payWithStoredTime: boolean;
+  status: MutualAidStatus;
+  volunteerId: string | null;
+  volunteerName: string | null;
+  heldMinutes: number | null;
+  completedMinutes: number | null;
+  creditedMinutes: number | null;
+  createdAt: string;
+}
+
+export interface TimeAccount {
+  minutes: number;
+  heldMinutes: number;
+  capMinutes: number;
+}
+
+export interface HouseholdMember {
+  residentId: string;
+  displayName: string;
+  available: number;
+  earnedPoints: number;
+  creditLevel: CreditLevel;
+}
+
+export interface Household {
+  householdNo: string;
+  communityId: string;
+  year: number;
+  members: HouseholdMember[];
+  earnedPoints: number;
+  creditLevel: CreditLevel;
+}

@@ -35,6 +35,8 @@ const routes: RouteRecordRaw[] = [
       { path: 'me', component: () => import('@/mobile/MePage.vue'), meta: { title: 'nav.me' } },
       { path: 'notices', component: () => import('@/mobile/NoticesPage.vue'), meta: { title: 'notices.title' } },
       { path: 'appeals', component: () => import('@/mobile/AppealsPage.vue'), meta: { title: 'appeals.title' } },
+      { path: 'mutual-aid', component: () => import('@/mobile/MutualAidPage.vue'), meta: { title: 'aid.title' } },
+      { path: 'household', component: () => import('@/mobile/HouseholdPage.vue'), meta: { title: 'household.title' } },
     ],
   },
   {
