@@ -10,6 +10,7 @@ import { Redemption1765000000000 } from './1765000000000-Redemption';
 import { Entitlements1765100000000 } from './1765100000000-Entitlements';
 import { Funding1765200000000 } from './1765200000000-Funding';
 import { Security1765320000000 } from './1765320000000-Security';
+import { SettlementExpiry1765700000000 } from './1765700000000-SettlementExpiry';
 
 export const ALL_MIGRATIONS = [
   Foundation1764400000000,
@@ -22,4 +23,5 @@ export const ALL_MIGRATIONS = [
   Entitlements1765100000000,
   Funding1765200000000,
   Security1765320000000,
+  SettlementExpiry1765700000000,
 ];

@@ -18,6 +18,7 @@ import { LedgerModule } from './ledger/ledger.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrdersModule } from './orders/orders.module';
 import { RedemptionModule } from './redemption/redemption.module';
+import { SettlementModule } from './settlement/settlement.module';
 import { SigningModule } from './signing/signing.module';
 import { QueuesBoardModule } from './jobs/queues-board.module';
 import { RegionsModule } from './regions/regions.module';
@@ -66,6 +67,7 @@ import { RegionsModule } from './regions/regions.module';
     EntitlementsModule,
     FundingModule,
     HealthModule,
+    SettlementModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -37,6 +37,10 @@ export const ERROR_STATUS = {
   INVALID_STATE: 409,
   TRANSFER_EXISTS_WITH_DIFFERENT_FIELDS: 409,
   PENDING_TRANSFER_ALREADY_RESOLVED: 409,
+  /** A settlement month closed before it ended. */
+  PERIOD_NOT_ENDED: 409,
+  /** Points expiry asked of a community whose points never expire (no `pointsValidYears`). */
+  POINTS_NEVER_EXPIRE: 409,
   // 410
   VOUCHER_EXPIRED: 410,
   VOUCHER_CANCELLED: 410,

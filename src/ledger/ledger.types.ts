@@ -9,7 +9,8 @@ export const FLAG_CREDITS_MUST_NOT_EXCEED_DEBITS = 2;
  * Account kinds. POINTS: resident wallets, a community's issuance account (awards and grants are
  * issued from it), sinks for deductions and expiry, each provider's redemption account.
  * CNY_FEN: funding sources (per source), each community's fund, in-kind goods at value, expenses,
- * cost of redeemed goods.
+ * cost of redeemed goods, and each provider's settlement account (`provider_payable`: what paying
+ * communities' funds moved to a provider in city-wide settlement, to be paid out to it).
  */
 export type AccountKind =
   | 'wallet'
@@ -21,7 +22,8 @@ export type AccountKind =
   | 'community_fund'
   | 'inventory'
   | 'expense'
-  | 'cost_of_redemptions';
+  | 'cost_of_redemptions'
+  | 'provider_payable';
 
 export type OwnerType = 'user' | 'region' | 'organization' | 'listing' | 'system';
 

@@ -197,7 +197,7 @@ export class RegionsService {
     await this.getCommunityInScope(actor, communityId);
     return (
       (await this.profiles.findOneBy({ regionId: communityId })) ??
-      this.profiles.create({ regionId: communityId, baseGrantPoints: 100 })
+      this.profiles.create({ regionId: communityId, baseGrantPoints: 100, pointValueFen: 100 })
     );
   }
 
@@ -215,7 +215,13 @@ export class RegionsService {
     await this.tx.run(async (em) => {
       await this.repo.ensureProfile(em, communityId);
       const patch: Partial<CommunityProfileEntity> = {};
-      for (const k of ['population', 'households', 'collectiveIncomeFen', 'baseGrantPoints'] as const) {
+      for (const k of [
+        'population',
+        'households',
+        'collectiveIncomeFen',
+        'baseGrantPoints',
+        'pointValueFen',
+      ] as const) {
         if (dto[k] !== undefined) (patch as Record<string, unknown>)[k] = dto[k];
       }
       if (Object.keys(patch).length)

@@ -62,6 +62,15 @@ export class UpdateCommunityProfileDto {
   @Min(0)
   @Max(100_000)
   baseGrantPoints?: number;
+  @ApiPropertyOptional({
+    default: 100,
+    description: 'fen per point when another community’s provider redeems it (通兑)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  pointValueFen?: number;
 }
 
 export interface RegionNode {

@@ -74,6 +74,9 @@ export class CommunityProfile {
   @ApiProperty({ type: 'integer' })
   baseGrantPoints: number;
 
+  @ApiProperty({ type: 'integer', description: 'fen per point for city-wide settlement (default 100)' })
+  pointValueFen: number;
+
   @ApiProperty({ type: 'string', format: 'date-time' })
   updatedAt: string;
 }

@@ -19,6 +19,10 @@ export class CommunityProfileEntity {
   @Column({ name: 'base_grant_points', type: 'int', default: 100 })
   baseGrantPoints: number;
 
+  /** What one point of this community is worth in fen when another community's provider redeems it (通兑). */
+  @Column({ name: 'point_value_fen', type: 'int', default: 100 })
+  pointValueFen: number;
+
   @UpdatedAt()
   updatedAt: Date;
 }
