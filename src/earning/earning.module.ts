@@ -4,6 +4,7 @@ import { IdentityModule } from '../identity/identity.module';
 import { LedgerModule } from '../ledger/ledger.module';
 import { RegionsModule } from '../regions/regions.module';
 import { SigningModule } from '../signing/signing.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { AwardsController } from './awards.controller';
 import { AwardsService } from './awards.service';
 import { BaseGrantService } from './base-grant.service';
@@ -25,6 +26,9 @@ import { CreditThresholdsRepository } from './credit-thresholds.repository';
 import { DeclarationsRepository } from './declarations.repository';
 import { PointRulesRepository } from './point-rules.repository';
 import { StandingsRepository } from './standings.repository';
+import { PointsExpiryService } from './points-expiry.service';
+import { PointsExpiryNotices } from './points-expiry-notices.service';
+import { PointsExpiryRunsRepository } from './points-expiry-runs.repository';
 
 /** Rule books, awards, declarations, base grants, rankings, boards and credit levels. */
 @Module({
@@ -41,6 +45,7 @@ import { StandingsRepository } from './standings.repository';
     LedgerModule,
     RegionsModule,
     SigningModule,
+    NotificationsModule,
   ],
   controllers: [PointRulesController, AwardsController, StandingsController],
   providers: [
@@ -56,6 +61,9 @@ import { StandingsRepository } from './standings.repository';
     BaseGrantRunsRepository,
     StandingsRepository,
     CreditThresholdsRepository,
+    PointsExpiryService,
+    PointsExpiryNotices,
+    PointsExpiryRunsRepository,
   ],
   exports: [CreditService, PointRulesService, AwardsService, BaseGrantService],
 })

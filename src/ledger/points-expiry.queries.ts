@@ -16,6 +16,19 @@ export class PointsExpiryLedgerQueries {
     return new Map(rows.map((r) => [r.credit_account_id, Number(r.points)]));
   }
 
+  /** What each of these accounts has spent (posted) and holds (pending) now, by account id; no lock. */
+  async debitsOf(
+    tx: EntityManager,
+    accountIds: string[],
+  ): Promise<Map<string, { posted: number; pending: number }>> {
+    if (!accountIds.length) return new Map();
+    const rows: Array<{ id: string; debits_posted: string | number; debits_pending: string | number }> =
+      await tx.query('SELECT id, debits_posted, debits_pending FROM accounts WHERE id IN (?)', [accountIds]);
+    return new Map(
+      rows.map((r) => [r.id, { posted: Number(r.debits_posted), pending: Number(r.debits_pending) }]),
+    );
+  }
+
   /** Which of these transfer ids are recorded. */
   async recorded(tx: EntityManager, ids: string[]): Promise<Set<string>> {
     if (!ids.length) return new Set();

@@ -1,3 +1,6 @@
+import { newId } from '../../src/common/ids';
+import { TransactionService } from '../../src/database/transaction.service';
+import { LedgerService } from '../../src/ledger/ledger.service';
 import type { TestApp } from './harness';
 import type { User } from './world';
 
@@ -9,6 +12,28 @@ import type { User } from './world';
 export async function backdateTransfers(t: TestApp, ids: string[], at: Date): Promise<void> {
   if (!ids.length) return;
   await t.sql('UPDATE transfers SET created_at = ? WHERE id IN (?)', [at, ids]);
+}
+
+/**
+ * Awards points (issuance → wallet, code `award`) through the real ledger, recorded at `at`: points
+ * "earned in 2025" for expiry tests. Returns the transfer id.
+ */
+export async function awardAt(t: TestApp, communityId: string, userId: string, points: number, at: Date) {
+  const ledger = t.app.get(LedgerService);
+  const id = newId();
+  await t.app.get(TransactionService).run(async (em) =>
+    ledger.transfer(em, {
+      id,
+      debitAccountId: await ledger.issuanceOf(em, communityId),
+      creditAccountId: await ledger.walletOf(em, userId),
+      amount: points,
+      code: 'award',
+      refType: 'test',
+      refId: userId,
+    }),
+  );
+  await backdateTransfers(t, [id], at);
+  return id;
 }
 
 /** Backdates an order's redemption: its `redeem` post and `redeemed_at`. */
