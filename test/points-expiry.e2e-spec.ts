@@ -92,7 +92,7 @@ describe('points expiry (积分有效期): oldest first, never held points, once
 
   it('sets pointsValidYears (none by default) and refuses bad values', async () => {
     const before = await api(admin).get(`/communities/${c.id}/earning-settings`);
-    expect(before.body).toMatchObject({ yellowClearDays: 30, pointsValidYears: null });
+    expect(before.body).toEqual({ communityId: c.id, yellowClearDays: 30 });
     const none = await expire(admin, c.id, { asOf: '2027-01-01' });
     expect(none.status).toBe(409);
     expect(none.body.code).toBe('POINTS_NEVER_EXPIRE');
@@ -200,5 +200,10 @@ describe('points expiry (积分有效期): oldest first, never held points, once
       404,
     );
     expect(await world.count('points_expiry_runs')).toBe(runs);
+
+    // null: the points never expire again.
+    const cleared = await settings(admin, c.id, { pointsValidYears: null });
+    expect(cleared.body).toEqual({ communityId: c.id, yellowClearDays: 20 });
+    expect((await expire(admin, c.id, { asOf: '2027-01-01' })).body.code).toBe('POINTS_NEVER_EXPIRE');
   });
 });

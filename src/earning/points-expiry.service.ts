@@ -96,7 +96,7 @@ export class PointsExpiryService {
     if (asOf.getTime() > Date.now() + MAX_AS_OF_AHEAD_DAYS * 86_400_000)
       throw invalid('asOf', `must be at most ${MAX_AS_OF_AHEAD_DAYS} days ahead`);
     const { pointsValidYears } = await this.settings.settingsOf(communityId);
-    if (pointsValidYears === null)
+    if (!pointsValidYears)
       throw refuse(
         'POINTS_NEVER_EXPIRE',
         { communityId },

@@ -147,14 +147,15 @@ export class StandingsService {
     return this.settingsOf(communityId);
   }
 
+  /** The settings; `pointsValidYears` only when the community's points expire (absent: never). */
   async settingsOf(
     communityId: string,
-  ): Promise<{ communityId: string; yellowClearDays: number; pointsValidYears: number | null }> {
+  ): Promise<{ communityId: string; yellowClearDays: number; pointsValidYears?: number }> {
     const row = await this.db.getRepository(EarningSettingsEntity).findOneBy({ communityId });
     return {
       communityId,
       yellowClearDays: row?.yellowClearDays ?? DEFAULT_YELLOW_CLEAR_DAYS,
-      pointsValidYears: row?.pointsValidYears ?? null,
+      ...(row?.pointsValidYears ? { pointsValidYears: row.pointsValidYears } : {}),
     };
   }
 }

@@ -338,8 +338,8 @@ export class EarningSettings {
   @ApiProperty({ type: 'integer' })
   yellowClearDays: number;
 
-  @ApiProperty({ type: 'integer', nullable: true, description: 'null: points never expire' })
-  pointsValidYears: number | null;
+  @ApiPropertyOptional({ type: 'integer', description: 'absent: points never expire' })
+  pointsValidYears?: number;
 }
 
 export class ResidentCreditThresholds {
