@@ -1,4 +1,8 @@
 import { earningYearOf } from '../src/earning/earning-period';
+import { createDemoContext } from '../src/scripts/demo/context';
+import { settlementStep } from '../src/scripts/demo/settlement.step';
+import { DEMO_STEPS } from '../src/scripts/demo/steps';
+import { DEMO } from '../src/scripts/demo/world';
 import { Mall } from './support/catalog';
 import { Funding, yuan } from './support/funding';
 import { createTestApp, TestApp } from './support/harness';
@@ -218,5 +222,55 @@ describe('city-wide settlement (通兑): monthly statements from the ledger, clo
     expect((await settlement.close(officer, { regionId: dongsheng.id, period: '2026-10' })).status).toBe(404);
     expect(await world.count('settlement_lines')).toBe(lines);
     expect(await world.count('settlement_closes', 'period = ?', [future])).toBe(0);
+  });
+});
+
+describe('demo world: a closed settlement month and expiring points', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ role: 'api' });
+  });
+  afterAll(() => t?.close());
+
+  it('closes last month for 蚌埠市 (one line paid, one unpaid) and a second run changes nothing', async () => {
+    const ctx = createDemoContext(t.app, () => undefined);
+    expect(DEMO_STEPS.at(-1)).toBe(settlementStep);
+    for (const step of DEMO_STEPS) await step.run(ctx);
+    const world = new World(t);
+    const token = await world.login('demo.city_admin', 'demo12345');
+    const china = new Date(Date.now() + 8 * 3600_000);
+    const period = new Date(Date.UTC(china.getUTCFullYear(), china.getUTCMonth() - 1, 1))
+      .toISOString()
+      .slice(0, 7);
+    const res = await t
+      .http()
+      .get('/api/v1/settlements')
+      .query({ period })
+      .set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('closed');
+    expect(res.body.lines).toEqual([
+      expect.objectContaining({
+        payerCommunityName: '桃花园社区',
+        providerOrganizationName: '蚌埠市第一人民医院',
+        points: 120,
+        amountFen: 12_000,
+        status: 'paid',
+      }),
+      expect.objectContaining({
+        payerCommunityName: '东升社区',
+        providerOrganizationName: '惠民超市',
+        points: 120,
+        status: 'unpaid',
+        code: 'INSUFFICIENT_FUNDS',
+      }),
+    ]);
+    const transfers = await world.count('transfers');
+    expect(await settlementStep.run(ctx)).toContain('already closed');
+    expect(await world.count('transfers')).toBe(transfers);
+    const [liren] = await t.sql(`SELECT points_valid_years FROM earning_settings WHERE community_id = ?`, [
+      DEMO.regions.liren,
+    ]);
+    expect(Number(liren.points_valid_years)).toBe(2);
   });
 });

@@ -10,6 +10,7 @@ import { organizationsStep } from './organizations.step';
 import { redemptionStep } from './redemption.step';
 import { regionsStep } from './regions.step';
 import { residentsStep, staffStep } from './users.step';
+import { settlementStep } from './settlement.step';
 
 export const DEMO_STEPS: readonly SeedStep[] = [
   regionsStep,
@@ -21,4 +22,5 @@ export const DEMO_STEPS: readonly SeedStep[] = [
   redemptionStep,
   entitlementsStep,
   fundingStep,
+  settlementStep,
 ];
