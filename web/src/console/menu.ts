@@ -17,6 +17,7 @@ export const MENU: MenuItem[] = [
   { path: '/console/listings', key: 'listings', icon: 'Goods', roles: ['merchant_staff', 'hospital_staff', 'canteen_staff', 'community_admin', 'community_staff'] },
   { path: '/console/funds', key: 'funds', icon: 'Document', roles: ['community_admin', 'community_staff'] },
   { path: '/console/reports', key: 'reports', icon: 'DataAnalysis', roles: ['community_admin', 'community_staff', 'street_officer', 'city_admin'] },
+  { path: '/console/settlements', key: 'settlements', icon: 'Coin', roles: ['street_officer', 'city_admin', 'community_admin', 'merchant_staff', 'hospital_staff', 'canteen_staff'] },
   { path: '/counter', key: 'counter', icon: 'Camera', roles: ['merchant_staff', 'hospital_staff', 'canteen_staff', 'community_admin', 'community_staff'] },
 ];
 
