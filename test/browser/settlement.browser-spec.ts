@@ -61,6 +61,7 @@ describe('the console: city-wide settlement', () => {
     await page.getByTestId('settlement-close').click();
     await page.locator('.el-message-box').getByRole('button', { name: '确定' }).click();
     await page.getByText('该月尚未结束，不能结账').waitFor();
+    await page.locator('.el-overlay.is-message-box').waitFor({ state: 'hidden' });
     await screenshot(page, 'console-settlements-open');
     const api = await s.as('demo.city_admin');
     expect((await api.get('/settlements', { period: months().last })).body.status).toBe('closed');
