@@ -253,7 +253,10 @@ export class FuzzWorld {
       'POST /api/v1/communities/{id}/base-grants': { year: this.year },
       'PUT /api/v1/communities/{id}/earning-settings': { yellowClearDays: 30 },
       'POST /api/v1/communities/{id}/points-expiry': { asOf: iso(now).slice(0, 10) },
-      'POST /api/v1/settlements/close': { regionId: i.street, period: iso(now - 40 * 86_400_000).slice(0, 7) },
+      'POST /api/v1/settlements/close': {
+        regionId: i.street,
+        period: iso(now - 40 * 86_400_000).slice(0, 7),
+      },
       'PUT /api/v1/regions/{id}/credit-thresholds': { aaa: 100, aa: 50, a: 10 },
       'POST /api/v1/listings': {
         kind: 'goods',
