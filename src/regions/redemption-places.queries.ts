@@ -6,15 +6,10 @@ import { RegionEntity } from './entities/region.entity';
 /** The regions' side of redemption: organisations' names, and the regions under a region path. */
 @Injectable()
 export class RedemptionPlacesQueries {
-  async organizationNames(
-    tx: EntityManager,
-    organizationIds: Array<string | null>,
-  ): Promise<Map<string, string>> {
+  async organizationNames(tx: EntityManager, organizationIds: Array<string | null>): Promise<Map<string, string>> {
     const ids = [...new Set(organizationIds.filter((id): id is string => !!id))];
     const rows = ids.length
-      ? await tx
-          .getRepository(OrganizationEntity)
-          .find({ select: { id: true, name: true }, where: { id: In(ids) } })
+      ? await tx.getRepository(OrganizationEntity).find({ select: { id: true, name: true }, where: { id: In(ids) } })
       : [];
     return new Map(rows.map((o) => [o.id, o.name]));
   }
