@@ -12,6 +12,7 @@ import { Funding1765200000000 } from './1765200000000-Funding';
 import { Security1765320000000 } from './1765320000000-Security';
 import { MutualAid1765500000000 } from './1765500000000-MutualAid';
 import { AppealsNotices1765600000000 } from './1765600000000-AppealsNotices';
+import { SettlementExpiry1765700000000 } from './1765700000000-SettlementExpiry';
 
 export const ALL_MIGRATIONS = [
   Foundation1764400000000,
@@ -26,4 +27,5 @@ export const ALL_MIGRATIONS = [
   Security1765320000000,
   MutualAid1765500000000,
   AppealsNotices1765600000000,
+  SettlementExpiry1765700000000,
 ];

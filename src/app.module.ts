@@ -20,6 +20,7 @@ import { LedgerModule } from './ledger/ledger.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrdersModule } from './orders/orders.module';
 import { RedemptionModule } from './redemption/redemption.module';
+import { SettlementModule } from './settlement/settlement.module';
 import { SigningModule } from './signing/signing.module';
 import { QueuesBoardModule } from './jobs/queues-board.module';
 import { RegionsModule } from './regions/regions.module';
@@ -74,6 +75,7 @@ import { HouseholdsModule } from './households/households.module';
     HouseholdsModule,
     MutualAidModule,
     HealthModule,
+    SettlementModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: JwtAuthGuard },

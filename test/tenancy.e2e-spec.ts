@@ -95,6 +95,7 @@ function cases(w: TenantWorld): Record<string, Case> {
     'POST /notices/{seq}/objections': { params: { seq: 1 }, body: { communityId: a1, reason: '外来异议' } },
     'GET /communities/{id}/earning-settings': { ...community, owner: (x) => x.a.admin },
     'PUT /communities/{id}/earning-settings': { ...community, body: { yellowClearDays: 7 } },
+    'POST /communities/{id}/points-expiry': { ...community, body: { asOf: '2026-01-01' } },
     'GET /residents/{id}/credit': {
       params: { id: a.resident.id },
       alsoForeign: (x) => [...otherResident(x), ...otherPartners(x), x.a.merchant.staff],

@@ -45,6 +45,10 @@ export const ERROR_STATUS = {
   ALREADY_CONFIRMED: 409,
   TIME_CAP_REACHED: 409,
   INSUFFICIENT_MINUTES: 409,
+  /** A settlement month closed before it ended. */
+  PERIOD_NOT_ENDED: 409,
+  /** Points expiry asked of a community whose points never expire (no `pointsValidYears`). */
+  POINTS_NEVER_EXPIRE: 409,
   // 410
   VOUCHER_EXPIRED: 410,
   VOUCHER_CANCELLED: 410,

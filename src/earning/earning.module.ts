@@ -5,6 +5,7 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { NoticesModule } from '../notices/notices.module';
 import { RegionsModule } from '../regions/regions.module';
 import { SigningModule } from '../signing/signing.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { AwardsController } from './awards.controller';
 import { AwardsRepository } from './awards.repository';
 import { AwardsService } from './awards.service';
@@ -27,6 +28,9 @@ import { CreditThresholdsRepository } from './credit-thresholds.repository';
 import { DeclarationsRepository } from './declarations.repository';
 import { PointRulesRepository } from './point-rules.repository';
 import { StandingsRepository } from './standings.repository';
+import { PointsExpiryService } from './points-expiry.service';
+import { PointsExpiryNotices } from './points-expiry-notices.service';
+import { PointsExpiryRunsRepository } from './points-expiry-runs.repository';
 
 /** Rule books, awards, declarations, base grants, rankings, boards and credit levels. */
 @Module({
@@ -44,6 +48,7 @@ import { StandingsRepository } from './standings.repository';
     NoticesModule,
     RegionsModule,
     SigningModule,
+    NotificationsModule,
   ],
   controllers: [PointRulesController, AwardsController, StandingsController],
   providers: [
@@ -60,6 +65,9 @@ import { StandingsRepository } from './standings.repository';
     StandingsRepository,
     CreditThresholdsRepository,
     AwardsRepository,
+    PointsExpiryService,
+    PointsExpiryNotices,
+    PointsExpiryRunsRepository,
   ],
   exports: [CreditService, PointRulesService, AwardsService, BaseGrantService],
 })

@@ -3,13 +3,19 @@ import { Job } from 'bullmq';
 import { PROCESSOR_OPTIONS } from '../jobs/worker-runner.service';
 import { QUEUES } from '../jobs/queues';
 import { BASE_GRANT_JOB, BaseGrantJob, BaseGrantService } from './base-grant.service';
+import { POINTS_EXPIRY_JOB, PointsExpiryJob, PointsExpiryService } from './points-expiry.service';
 
 /** Jobs of the earning queue, as a discriminated union on the job name. */
-export type EarningJob = { name: typeof BASE_GRANT_JOB; data: BaseGrantJob };
+export type EarningJob =
+  | { name: typeof BASE_GRANT_JOB; data: BaseGrantJob }
+  | { name: typeof POINTS_EXPIRY_JOB; data: PointsExpiryJob };
 
 @Processor(QUEUES.earning, PROCESSOR_OPTIONS)
 export class EarningProcessor extends WorkerHost {
-  constructor(private readonly baseGrants: BaseGrantService) {
+  constructor(
+    private readonly baseGrants: BaseGrantService,
+    private readonly expiry: PointsExpiryService,
+  ) {
     super();
   }
 
@@ -22,6 +28,14 @@ export class EarningProcessor extends WorkerHost {
         } catch (err) {
           if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
             await this.baseGrants.markFailed(j.data, (err as Error).message);
+          throw err;
+        }
+      case POINTS_EXPIRY_JOB:
+        try {
+          return await this.expiry.process(j.data);
+        } catch (err) {
+          if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1))
+            await this.expiry.markFailed(j.data, (err as Error).message);
           throw err;
         }
       default:

@@ -9,15 +9,18 @@ import {
   BoardsQuery,
   CreditThresholdsDto,
   EarningSettingsDto,
+  PointsExpiryDto,
   RankingsQuery,
   CreditQuery,
 } from './dto/earning.dto';
 import { StandingsService } from './standings.service';
+import { PointsExpiryService } from './points-expiry.service';
 import { ApiErrors } from '../common/openapi';
 import {
   BaseGrantRun,
   Boards,
   EarningSettings,
+  PointsExpiryRun,
   RankingPage,
   ResidentCredit,
   ResidentCreditThresholds,
@@ -32,6 +35,7 @@ export class StandingsController {
     private readonly baseGrants: BaseGrantService,
     private readonly standings: StandingsService,
     private readonly credit: CreditService,
+    private readonly expiry: PointsExpiryService,
   ) {}
 
   @ApiOperation({ summary: 'Queue the yearly base grant of a community (once per year)' })
@@ -83,6 +87,18 @@ export class StandingsController {
   @Roles('community_admin')
   updateSettings(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: EarningSettingsDto) {
     return this.standings.updateSettings(actor, id, body);
+  }
+
+  @ApiOperation({
+    summary: 'Queue the expiry of the points due at a date (pointsValidYears; once per resident and year)',
+  })
+  @ApiAcceptedResponse({ type: PointsExpiryRun })
+  @ApiErrors('POINTS_NEVER_EXPIRE')
+  @Post('communities/:id/points-expiry')
+  @Roles('community_admin', 'city_admin')
+  @HttpCode(202)
+  requestExpiry(@CurrentActor() actor: Actor, @IdParam() id: string, @Body() body: PointsExpiryDto) {
+    return this.expiry.request(actor, id, body.asOf);
   }
 
   @ApiOperation({ summary: "A resident's credit level (AAA/AA/A) and what it entitles them to" })

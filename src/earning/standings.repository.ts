@@ -96,11 +96,27 @@ export class StandingsRepository {
     );
   }
 
-  async setYellowClearDays(communityId: string, days: number): Promise<void> {
+  /** Sets the settings given (an absent one keeps its value, or its default in a new row). */
+  async saveSettings(
+    communityId: string,
+    s: { yellowClearDays?: number; pointsValidYears?: number | null },
+    defaults: { yellowClearDays: number },
+  ): Promise<void> {
+    const yellow = s.yellowClearDays !== undefined;
+    const valid = s.pointsValidYears !== undefined;
     await this.db.query(
-      `INSERT INTO earning_settings (community_id, yellow_clear_days) VALUES (?, ?)
-       ON DUPLICATE KEY UPDATE yellow_clear_days = VALUES(yellow_clear_days)`,
-      [communityId, days],
+      `INSERT INTO earning_settings (community_id, yellow_clear_days, points_valid_years) VALUES (?, ?, ?)
+       ON DUPLICATE KEY UPDATE yellow_clear_days = IF(?, VALUES(yellow_clear_days), yellow_clear_days),
+                               points_valid_years = IF(?, VALUES(points_valid_years), points_valid_years)`,
+      [communityId, s.yellowClearDays ?? defaults.yellowClearDays, s.pointsValidYears ?? null, yellow, valid],
     );
+  }
+
+  /** Communities whose points expire, with how many years they stay valid. */
+  async expiringCommunities(): Promise<Array<{ communityId: string; validYears: number }>> {
+    const rows: Array<{ community_id: string; points_valid_years: number }> = await this.db.query(
+      'SELECT community_id, points_valid_years FROM earning_settings WHERE points_valid_years IS NOT NULL ORDER BY community_id',
+    );
+    return rows.map((r) => ({ communityId: r.community_id, validYears: Number(r.points_valid_years) }));
   }
 }

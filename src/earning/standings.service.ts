@@ -143,13 +143,20 @@ export class StandingsService {
 
   async updateSettings(actor: Actor, communityId: string, dto: EarningSettingsDto) {
     await this.regions.getCommunityInScope(actor, communityId);
-    await this.standings.setYellowClearDays(communityId, dto.yellowClearDays);
+    await this.standings.saveSettings(communityId, dto, { yellowClearDays: DEFAULT_YELLOW_CLEAR_DAYS });
     return this.settingsOf(communityId);
   }
 
-  async settingsOf(communityId: string): Promise<{ communityId: string; yellowClearDays: number }> {
+  /** The settings; `pointsValidYears` only when the community's points expire (absent: never). */
+  async settingsOf(
+    communityId: string,
+  ): Promise<{ communityId: string; yellowClearDays: number; pointsValidYears?: number }> {
     const row = await this.db.getRepository(EarningSettingsEntity).findOneBy({ communityId });
-    return { communityId, yellowClearDays: row?.yellowClearDays ?? DEFAULT_YELLOW_CLEAR_DAYS };
+    return {
+      communityId,
+      yellowClearDays: row?.yellowClearDays ?? DEFAULT_YELLOW_CLEAR_DAYS,
+      ...(row?.pointsValidYears ? { pointsValidYears: row.pointsValidYears } : {}),
+    };
   }
 }
 

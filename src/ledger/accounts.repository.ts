@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { affectedRows } from '../database/transaction.service';
-import { AccountKind, AccountSpec, LedgerName, OwnerType } from './ledger.types';
+import { AccountKind, AccountSpec, Balances, LedgerName, OwnerType } from './ledger.types';
 
 /** An `accounts` row as the driver returns it (sums are BIGINT: strings). */
 export interface AccountRow {
@@ -17,6 +17,15 @@ export interface AccountRow {
   credits_pending: string | number;
   credits_posted: string | number;
 }
+
+/** An account's four sums as numbers (all 0 without a row). */
+export const toBalances = (accountId: string | null, r: AccountRow | null): Balances => ({
+  accountId,
+  debitsPending: Number(r?.debits_pending ?? 0),
+  debitsPosted: Number(r?.debits_posted ?? 0),
+  creditsPending: Number(r?.credits_pending ?? 0),
+  creditsPosted: Number(r?.credits_posted ?? 0),
+});
 
 /** The one column list of `accounts`: the key columns an INSERT writes, then the four sums. */
 const ACCOUNT_KEY_COLUMNS = 'id, ledger, kind, owner_type, owner_id, sub, flags';
@@ -69,6 +78,14 @@ export class AccountsRepository {
   async byId(tx: EntityManager, id: string): Promise<AccountRow | null> {
     const rows: AccountRow[] = await tx.query(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ?`, [id]);
     return rows[0] ?? null;
+  }
+
+  /** Locks these accounts (FOR UPDATE, in id order: the lock order) and returns their rows. */
+  async lockMany(tx: EntityManager, ids: string[]): Promise<AccountRow[]> {
+    if (!ids.length) return [];
+    return tx.query(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id IN (?) ORDER BY id FOR UPDATE`, [
+      [...new Set(ids)].sort(),
+    ]);
   }
 
   /** Debits an account unless that would take a limited one below zero (`exempt` skips the limit). */

@@ -11,6 +11,8 @@ import { RedemptionSettlementQueries } from './redemption-settlement.queries';
 import { WalletService } from './wallet.service';
 import { LedgerReportQueries } from './ledger-report.queries';
 import { EarningLedgerQueries } from './earning.queries';
+import { PointsExpiryLedgerQueries } from './points-expiry.queries';
+import { SettlementLedgerQueries } from './settlement.queries';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, TransferEntity])],
@@ -24,6 +26,8 @@ import { EarningLedgerQueries } from './earning.queries';
     RedemptionSettlementQueries,
     LedgerReportQueries,
     EarningLedgerQueries,
+    SettlementLedgerQueries,
+    PointsExpiryLedgerQueries,
   ],
   exports: [
     LedgerService,
@@ -31,6 +35,8 @@ import { EarningLedgerQueries } from './earning.queries';
     RedemptionSettlementQueries,
     LedgerReportQueries,
     EarningLedgerQueries,
+    SettlementLedgerQueries,
+    PointsExpiryLedgerQueries,
   ],
 })
 export class LedgerModule {}

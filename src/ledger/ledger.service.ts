@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { conflict, refuse } from '../common/errors';
 import { newId } from '../common/ids';
 import { isDuplicateKey } from '../database/transaction.service';
-import { AccountsRepository } from './accounts.repository';
+import { AccountsRepository, toBalances } from './accounts.repository';
 import {
   checkAmount,
   DEFAULT_FLAGS,
@@ -125,6 +125,19 @@ export class LedgerService {
     return (await this.accounts.lockWithinCap(tx, accountId, amount, cap)) === 1;
   }
 
+  /** A provider's CNY_FEN settlement account: what paying communities' funds moved to it (通兑). */
+  providerPayableOf(tx: EntityManager, organizationId: string): Promise<string> {
+    return this.ensureAccount(tx, {
+      ...pointsAccount('provider_payable', 'organization', organizationId),
+      ledger: 'CNY_FEN',
+    });
+  }
+
+  /** Locks accounts (FOR UPDATE, id order) until the commit; their balances by id (expiry, settlement). */
+  async lockBalancesIn(tx: EntityManager, accountIds: string[]): Promise<Map<string, Balances>> {
+    return new Map((await this.accounts.lockMany(tx, accountIds)).map((r) => [r.id, toBalances(r.id, r)]));
+  }
+
   // ---- Reads: `…In(tx, …)` inside a unit of work, the plain name on the pool -----------------------
 
   /** The account id of an existing account, without creating it. */
@@ -147,14 +160,7 @@ export class LedgerService {
   }
 
   async balancesIn(tx: EntityManager, accountId: string | null): Promise<Balances> {
-    const r = accountId ? await this.accounts.byId(tx, accountId) : null;
-    return {
-      accountId,
-      debitsPending: Number(r?.debits_pending ?? 0),
-      debitsPosted: Number(r?.debits_posted ?? 0),
-      creditsPending: Number(r?.credits_pending ?? 0),
-      creditsPosted: Number(r?.credits_posted ?? 0),
-    };
+    return toBalances(accountId, accountId ? await this.accounts.byId(tx, accountId) : null);
   }
 
   /** An account's balances, on the pool. */

@@ -9,7 +9,8 @@ export const FLAG_CREDITS_MUST_NOT_EXCEED_DEBITS = 2;
  * Account kinds. POINTS: resident wallets, a community's issuance account (awards and grants are
  * issued from it), sinks for deductions and expiry, each provider's redemption account.
  * CNY_FEN: funding sources (per source), each community's fund, in-kind goods at value, expenses,
- * cost of redeemed goods.
+ * cost of redeemed goods, and each provider's settlement account (`provider_payable`: what paying
+ * communities' funds moved to a provider in city-wide settlement, to be paid out to it).
  * TIME_MINUTES (时间储蓄): each community's time issuance account (minutes of help are issued from it
  * when a mutual-aid request is confirmed), residents' time wallets (capped by the community's
  * `maxStoredMinutes`).
@@ -26,7 +27,8 @@ export type AccountKind =
   | 'expense'
   | 'cost_of_redemptions'
   | 'time_issuance'
-  | 'time_wallet';
+  | 'time_wallet'
+  | 'provider_payable';
 
 export type OwnerType = 'user' | 'region' | 'organization' | 'listing' | 'system';
 

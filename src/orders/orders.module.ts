@@ -21,6 +21,7 @@ import { VouchersRepository } from './vouchers.repository';
 import { RedemptionCaptureQueries } from './redemption-capture.queries';
 import { VouchersService } from './vouchers.service';
 import { OrderReportQueries } from './order-report.queries';
+import { SettlementOrderQueries } from './settlement.queries';
 
 @Module({
   imports: [
@@ -34,6 +35,7 @@ import { OrderReportQueries } from './order-report.queries';
   ],
   controllers: [OrdersController],
   providers: [
+    SettlementOrderQueries,
     OrdersService,
     VouchersService,
     OrderFulfilment,
@@ -46,6 +48,12 @@ import { OrderReportQueries } from './order-report.queries';
     RedemptionCaptureQueries,
     OrderReportQueries,
   ],
-  exports: [OrdersService, VouchersService, RedemptionCaptureQueries, OrderReportQueries],
+  exports: [
+    OrdersService,
+    VouchersService,
+    RedemptionCaptureQueries,
+    OrderReportQueries,
+    SettlementOrderQueries,
+  ],
 })
 export class OrdersModule {}

@@ -8,11 +8,18 @@ import { RegionsController } from './regions.controller';
 import { RegionsService } from './regions.service';
 import { RegionReportQueries } from './region-report.queries';
 import { RegionsRepository } from './regions.repository';
+import { SettlementPlacesQueries } from './settlement-places.queries';
 
 @Module({
   imports: [TypeOrmModule.forFeature([RegionEntity, OrganizationEntity, CommunityProfileEntity])],
   controllers: [RegionsController],
-  providers: [RegionsService, RedemptionPlacesQueries, RegionReportQueries, RegionsRepository],
-  exports: [RegionsService, RedemptionPlacesQueries, RegionReportQueries],
+  providers: [
+    RegionsService,
+    RedemptionPlacesQueries,
+    RegionReportQueries,
+    RegionsRepository,
+    SettlementPlacesQueries,
+  ],
+  exports: [RegionsService, RedemptionPlacesQueries, RegionReportQueries, SettlementPlacesQueries],
 })
 export class RegionsModule {}

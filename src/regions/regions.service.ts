@@ -202,7 +202,12 @@ export class RegionsService {
     await this.getCommunityInScope(actor, communityId);
     return (
       (await this.profiles.findOneBy({ regionId: communityId })) ??
-      this.profiles.create({ regionId: communityId, baseGrantPoints: 100, maxStoredMinutes: 90000 })
+      this.profiles.create({
+        regionId: communityId,
+        baseGrantPoints: 100,
+        maxStoredMinutes: 90000,
+        pointValueFen: 100,
+      })
     );
   }
 
@@ -226,6 +231,7 @@ export class RegionsService {
         'collectiveIncomeFen',
         'baseGrantPoints',
         'maxStoredMinutes',
+        'pointValueFen',
       ] as const) {
         if (dto[k] !== undefined) (patch as Record<string, unknown>)[k] = dto[k];
       }

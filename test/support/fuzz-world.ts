@@ -287,6 +287,11 @@ export class FuzzWorld {
       'POST /api/v1/declarations/{id}/reject': { reason: '未能核实' },
       'POST /api/v1/communities/{id}/base-grants': { year: this.year },
       'PUT /api/v1/communities/{id}/earning-settings': { yellowClearDays: 30 },
+      'POST /api/v1/communities/{id}/points-expiry': { asOf: iso(now).slice(0, 10) },
+      'POST /api/v1/settlements/close': {
+        regionId: i.street,
+        period: iso(now - 40 * 86_400_000).slice(0, 7),
+      },
       'PUT /api/v1/regions/{id}/credit-thresholds': { aaa: 100, aa: 50, a: 10 },
       'POST /api/v1/listings': {
         kind: 'goods',
@@ -397,6 +402,7 @@ export class FuzzWorld {
       'GET /api/v1/communities/{id}/notices/objections': { limit: '5', seq: '1' },
       'GET /api/v1/mutual-aid/requests': { limit: '5', status: 'open', communityId: i.community },
       'GET /api/v1/households/{householdNo}': { communityId: i.community },
+      'GET /api/v1/settlements': { regionId: i.street, period: iso(now - 40 * 86_400_000).slice(0, 7) },
     };
     const key = `${method} ${path}`;
     if (key === 'POST /api/v1/communities/{id}/residents/import')

@@ -9,6 +9,7 @@ import {
   IsString,
   IsUUID,
   Length,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -285,12 +286,44 @@ export class CreditThresholdsDto {
 }
 
 export class EarningSettingsDto {
-  @ApiProperty({
-    description: 'a yellow-board mark clears after this many days without a new deduction',
+  @ApiPropertyOptional({
+    description:
+      'a yellow-board mark clears after this many days without a new deduction (unchanged when absent)',
     example: 30,
   })
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(3650)
-  yellowClearDays: number;
+  yellowClearDays?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    nullable: true,
+    description:
+      'points earned in year Y and unspent at the end of year Y + N expire; null: points never expire (the default); unchanged when absent',
+    example: 1,
+  })
+  @IsOptional({ nullable: true })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  pointsValidYears?: number | null;
+}
+
+const AS_OF = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
+
+export class PointsExpiryDto {
+  @ApiProperty({
+    example: '2027-01-01',
+    description:
+      'expire what is due at this moment: a bare date is the start of that day in Asia/Shanghai (UTC+8), a date-time carries its zone; at most 31 days ahead',
+  })
+  @IsString()
+  @IsISO8601(
+    { strict: true },
+    { message: '$property must be a date (2027-01-01) or a date-time with a zone' },
+  )
+  @Matches(AS_OF, { message: '$property must be a date (2027-01-01) or a date-time with a zone' })
+  asOf: string;
 }

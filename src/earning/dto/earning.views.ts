@@ -337,6 +337,9 @@ export class EarningSettings {
 
   @ApiProperty({ type: 'integer' })
   yellowClearDays: number;
+
+  @ApiPropertyOptional({ type: 'integer', description: 'absent: points never expire' })
+  pointsValidYears?: number;
 }
 
 export class ResidentCreditThresholds {
@@ -413,4 +416,42 @@ export class CreditEntitlement {
 
   @ApiPropertyOptional({ type: 'integer' })
   yearlyQuota?: number;
+}
+
+export class PointsExpiryRun {
+  @ApiProperty({ type: 'string', format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ type: 'string', format: 'uuid' })
+  communityId: string;
+
+  @ApiProperty({ type: 'string', format: 'date-time' })
+  asOf: string;
+
+  @ApiProperty({ type: 'integer', description: 'points earned up to the end of this year are due' })
+  cutYear: number;
+
+  @ApiProperty({ type: 'integer' })
+  validYears: number;
+
+  @ApiProperty({ type: 'string', enum: ['queued', 'running', 'done', 'failed'] })
+  status: string;
+
+  @ApiProperty({ type: 'integer', description: 'residents whose points this run expired' })
+  residentsExpired: number;
+
+  @ApiProperty({ type: 'integer' })
+  pointsExpired: number;
+
+  @ApiProperty({ type: 'string', nullable: true })
+  error: string | null;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  startedAt: string | null;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  finishedAt: string | null;
+
+  @ApiProperty({ type: 'string', format: 'date-time' })
+  createdAt: string;
 }

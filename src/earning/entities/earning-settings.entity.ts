@@ -13,6 +13,10 @@ export class EarningSettingsEntity {
   @Column({ name: 'yellow_clear_days', type: 'int', default: DEFAULT_YELLOW_CLEAR_DAYS })
   yellowClearDays: number;
 
+  /** Points earned in year Y expire unspent at the end of year Y + this; NULL: they never expire. */
+  @Column({ name: 'points_valid_years', type: 'int', nullable: true })
+  pointsValidYears: number | null;
+
   @UpdatedAt()
   updatedAt: Date;
 }

@@ -68,6 +68,16 @@ export class UpdateCommunityProfileDto {
   @Min(0)
   @Max(10_000_000)
   maxStoredMinutes?: number;
+
+  @ApiPropertyOptional({
+    default: 100,
+    description: 'fen per point when another community’s provider redeems it (通兑)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  pointValueFen?: number;
 }
 
 export interface RegionNode {

@@ -77,6 +77,9 @@ export class CommunityProfile {
   @ApiProperty({ type: 'integer', description: 'the most minutes of help a resident may store' })
   maxStoredMinutes: number;
 
+  @ApiProperty({ type: 'integer', description: 'fen per point for city-wide settlement (default 100)' })
+  pointValueFen: number;
+
   @ApiProperty({ type: 'string', format: 'date-time' })
   updatedAt: string;
 }

@@ -23,6 +23,10 @@ export class CommunityProfileEntity {
   @Column({ name: 'max_stored_minutes', type: 'int', default: 90000 })
   maxStoredMinutes: number;
 
+  /** What one point of this community is worth in fen when another community's provider redeems it (通兑). */
+  @Column({ name: 'point_value_fen', type: 'int', default: 100 })
+  pointValueFen: number;
+
   @UpdatedAt()
   updatedAt: Date;
 }

@@ -12,6 +12,7 @@ import { organizationsStep } from './organizations.step';
 import { redemptionStep } from './redemption.step';
 import { regionsStep } from './regions.step';
 import { residentsStep, staffStep } from './users.step';
+import { settlementStep } from './settlement.step';
 
 export const DEMO_STEPS: readonly SeedStep[] = [
   regionsStep,
@@ -25,4 +26,5 @@ export const DEMO_STEPS: readonly SeedStep[] = [
   fundingStep,
   noticesStep,
   mutualAidStep,
+  settlementStep,
 ];

@@ -323,4 +323,25 @@ export interface Household {
   members: HouseholdMember[];
   earnedPoints: number;
   creditLevel: CreditLevel;
+/** GET /settlements: a month's city-wide settlement (通兑) lines. */
+export interface SettlementLine {
+  payerCommunityId: string;
+  payerCommunityName: string;
+  providerOrganizationId: string;
+  providerOrganizationName: string;
+  points: number;
+  pointValueFen: number;
+  amountFen: number;
+  status: 'open' | 'paid' | 'unpaid';
+  code?: string;
+  transferId?: string;
+}
+
+export interface SettlementStatement {
+  period: string;
+  regionId: string;
+  status: 'open' | 'closed';
+  closedAt: string | null;
+  lines: SettlementLine[];
+  totals: { points: number; amountFen: number; paidFen: number; unpaidFen: number };
 }
