@@ -14,6 +14,7 @@ import { OrderFulfilment } from './order-fulfilment.service';
 import { OrderLimitsRepository } from './order-limits.repository';
 import { OrderabilityService } from './orderability.service';
 import { OrderSweeper } from './order-sweeper.service';
+import { OrderPlacement } from './order-placement.service';
 import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
@@ -35,6 +36,7 @@ import { OrderReportQueries } from './order-report.queries';
   controllers: [OrdersController],
   providers: [
     OrdersService,
+    OrderPlacement,
     VouchersService,
     OrderFulfilment,
     OrderabilityService,

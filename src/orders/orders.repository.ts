@@ -53,9 +53,16 @@ export interface OrderFilter {
 @Injectable()
 export class OrdersRepository {
   async insert(tx: EntityManager, order: NewOrder): Promise<void> {
+    await this.insertMany(tx, [order]);
+  }
+
+  /** Many placed orders in one statement (group commit). */
+  async insertMany(tx: EntityManager, orders: NewOrder[]): Promise<void> {
+    if (!orders.length) return;
+    const row = `(${PLACED_COLUMNS.map(() => '?').join(', ')})`;
     await tx.query(
-      `INSERT INTO orders (${PLACED_COLUMNS.map(([c]) => c).join(', ')}) VALUES (${PLACED_COLUMNS.map(() => '?').join(', ')})`,
-      PLACED_COLUMNS.map(([, field]) => order[field]),
+      `INSERT INTO orders (${PLACED_COLUMNS.map(([c]) => c).join(', ')}) VALUES ${orders.map(() => row).join(', ')}`,
+      orders.flatMap((order) => PLACED_COLUMNS.map(([, field]) => order[field])),
     );
   }
 
