@@ -119,6 +119,18 @@ export class OrdersRepository {
     });
   }
 
+  /** Locks these orders (`FOR UPDATE`, in id order: the lock order of a batch). */
+  lockByIds(tx: EntityManager, ids: string[]): Promise<OrderEntity[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return tx
+      .getRepository(OrderEntity)
+      .createQueryBuilder('o')
+      .where('o.id IN (:...ids)', { ids: [...new Set(ids)].sort() })
+      .orderBy('o.id')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
   /** Claims (locks, skipping locked rows) up to `limit` open orders past their deadline, oldest first. */
   claimDue(tx: EntityManager, limit: number): Promise<OrderEntity[]> {
     return tx
