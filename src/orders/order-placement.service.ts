@@ -10,6 +10,7 @@ import { hashRequest, IdempotencyService } from '../common/idempotency.service';
 import { CatalogService } from '../catalog/catalog.service';
 import type { ListingEntity } from '../catalog/catalog.service';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
+import { isDatabaseUnavailable } from '../database/database-faults';
 import { TransactionService } from '../database/transaction.service';
 import { CreditService } from '../earning/credit.service';
 import { UsersService } from '../identity/users.service';
@@ -55,8 +56,9 @@ const scopeOf = (actor: Actor) => `orders:${actor.id}`;
  * rows, one debit per wallet), stock (one update per listing), orders, outbox rows, idempotency
  * keys with their answers, and the providers' redemption accounts last (one update each). Each
  * order keeps its own outcome. When the batch fails as a whole (a key taken meanwhile by another
- * process, a lost connection), every order of it is placed on its own by {@link placeOne}, the
- * one-order transaction.
+ * process, a deadlock past the retries), every order of it is placed on its own by {@link placeOne},
+ * the one-order transaction; when the database cannot be reached, the batch and the orders queued
+ * behind it answer 503 at once (a retry with the same key tells whether an order committed).
  */
 @Injectable()
 export class OrderPlacement implements BeforeApplicationShutdown {
@@ -65,6 +67,8 @@ export class OrderPlacement implements BeforeApplicationShutdown {
     maxBatch: MAX_BATCH,
     maxWaitMs: MAX_WAIT_MS,
     flush: (reqs) => this.flush(reqs),
+    // The database unreachable: this batch and the orders behind it answer 503 at once.
+    failQueuedOn: isDatabaseUnavailable,
   });
 
   constructor(
@@ -95,6 +99,7 @@ export class OrderPlacement implements BeforeApplicationShutdown {
     try {
       return await this.placeMany(reqs);
     } catch (err) {
+      if (isDatabaseUnavailable(err)) throw err;
       this.log.warn(`a batch of ${reqs.length} orders failed whole (${(err as Error).message}): one by one`);
       return Promise.all(
         reqs.map((r) =>
