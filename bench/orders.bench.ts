@@ -10,6 +10,8 @@
 // the database name is replaced by a fresh one that is dropped at the end; `?socketPath=` is kept),
 // REDIS_URL, BENCH_API_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
 //
+// BENCH_API_PROCESSES (1): API processes, the clients spread over them (group commit per process).
+//
 // BENCH_FULFILMENT=1: instead of the HTTP/raw phases, a worker process (outbox relay and fulfilment)
 // runs beside the API and orders are placed over HTTP for BENCH_FULFILMENT_S (60) seconds; it
 // reports commit → `ready` p50/p99 and the backlog (orders not yet ready) sampled every second.
@@ -65,6 +67,7 @@ const P = {
   listings: intEnv('BENCH_LISTINGS', 200),
   providers: intEnv('BENCH_PROVIDERS', 20),
   concurrency: intEnv('BENCH_CONCURRENCY', 64),
+  apiProcesses: intEnv('BENCH_API_PROCESSES', 1),
   orders: intEnv('BENCH_ORDERS', 6_000),
   warmup: intEnv('BENCH_WARMUP', 500),
   timeCapMs: intEnv('BENCH_TIME_CAP_S', 60) * 1000,
@@ -301,23 +304,24 @@ function drive(
   total: number,
   capMs: number,
   next: () => Job,
-  once: (job: Job) => Promise<Attempt>,
+  once: (job: Job, client: number) => Promise<Attempt>,
 ): Promise<LoadRun> {
   return runLoad({
     total,
     capMs,
     workers: Array.from({ length: P.concurrency }, (_, i) => i),
     next: () => next(),
-    once: (job) => once(job),
+    once: (job, client) => once(job, client),
     isOk: (outcome) => outcome === '201' || outcome === 'ok',
     stopped: () => stopping,
   });
 }
 
-function httpOrder(agent: http.Agent, port: number, job: Job): Promise<Attempt> {
+/** Client `i` talks to API process `i mod n` (BENCH_API_PROCESSES). */
+function httpOrder(agent: http.Agent, ports: number[], job: Job, client: number): Promise<Attempt> {
   return postJson(
     agent,
-    port,
+    ports[client % ports.length],
     '/api/v1/orders',
     { listingId: job.listingId, quantity: 1 },
     job.resident.token,
@@ -544,8 +548,8 @@ function verify(before: Snapshot, after: Snapshot, r: Omit<PhaseResult, 'checks'
 
 interface Ctx {
   pool: Pool;
-  port: number;
-  api: ChildProcess;
+  ports: number[];
+  apis: ChildProcess[];
   dbPid?: number;
   redemptionOf: Map<string, string>;
   pathOf: Map<string, string>;
@@ -564,16 +568,16 @@ async function phase(
   const before = await snapshot(ctx.pool);
   const load0 = loadAverage();
   const cpu0 = {
-    api: procCpuMs(ctx.api.pid),
+    api: apisCpuMs(ctx),
     db: procCpuMs(ctx.dbPid),
     client: process.cpuUsage(),
     machine: machineCpuMs(),
   };
   const run =
     via === 'HTTP'
-      ? await drive(total, capMs, next, (job) => httpOrder(agent, ctx.port, job))
+      ? await drive(total, capMs, next, (job, client) => httpOrder(agent, ctx.ports, job, client))
       : await drive(total, capMs, next, (job) => rawOrder(ctx.pool, ctx.redemptionOf, ctx.pathOf, job));
-  const api1 = procCpuMs(ctx.api.pid);
+  const api1 = apisCpuMs(ctx);
   const db1 = procCpuMs(ctx.dbPid);
   const client = process.cpuUsage(cpu0.client);
   const machine1 = machineCpuMs();
@@ -607,6 +611,12 @@ async function phase(
   );
   for (const [s, b] of result.samples) console.log(`    sample ${s}: ${b}`);
   return { ...result, checks };
+}
+
+/** CPU of every API process together (null when /proc is not readable). */
+function apisCpuMs(ctx: Ctx): number | null {
+  const each = ctx.apis.map((a) => procCpuMs(a.pid));
+  return each.some((x) => x === null) ? null : each.reduce((a, b) => a! + b!, 0);
 }
 
 /** The 1-minute load average of the machine (2 cores shared with others: context for every number). */
@@ -647,7 +657,7 @@ async function fulfilmentPhase(ctx: Ctx, next: () => Job): Promise<FulfilmentRes
     capMs: P.fulfilmentMs,
     workers: Array.from({ length: P.concurrency }, (_, i) => i),
     next: () => next(),
-    once: (job) => httpOrder(agent, ctx.port, job),
+    once: (job, client) => httpOrder(agent, ctx.ports, job, client),
     isOk: (outcome) => outcome === '201',
     stopped: () => stopping,
   });
@@ -783,7 +793,7 @@ async function main(): Promise<void> {
         .map((x) => x.toFixed(2))
         .join(' ')}`,
   );
-  let api: ChildProcess | undefined;
+  const apis: ChildProcess[] = [];
   let pool: Pool | undefined;
   let failed = false;
   const stop = () => {
@@ -801,11 +811,14 @@ async function main(): Promise<void> {
     );
 
     t = performance.now();
-    const port = await freePort();
     const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
-    api = await startApi(env, port, nodeArgs);
+    const ports: number[] = [];
+    for (let i = 0; i < P.apiProcesses; i++) {
+      ports.push(await freePort());
+      apis.push(await startApi(env, ports[i], nodeArgs));
+    }
     console.log(
-      `  API process ${api.pid} (APP_ROLE=api) up in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      `  API process${apis.length > 1 ? 'es' : ''} ${apis.map((a) => a.pid).join(', ')} (APP_ROLE=api) up in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
 
     pool = rawPool(databaseUrl, P.concurrency);
@@ -815,8 +828,8 @@ async function main(): Promise<void> {
     const [regions] = await pool.query<RowDataPacket[]>('SELECT id, path FROM regions');
     const ctx: Ctx = {
       pool,
-      port,
-      api,
+      ports,
+      apis,
       dbPid: findPid(['mariadbd', 'mysqld']),
       redemptionOf: new Map(accounts.map((a) => [String(a.owner_id), String(a.id)])),
       pathOf: new Map(regions.map((r) => [String(r.id), String(r.path)])),
@@ -877,7 +890,7 @@ async function main(): Promise<void> {
     failed = true;
     console.error(err);
   } finally {
-    await stopApi(api);
+    await Promise.all(apis.map((a) => stopApi(a)));
     await pool?.end();
     await dropDatabase(databaseUrl);
     await deleteRedisKeys(queuePrefix).catch(() => undefined);
