@@ -83,6 +83,7 @@ describe('orders: group commit (mixed batches, one key twice, racing batches, mo
       req(r3, seniors.id),
       req(r1, randomUUID()),
       req(r3, good.id, 2),
+      req(poorActor, limited.id, 1),
     ];
     const outcomes = await placement.placeMany(batch);
     expect(outcomes.map(codeOf)).toEqual([
@@ -94,6 +95,7 @@ describe('orders: group commit (mixed batches, one key twice, racing batches, mo
       'NOT_ELIGIBLE',
       'LISTING_NOT_FOUND',
       'placed',
+      'INSUFFICIENT_POINTS',
     ]);
     const placed = outcomes.flatMap((o) => (o.ok ? [o.value] : []));
     expect(placed.map((v) => [v.residentId, v.listingId, v.quantity, v.totalPoints, v.status])).toEqual([
@@ -132,6 +134,13 @@ describe('orders: group commit (mixed batches, one key twice, racing batches, mo
         limited.id,
       ]),
     ).toBe(1);
+    // A refused order leaves no row behind, not even its limit counter.
+    expect(await count('SELECT COUNT(*) n FROM order_limit_counters WHERE resident_id = ?', [poor.id])).toBe(
+      0,
+    );
+    expect(
+      await count('SELECT COUNT(*) n FROM idempotency_keys WHERE scope = ?', [`orders:${poor.id}`]),
+    ).toBe(0);
     // Every placed order is fulfilled: one voucher each.
     await waitFor(
       () => count("SELECT COUNT(*) n FROM orders WHERE id IN (?) AND status = 'ready'", [ids]),

@@ -33,25 +33,20 @@ export class OrderLimitsRepository {
   }
 
   /**
-   * Group commit: creates the missing counters and locks all of them (sorted by key, the lock order
-   * of a batch); what each counted so far, by `resident/listing/period`.
+   * Group commit: locks the counters that exist (sorted by key, the lock order of a batch); what
+   * each counted so far, by `resident/listing/period` (a missing one has counted nothing). Missing
+   * rows are created only by {@link takeMany}, for orders that are placed, whose conditional update
+   * catches a counter another batch created meanwhile.
    */
   async lockMany(tx: EntityManager, keys: LimitKey[]): Promise<Map<string, number>> {
     const sorted = [...new Map(keys.map((k) => [counterOf(k), k])).entries()].sort(([a], [b]) =>
       a < b ? -1 : a > b ? 1 : 0,
     );
-    const tuple = sorted.map(() => '(?, ?, ?)').join(', ');
-    const params = sorted.flatMap(([, k]) => [k.residentId, k.listingId, k.periodKey]);
-    await tx.query(
-      `INSERT INTO order_limit_counters (resident_id, listing_id, period_key, used) VALUES ${sorted.map(() => '(?, ?, ?, 0)').join(', ')}
-       ON DUPLICATE KEY UPDATE used = used`,
-      params,
-    );
     const rows: Array<{ resident_id: string; listing_id: string; period_key: string; used: number }> =
       await tx.query(
         `SELECT resident_id, listing_id, period_key, used FROM order_limit_counters
-          WHERE (resident_id, listing_id, period_key) IN (${tuple}) FOR UPDATE`,
-        params,
+          WHERE (resident_id, listing_id, period_key) IN (${sorted.map(() => '(?, ?, ?)').join(', ')}) FOR UPDATE`,
+        sorted.flatMap(([, k]) => [k.residentId, k.listingId, k.periodKey]),
       );
     return new Map(
       rows.map((r) => [
