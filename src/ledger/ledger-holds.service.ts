@@ -24,10 +24,11 @@ export interface LockedWallet {
   available: number;
 }
 
-const sum = (pairs: Array<[string, number]>, id: string, amount: number) => {
-  const hit = pairs.find(([k]) => k === id);
-  if (hit) hit[1] += amount;
-  else pairs.push([id, amount]);
+/** Per account, the sum of the amounts (in first-seen order). */
+const sums = (pairs: Array<[string, number]>): Array<[string, number]> => {
+  const m = new Map<string, number>();
+  for (const [id, amount] of pairs) m.set(id, (m.get(id) ?? 0) + amount);
+  return [...m];
 };
 
 /**
@@ -117,12 +118,8 @@ export class LedgerHolds {
         ),
       ),
     );
-    const debits: Array<[string, number]> = [];
-    const credits: Array<[string, number]> = [];
-    for (const h of holds) {
-      sum(debits, h.walletId, h.amount);
-      sum(credits, h.creditAccountId, h.amount);
-    }
+    const debits = sums(holds.map((h) => [h.walletId, h.amount]));
+    const credits = sums(holds.map((h) => [h.creditAccountId, h.amount]));
     if ((await this.accounts.moveMany(tx, 'debits', 'pending', debits)) !== debits.length)
       throw conflict('a wallet of the batch would be overdrawn', { wallets: debits.length });
     return {
