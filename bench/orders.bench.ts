@@ -5,13 +5,21 @@
 //   npm run bench:orders
 //
 // Knobs (environment): BENCH_ORDERS (per measured phase, default 6000), BENCH_CONCURRENCY (64),
-// BENCH_RESIDENTS (10000), BENCH_LISTINGS (200), BENCH_PROVIDERS (20), BENCH_WARMUP (500),
+// BENCH_RESIDENTS (2000), BENCH_LISTINGS (200), BENCH_PROVIDERS (20), BENCH_WARMUP (500),
 // BENCH_TIME_CAP_S (60, per measured phase; warm-up: 15 s), BENCH_DATABASE_URL (server to use;
-// the database name is replaced by a fresh one that is dropped at the end), REDIS_URL.
+// the database name is replaced by a fresh one that is dropped at the end; `?socketPath=` is kept),
+// REDIS_URL, BENCH_API_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+//
+// BENCH_API_PROCESSES (1): API processes, the clients spread over them (group commit per process).
+//
+// BENCH_FULFILMENT=1: instead of the HTTP/raw phases, a worker process (outbox relay and fulfilment)
+// runs beside the API and orders are placed over HTTP for BENCH_FULFILMENT_S (60) seconds; it
+// reports commit → `ready` p50/p99 and the backlog (orders not yet ready) sampled every second.
 import 'reflect-metadata';
 import { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
@@ -45,6 +53,7 @@ import {
   REDIS_URL,
   runLoad,
   startApi,
+  startWorker,
   stopApi,
   tokenMinter,
 } from './support';
@@ -52,11 +61,13 @@ import {
 // ---- parameters ----------------------------------------------------------------------------------
 
 const P = {
-  residents: intEnv('BENCH_RESIDENTS', 10_000),
+  residents: intEnv('BENCH_RESIDENTS', 2_000),
+  fulfilmentMs: intEnv('BENCH_FULFILMENT_S', 60) * 1000,
   communities: 10,
   listings: intEnv('BENCH_LISTINGS', 200),
   providers: intEnv('BENCH_PROVIDERS', 20),
   concurrency: intEnv('BENCH_CONCURRENCY', 64),
+  apiProcesses: intEnv('BENCH_API_PROCESSES', 1),
   orders: intEnv('BENCH_ORDERS', 6_000),
   warmup: intEnv('BENCH_WARMUP', 500),
   timeCapMs: intEnv('BENCH_TIME_CAP_S', 60) * 1000,
@@ -293,23 +304,24 @@ function drive(
   total: number,
   capMs: number,
   next: () => Job,
-  once: (job: Job) => Promise<Attempt>,
+  once: (job: Job, client: number) => Promise<Attempt>,
 ): Promise<LoadRun> {
   return runLoad({
     total,
     capMs,
     workers: Array.from({ length: P.concurrency }, (_, i) => i),
     next: () => next(),
-    once: (job) => once(job),
+    once: (job, client) => once(job, client),
     isOk: (outcome) => outcome === '201' || outcome === 'ok',
     stopped: () => stopping,
   });
 }
 
-function httpOrder(agent: http.Agent, port: number, job: Job): Promise<Attempt> {
+/** Client `i` talks to API process `i mod n` (BENCH_API_PROCESSES). */
+function httpOrder(agent: http.Agent, ports: number[], job: Job, client: number): Promise<Attempt> {
   return postJson(
     agent,
-    port,
+    ports[client % ports.length],
     '/api/v1/orders',
     { listingId: job.listingId, quantity: 1 },
     job.resident.token,
@@ -536,8 +548,8 @@ function verify(before: Snapshot, after: Snapshot, r: Omit<PhaseResult, 'checks'
 
 interface Ctx {
   pool: Pool;
-  port: number;
-  api: ChildProcess;
+  ports: number[];
+  apis: ChildProcess[];
   dbPid?: number;
   redemptionOf: Map<string, string>;
   pathOf: Map<string, string>;
@@ -554,17 +566,18 @@ async function phase(
   if (stopping) throw new Error('interrupted');
   const agent = new http.Agent({ keepAlive: true, maxSockets: P.concurrency });
   const before = await snapshot(ctx.pool);
+  const load0 = loadAverage();
   const cpu0 = {
-    api: procCpuMs(ctx.api.pid),
+    api: apisCpuMs(ctx),
     db: procCpuMs(ctx.dbPid),
     client: process.cpuUsage(),
     machine: machineCpuMs(),
   };
   const run =
     via === 'HTTP'
-      ? await drive(total, capMs, next, (job) => httpOrder(agent, ctx.port, job))
+      ? await drive(total, capMs, next, (job, client) => httpOrder(agent, ctx.ports, job, client))
       : await drive(total, capMs, next, (job) => rawOrder(ctx.pool, ctx.redemptionOf, ctx.pathOf, job));
-  const api1 = procCpuMs(ctx.api.pid);
+  const api1 = apisCpuMs(ctx);
   const db1 = procCpuMs(ctx.dbPid);
   const client = process.cpuUsage(cpu0.client);
   const machine1 = machineCpuMs();
@@ -593,10 +606,115 @@ async function phase(
   console.log(
     `  ${scenario} / ${via}: ${result.requests} requests in ${(result.elapsedMs / 1000).toFixed(1)} s (${statusText})` +
       (result.retries ? `, ${result.retries} deadlock retries` : '') +
+      `, load average ${load0} → ${loadAverage()}` +
       (checks.length ? `\n    CHECK FAILED: ${checks.join('; ')}` : ', checks passed'),
   );
   for (const [s, b] of result.samples) console.log(`    sample ${s}: ${b}`);
   return { ...result, checks };
+}
+
+/** CPU of every API process together (null when /proc is not readable). */
+function apisCpuMs(ctx: Ctx): number | null {
+  const each = ctx.apis.map((a) => procCpuMs(a.pid));
+  return each.some((x) => x === null) ? null : each.reduce((a, b) => a! + b!, 0);
+}
+
+/** The 1-minute load average of the machine (2 cores shared with others: context for every number). */
+const loadAverage = (): string => os.loadavg()[0].toFixed(2);
+
+interface FulfilmentResult {
+  placed: number;
+  placedPerS: number;
+  readyMs: Float64Array;
+  backlog: number[];
+  drainedMs: number | null;
+}
+
+/**
+ * Orders over HTTP for `P.fulfilmentMs` with the worker running; every second the backlog (orders
+ * of the run not `ready` yet). Commit → ready per order: `ready_at - created_at` (created_at is the
+ * app's clock when the batch started, so this includes the placement transaction: an upper bound).
+ */
+async function fulfilmentPhase(ctx: Ctx, next: () => Job): Promise<FulfilmentResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: P.concurrency });
+  const [[{ t0 }]] = await ctx.pool.query<RowDataPacket[]>('SELECT CURRENT_TIMESTAMP(3) AS t0');
+  const since = t0 as Date;
+  const pendingOfRun = async () =>
+    Number(
+      (
+        await ctx.pool.query<RowDataPacket[]>(
+          "SELECT COUNT(*) n FROM orders WHERE created_at >= ? AND status = 'pending'",
+          [since],
+        )
+      )[0][0].n,
+    );
+  const backlog: number[] = [];
+  const sampler = setInterval(() => {
+    void pendingOfRun().then((n) => backlog.push(n));
+  }, 1000);
+  const run = await runLoad({
+    total: 10_000_000,
+    capMs: P.fulfilmentMs,
+    workers: Array.from({ length: P.concurrency }, (_, i) => i),
+    next: () => next(),
+    once: (job, client) => httpOrder(agent, ctx.ports, job, client),
+    isOk: (outcome) => outcome === '201',
+    stopped: () => stopping,
+  });
+  clearInterval(sampler);
+  agent.destroy();
+  const endedAt = performance.now();
+  let drainedMs: number | null = null;
+  while (performance.now() - endedAt < 60_000) {
+    if ((await pendingOfRun()) === 0) {
+      drainedMs = performance.now() - endedAt;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const [rows] = await ctx.pool.query<RowDataPacket[]>(
+    `SELECT TIMESTAMPDIFF(MICROSECOND, created_at, ready_at) / 1000 AS ms FROM orders
+      WHERE created_at >= ? AND ready_at IS NOT NULL`,
+    [since],
+  );
+  const readyMs = Float64Array.from(rows.map((r) => Number(r.ms))).sort();
+  return { placed: run.ok, placedPerS: (run.ok / run.elapsedMs) * 1000, readyMs, backlog, drainedMs };
+}
+
+async function fulfilmentMain(
+  ctx: Ctx,
+  env: Record<string, string>,
+  anyListing: () => Job,
+): Promise<boolean> {
+  const worker = await startWorker(env);
+  try {
+    console.log(`  worker process ${worker.pid} (APP_ROLE=worker) up; warm-up (${P.warmup} orders)`);
+    await phase(ctx, 'warm-up', 'HTTP', P.warmup, anyListing, 15_000);
+    const load0 = loadAverage();
+    const w0 = procCpuMs(worker.pid);
+    const f = await fulfilmentPhase(ctx, anyListing);
+    const w1 = procCpuMs(worker.pid);
+    const half = Math.floor(f.backlog.length / 2);
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    console.log(
+      `\nfulfilment, ${P.concurrency} clients for ${P.fulfilmentMs / 1000} s (load average ${load0} → ${loadAverage()}):`,
+    );
+    console.log(`  placed ${f.placed} orders, ${f.placedPerS.toFixed(0)}/s (HTTP 201)`);
+    console.log(
+      `  commit → ready: ${f.readyMs.length} orders, p50 ${percentile(f.readyMs, 0.5).toFixed(0)} ms, ` +
+        `p99 ${percentile(f.readyMs, 0.99).toFixed(0)} ms, max ${percentile(f.readyMs, 1).toFixed(0)} ms`,
+    );
+    console.log(
+      `  backlog (orders not ready, every second): ${f.backlog.join(' ')}\n` +
+        `  first half avg ${avg(f.backlog.slice(0, half)).toFixed(0)}, second half avg ${avg(f.backlog.slice(half)).toFixed(0)}, ` +
+        `drained ${f.drainedMs === null ? 'NOT within 60 s' : `${(f.drainedMs / 1000).toFixed(1)} s`} after the load stopped`,
+    );
+    if (w0 !== null && w1 !== null && f.placed)
+      console.log(`  worker CPU ${((w1 - w0) / f.placed).toFixed(2)} ms/order`);
+    return f.drainedMs !== null;
+  } finally {
+    await stopApi(worker);
+  }
 }
 
 // ---- report --------------------------------------------------------------------------------------
@@ -669,9 +787,13 @@ async function main(): Promise<void> {
   };
   console.log(
     `orders benchmark: ${P.residents} residents, ${P.listings} listings (${P.providers} providers) + 1 hot listing, ` +
-      `${P.concurrency} connections, ${P.orders} orders per phase (cap ${P.timeCapMs / 1000} s), database ${dbName}`,
+      `${P.concurrency} connections, ${P.orders} orders per phase (cap ${P.timeCapMs / 1000} s), database ${dbName}, ` +
+      `load average ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
   );
-  let api: ChildProcess | undefined;
+  const apis: ChildProcess[] = [];
   let pool: Pool | undefined;
   let failed = false;
   const stop = () => {
@@ -689,10 +811,14 @@ async function main(): Promise<void> {
     );
 
     t = performance.now();
-    const port = await freePort();
-    api = await startApi(env, port);
+    const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const ports: number[] = [];
+    for (let i = 0; i < P.apiProcesses; i++) {
+      ports.push(await freePort());
+      apis.push(await startApi(env, ports[i], nodeArgs));
+    }
     console.log(
-      `  API process ${api.pid} (APP_ROLE=api) up in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      `  API process${apis.length > 1 ? 'es' : ''} ${apis.map((a) => a.pid).join(', ')} (APP_ROLE=api) up in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
 
     pool = rawPool(databaseUrl, P.concurrency);
@@ -702,8 +828,8 @@ async function main(): Promise<void> {
     const [regions] = await pool.query<RowDataPacket[]>('SELECT id, path FROM regions');
     const ctx: Ctx = {
       pool,
-      port,
-      api,
+      ports,
+      apis,
       dbPid: findPid(['mariadbd', 'mysqld']),
       redemptionOf: new Map(accounts.map((a) => [String(a.owner_id), String(a.id)])),
       pathOf: new Map(regions.map((r) => [String(r.id), String(r.path)])),
@@ -715,6 +841,15 @@ async function main(): Promise<void> {
     const RANDOM = `random listing (${P.listings})`;
     const HOT = 'hot listing (1)';
 
+    if (process.env.BENCH_FULFILMENT === '1') {
+      if (!(await fulfilmentMain(ctx, env, anyListing))) failed = true;
+      const audit = await auditLedger(databaseUrl);
+      if (!audit.ok) {
+        failed = true;
+        console.log(`ledger audit: ${JSON.stringify(audit.violations).slice(0, 500)}`);
+      } else console.log('  ledger audit ok');
+      return;
+    }
     console.log(`warm-up (${P.warmup} orders each way, not reported):`);
     const warm = [
       await phase(ctx, 'warm-up', 'HTTP', P.warmup, anyListing, 15_000),
@@ -755,7 +890,7 @@ async function main(): Promise<void> {
     failed = true;
     console.error(err);
   } finally {
-    await stopApi(api);
+    await Promise.all(apis.map((a) => stopApi(a)));
     await pool?.end();
     await dropDatabase(databaseUrl);
     await deleteRedisKeys(queuePrefix).catch(() => undefined);

@@ -60,7 +60,8 @@ export function databaseUrlOn(serverUrl: string, database: string): string {
   const auth = p.password
     ? `${encodeURIComponent(p.username)}:${encodeURIComponent(p.password)}`
     : encodeURIComponent(p.username);
-  return `${p.scheme}://${auth}@${p.host}:${p.port}/${database}`;
+  const socket = p.socketPath ? `?socketPath=${encodeURIComponent(p.socketPath)}` : '';
+  return `${p.scheme}://${auth}@${p.host}:${p.port}/${database}${socket}`;
 }
 
 /** Creates the database of `url` if needed and runs every migration on it. */
@@ -81,6 +82,7 @@ export function rawPool(url: string, connections: number): Pool {
   return createPool({
     host: p.host,
     port: p.port,
+    socketPath: p.socketPath,
     user: p.username,
     password: p.password,
     database: p.database,

@@ -244,6 +244,16 @@ export class CatalogService {
     return stock === null;
   }
 
+  /** Group commit: locks the listings of a batch (id order); their stock (null: unlimited, absent: no listing). */
+  lockStocks(em: EntityManager, listingIds: string[]): Promise<Map<string, number | null>> {
+    return this.listings.lockStocks(em, listingIds);
+  }
+
+  /** Group commit: takes each counted listing's sum at once; false unless every one had enough. */
+  async takeStockMany(em: EntityManager, takes: Array<[string, number]>): Promise<boolean> {
+    return !takes.length || (await this.listings.takeStockMany(em, takes)) === takes.length;
+  }
+
   /** Gives back units taken by an order (cancel, expiry, failure); nothing for unlimited stock. */
   async returnStock(em: EntityManager, listingId: string, quantity: number): Promise<void> {
     assertQuantity(quantity);

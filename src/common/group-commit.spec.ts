@@ -80,6 +80,30 @@ describe('GroupCommit', () => {
     await expect(gc.submit(3)).resolves.toBe(3);
   });
 
+  it('with failQueuedOn, rejects what queued behind a batch that found the database unreachable', async () => {
+    const first = gate();
+    let calls = 0;
+    const gc = new GroupCommit<number, number>({
+      maxWaitMs: 0,
+      failQueuedOn: (err) => (err as Error).message === 'database down',
+      flush: async (items) => {
+        calls++;
+        if (calls === 1) {
+          await first.opened;
+          throw new Error('database down');
+        }
+        return items.map((value) => ({ ok: true, value }));
+      },
+    });
+    const a = gc.submit(1);
+    const queued = [2, 3].map((n) => gc.submit(n));
+    first.open();
+    const settled = await Promise.allSettled([a, ...queued]);
+    expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(calls).toBe(1);
+    await expect(gc.submit(4)).resolves.toBe(4);
+  });
+
   it('rejects a batch whose flush returns the wrong number of outcomes', async () => {
     const gc = new GroupCommit<number, number>({ flush: async () => [] });
     await expect(gc.submit(1)).rejects.toThrow('0 outcomes for 1 items');

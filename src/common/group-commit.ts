@@ -11,7 +11,8 @@
  *
  * `flush` returns one outcome per item, in the items' order. An item's failure (a resident short of
  * points) is that item's outcome alone; when `flush` itself throws (the database went away), every
- * item of that batch is rejected with that error, and later batches are still sent.
+ * item of that batch is rejected with that error, and later batches are still sent (or, with
+ * `failQueuedOn`, rejected at once with it when it says the database cannot be reached).
  */
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
@@ -23,6 +24,12 @@ export interface GroupCommitOptions<I, R> {
   maxWaitMs?: number;
   /** Batches in the database at once (default 1). */
   maxInFlight?: number;
+  /**
+   * When `flush` throws an error for which this is true (the database cannot be reached), the items
+   * queued behind that batch are rejected with the same error at once instead of being sent: they
+   * would only wait as long again for the same answer (default: never).
+   */
+  failQueuedOn?: (error: unknown) => boolean;
 }
 
 interface Pending<I, R> {
@@ -42,6 +49,7 @@ export class GroupCommit<I, R> {
   private readonly maxBatch: number;
   private readonly maxWaitMs: number;
   private readonly maxInFlight: number;
+  private readonly failQueuedOn: (error: unknown) => boolean;
   private queue: Pending<I, R>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private inFlight = 0;
@@ -53,6 +61,7 @@ export class GroupCommit<I, R> {
     this.maxBatch = opts.maxBatch ?? 512;
     this.maxWaitMs = opts.maxWaitMs ?? 2;
     this.maxInFlight = opts.maxInFlight ?? 1;
+    this.failQueuedOn = opts.failQueuedOn ?? (() => false);
     if (this.maxBatch < 1 || this.maxInFlight < 1 || this.maxWaitMs < 0) {
       throw new Error('GroupCommit: maxBatch and maxInFlight must be ≥ 1, maxWaitMs ≥ 0');
     }
@@ -115,6 +124,7 @@ export class GroupCommit<I, R> {
       outcomes.forEach((o, i) => (o.ok ? batch[i].resolve(o.value) : batch[i].reject(o.error)));
     } catch (err) {
       for (const p of batch) p.reject(err);
+      if (this.failQueuedOn(err)) for (const p of this.queue.splice(0)) p.reject(err);
     } finally {
       this.inFlight--;
       // What queued while this batch was in the database goes now, without waiting further.

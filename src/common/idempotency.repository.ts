@@ -46,6 +46,40 @@ export class IdempotencyRepository {
     return affectedRows(res) > 0;
   }
 
+  /**
+   * Claims many keys with their answers at once (group commit: the batch knows every answer before
+   * it writes its keys). Sorted by key, so that two batches never take them in crossing orders; a
+   * key taken already fails the statement with a duplicate key.
+   */
+  async claimAnswered(
+    tx: EntityManager,
+    rows: Array<IdempotencyKeyId & { requestHash: string; body: string }>,
+  ): Promise<void> {
+    if (!rows.length) return;
+    const sorted = [...rows].sort((a, b) => cmp(`${a.scope}\u001f${a.key}`, `${b.scope}\u001f${b.key}`));
+    await tx.query(
+      `INSERT INTO idempotency_keys (scope, idem_key, request_hash, response_status, response_body, created_at)
+       VALUES ${sorted.map(() => '(?, ?, ?, 200, ?, CURRENT_TIMESTAMP(3))').join(', ')}`,
+      sorted.flatMap((r) => [r.scope, r.key, r.requestHash, r.body]),
+    );
+  }
+
+  /** The committed rows of these keys (read outside any transaction). */
+  async findMany(keys: IdempotencyKeyId[]): Promise<Array<IdempotencyKeyId & IdempotencyKeyRow>> {
+    if (!keys.length) return [];
+    const rows: Array<{ scope: string; idem_key: string } & IdempotencyKeyRow> = await this.db.query(
+      `SELECT scope, idem_key, request_hash, response_body FROM idempotency_keys
+        WHERE (scope, idem_key) IN (${keys.map(() => '(?, ?)').join(', ')})`,
+      keys.flatMap((k) => [k.scope, k.key]),
+    );
+    return rows.map((r) => ({
+      scope: r.scope,
+      key: r.idem_key,
+      request_hash: r.request_hash,
+      response_body: r.response_body,
+    }));
+  }
+
   /** The key's row as committed (read outside any transaction), or undefined. */
   async find(k: IdempotencyKeyId): Promise<IdempotencyKeyRow | undefined> {
     const rows: IdempotencyKeyRow[] = await this.db.query(
@@ -55,3 +89,5 @@ export class IdempotencyRepository {
     return rows[0];
   }
 }
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -72,6 +72,27 @@ export class IdempotencyService {
     throw conflict('the request with this idempotency key is still in progress', { idempotencyKey: req.key });
   }
 
+  /** Committed keys of many requests (group commit), by `scope \u001f key`. */
+  async storedMany(
+    keys: IdempotencyKeyId[],
+  ): Promise<Map<string, { requestHash: string; responseBody: string | null }>> {
+    const rows = await this.keys.findMany(keys);
+    return new Map(
+      rows.map((r) => [
+        `${r.scope}\u001f${r.key}`,
+        { requestHash: r.request_hash, responseBody: r.response_body },
+      ]),
+    );
+  }
+
+  /** Stores many keys with their answers in the caller's transaction (a taken key fails it). */
+  claimAnsweredMany(
+    tx: EntityManager,
+    rows: Array<IdempotencyKeyId & { requestHash: string; body: string }>,
+  ): Promise<void> {
+    return this.keys.claimAnswered(tx, rows);
+  }
+
   private async replay<T>(
     k: IdempotencyKeyId,
     hash: string,

@@ -192,10 +192,10 @@ export class EnvironmentVariables {
   DB_JOB_QUERY_TIMEOUT_MS = 120_000;
 
   /** How often the outbox relay polls, in milliseconds. */
-  @Transform(({ value }) => (value === undefined || value === '' ? 250 : Number(value)))
+  @Transform(({ value }) => (value === undefined || value === '' ? 100 : Number(value)))
   @IsInt()
   @Min(10)
-  OUTBOX_POLL_MS = 250;
+  OUTBOX_POLL_MS = 100;
 
   /** How often the worker expires due orders, in milliseconds. */
   @Transform(({ value }) => (value === undefined || value === '' ? 2000 : Number(value)))

@@ -14,10 +14,17 @@ export interface ParsedDatabaseUrl {
   username: string;
   password: string;
   database: string;
+  /**
+   * A Unix socket of the server (`?socketPath=/run/mysqld/mysqld.sock`): connections go through it
+   * instead of TCP to host:port (cheaper per statement on the same machine); host and port are
+   * then only part of the URL's shape.
+   */
+  socketPath?: string;
 }
 
 export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
   const u = new URL(url);
+  const socketPath = u.searchParams.get('socketPath') || undefined;
   return {
     scheme: u.protocol.replace(':', ''),
     host: u.hostname || '127.0.0.1',
@@ -25,6 +32,7 @@ export function parseDatabaseUrl(url: string): ParsedDatabaseUrl {
     username: decodeURIComponent(u.username || 'root'),
     password: decodeURIComponent(u.password || ''),
     database: u.pathname.replace(/^\//, ''),
+    ...(socketPath ? { socketPath } : {}),
   };
 }
 
@@ -33,6 +41,7 @@ function adminConnection(p: ParsedDatabaseUrl) {
   return createConnection({
     host: p.host,
     port: p.port,
+    socketPath: p.socketPath,
     user: p.username,
     password: p.password,
     connectTimeout: CONNECT_TIMEOUT_MS,
@@ -88,6 +97,7 @@ export function buildDataSourceOptions(
     type: engine,
     host: p.host,
     port: p.port,
+    ...(p.socketPath ? { socketPath: p.socketPath } : {}),
     username: p.username,
     password: p.password,
     database: p.database,

@@ -50,6 +50,7 @@ interface RawPool {
 interface Credentials {
   host?: string;
   port?: number;
+  socketPath?: string;
   username?: string;
   password?: string;
 }
@@ -86,6 +87,7 @@ class Liveness {
       const c = createConnection({
         host: this.credentials.host,
         port: this.credentials.port,
+        socketPath: this.credentials.socketPath,
         user: this.credentials.username,
         password: this.credentials.password,
         connectTimeout: PING_TIMEOUT_MS,

@@ -2,10 +2,10 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { TransactionService } from '../database/transaction.service';
 import { QueueRegistry } from './queue-registry.service';
-import { OutboxRepository } from './outbox.repository';
+import { OutboxRepository, OutboxRow } from './outbox.repository';
 
 /**
- * Moves committed outbox rows into BullMQ. Rows are claimed with FOR UPDATE SKIP LOCKED so that
+ * Moves committed outbox rows into BullMQ, a batch of rows at a time (one `addBulk` per queue). Rows are claimed with FOR UPDATE SKIP LOCKED so that
  * several relays share the work; the job id is the row id, so a row that is added twice (a relay
  * that died after adding but before marking) is still one job.
  */
@@ -25,11 +25,17 @@ export class OutboxRelay {
     return this.tx.run(async (em) => {
       const rows = await this.outbox.claimUnsent(em, batchSize);
       if (!rows.length) return 0;
-      for (const row of rows) {
-        await this.queues
-          .get(row.queue)
-          .add(row.name, JSON.parse(row.payload), { jobId: row.id, delay: Number(row.delay_ms) });
-      }
+      // One round trip to Redis per queue (addBulk), not one per row.
+      const byQueue = new Map<string, OutboxRow[]>();
+      for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
+      for (const [queue, part] of byQueue)
+        await this.queues.get(queue).addBulk(
+          part.map((row) => ({
+            name: row.name,
+            data: JSON.parse(row.payload) as unknown,
+            opts: { jobId: row.id, delay: Number(row.delay_ms) },
+          })),
+        );
       await this.outbox.markSent(
         em,
         rows.map((r) => r.id),

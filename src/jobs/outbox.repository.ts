@@ -22,10 +22,22 @@ export interface NewOutboxRow {
 @Injectable()
 export class OutboxRepository {
   async insert(tx: EntityManager, row: NewOutboxRow): Promise<void> {
+    await this.insertMany(tx, [row]);
+  }
+
+  /** Many rows in one statement (group commit). */
+  async insertMany(tx: EntityManager, rows: NewOutboxRow[]): Promise<void> {
+    if (!rows.length) return;
     await tx.query(
       `INSERT INTO outbox (id, queue, name, payload, available_at, created_at)
-       VALUES (?, ?, ?, ?, DATE_ADD(CURRENT_TIMESTAMP(3), INTERVAL ? MICROSECOND), CURRENT_TIMESTAMP(3))`,
-      [row.id, row.queue, row.name, JSON.stringify(row.payload), Math.max(0, row.delayMs) * 1000],
+       VALUES ${rows.map(() => '(?, ?, ?, ?, DATE_ADD(CURRENT_TIMESTAMP(3), INTERVAL ? MICROSECOND), CURRENT_TIMESTAMP(3))').join(', ')}`,
+      rows.flatMap((row) => [
+        row.id,
+        row.queue,
+        row.name,
+        JSON.stringify(row.payload),
+        Math.max(0, row.delayMs) * 1000,
+      ]),
     );
   }
 

@@ -22,4 +22,16 @@ export class OutboxService {
     await this.outbox.insert(tx, { id, queue, name, payload, delayMs: opts.delayMs ?? 0 });
     return id;
   }
+
+  /** One job per payload, in one statement (group commit); returns the rows' ids. */
+  async addMany(
+    tx: EntityManager,
+    queue: string,
+    name: string,
+    payloads: Array<Record<string, unknown>>,
+  ): Promise<string[]> {
+    const rows = payloads.map((payload) => ({ id: newId(), queue, name, payload, delayMs: 0 }));
+    await this.outbox.insertMany(tx, rows);
+    return rows.map((r) => r.id);
+  }
 }

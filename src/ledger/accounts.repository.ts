@@ -71,6 +71,54 @@ export class AccountsRepository {
     return rows.map((r) => [r.owner_id, r.id]);
   }
 
+  /** Accounts of one kind of these owners (no sub-account): `[ownerId, accountId]`. */
+  async idsOfOwners(
+    tx: EntityManager,
+    kind: AccountKind,
+    ownerType: OwnerType,
+    ownerIds: string[],
+  ): Promise<Array<[string, string]>> {
+    const rows: Array<Pick<AccountRow, 'id' | 'owner_id'>> = await tx.query(
+      `SELECT id, owner_id FROM accounts WHERE ledger = 'POINTS' AND kind = ? AND owner_type = ? AND sub = '' AND owner_id IN (?)`,
+      [kind, ownerType, ownerIds],
+    );
+    return rows.map((r) => [r.owner_id, r.id]);
+  }
+
+  /** Locks these accounts in id order (the lock order of every batch) and returns their rows. */
+  lockByIds(tx: EntityManager, ids: string[]): Promise<AccountRow[]> {
+    return tx.query(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id IN (?) ORDER BY id FOR UPDATE`, [
+      [...ids].sort(),
+    ]);
+  }
+
+  /**
+   * Moves `amount` into `debits_<col>`/`credits_<col>` of many accounts in one statement, each under
+   * the condition of its limit flag (as {@link debit} and {@link credit}); returns the rows changed,
+   * so a caller that expected every account to pass compares with the count.
+   */
+  async moveMany(
+    tx: EntityManager,
+    side: 'debits' | 'credits',
+    col: BalanceColumn,
+    amounts: Array<[string, number]>,
+  ): Promise<number> {
+    const flagged = side === 'debits' ? 'flags & 1 = 0' : 'flags & 2 = 0';
+    const room =
+      side === 'debits'
+        ? 'credits_posted - debits_posted - debits_pending'
+        : 'debits_posted - credits_posted - credits_pending';
+    const cases = `CASE id ${amounts.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+    const pairs = amounts.flatMap(([id, amount]) => [id, amount]);
+    return affectedRows(
+      await tx.query(
+        `UPDATE accounts SET ${side}_${col} = ${side}_${col} + ${cases}
+          WHERE id IN (?) AND (${flagged} OR ${room} >= ${cases})`,
+        [...pairs, amounts.map(([id]) => id), ...pairs],
+      ),
+    );
+  }
+
   async ledgersOf(tx: EntityManager, ids: string[]): Promise<Array<Pick<AccountRow, 'id' | 'ledger'>>> {
     return tx.query('SELECT id, ledger FROM accounts WHERE id IN (?)', [ids]);
   }

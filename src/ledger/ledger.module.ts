@@ -6,6 +6,7 @@ import { TransferEntity } from './entities/transfer.entity';
 import { LedgerAuditService } from './ledger-audit.service';
 import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
+import { LedgerHolds } from './ledger-holds.service';
 import { TransfersRepository } from './transfers.repository';
 import { RedemptionSettlementQueries } from './redemption-settlement.queries';
 import { WalletService } from './wallet.service';
@@ -19,6 +20,7 @@ import { SettlementLedgerQueries } from './settlement.queries';
   controllers: [LedgerController],
   providers: [
     LedgerService,
+    LedgerHolds,
     LedgerAuditService,
     WalletService,
     AccountsRepository,
@@ -31,6 +33,7 @@ import { SettlementLedgerQueries } from './settlement.queries';
   ],
   exports: [
     LedgerService,
+    LedgerHolds,
     LedgerAuditService,
     RedemptionSettlementQueries,
     LedgerReportQueries,

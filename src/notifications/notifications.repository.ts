@@ -33,6 +33,19 @@ export class NotificationsRepository {
     );
   }
 
+  /** {@link insert} for many notifications in one statement (group commit). */
+  async insertMany(
+    tx: EntityManager,
+    ns: Array<Omit<NotificationRow, 'read_at' | 'created_at'>>,
+  ): Promise<void> {
+    if (!ns.length) return;
+    await tx.query(
+      `INSERT INTO notifications (${COLUMNS})
+       VALUES ${ns.map(() => '(?, ?, ?, ?, ?, ?, ?, NULL, CURRENT_TIMESTAMP(3))').join(', ')} ON DUPLICATE KEY UPDATE id = id`,
+      ns.flatMap((n) => [n.id, n.user_id, n.kind, n.title, n.body, n.ref_type, n.ref_id]),
+    );
+  }
+
   /** A user's notifications, newest first, after a `TIME_ID` cursor: `limit` rows. */
   list(
     userId: string,

@@ -32,15 +32,12 @@ export class NotificationsService {
   constructor(private readonly notifications: NotificationsRepository) {}
 
   async notify(tx: EntityManager, n: NotificationInput): Promise<void> {
-    await this.notifications.insert(tx, {
-      id: newId(),
-      user_id: n.userId,
-      kind: n.kind,
-      title: n.title,
-      body: n.body,
-      ref_type: n.refType ?? null,
-      ref_id: n.refId ?? null,
-    });
+    await this.notifications.insert(tx, toRow(n));
+  }
+
+  /** Many notifications in one statement (batched fulfilment). */
+  async notifyMany(tx: EntityManager, ns: NotificationInput[]): Promise<void> {
+    await this.notifications.insertMany(tx, ns.map(toRow));
   }
 
   async list(actor: Actor, q: PageQuery & { unread?: boolean }): Promise<Page<NotificationView>> {
@@ -67,3 +64,13 @@ export class NotificationsService {
     if (!(await this.notifications.markRead(actor.id, id))) throw notFound('notification', id);
   }
 }
+
+const toRow = (n: NotificationInput) => ({
+  id: newId(),
+  user_id: n.userId,
+  kind: n.kind,
+  title: n.title,
+  body: n.body,
+  ref_type: n.refType ?? null,
+  ref_id: n.refId ?? null,
+});

@@ -54,3 +54,20 @@ export async function transition(
   );
   return affectedRows(res) === 1;
 }
+
+/** {@link transition} of many orders in one statement; how many this call changed. */
+export async function transitionMany(
+  em: EntityManager,
+  orderIds: string[],
+  to: OrderStatus,
+  from: readonly OrderStatus[] = sourcesOf(to),
+): Promise<number> {
+  const allowed = from.filter((f) => canTransition(f, to));
+  if (!allowed.length || !orderIds.length) return 0;
+  const ts = TIMESTAMP_COLUMN[to];
+  const res = await em.query(
+    `UPDATE orders SET status = ?${ts ? `, ${ts} = CURRENT_TIMESTAMP(3)` : ''} WHERE id IN (?) AND status IN (?)`,
+    [to, orderIds, allowed],
+  );
+  return affectedRows(res);
+}

@@ -14,6 +14,7 @@ import { OrderFulfilment } from './order-fulfilment.service';
 import { OrderLimitsRepository } from './order-limits.repository';
 import { OrderabilityService } from './orderability.service';
 import { OrderSweeper } from './order-sweeper.service';
+import { OrderPlacement } from './order-placement.service';
 import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
@@ -37,6 +38,7 @@ import { SettlementOrderQueries } from './settlement.queries';
   providers: [
     SettlementOrderQueries,
     OrdersService,
+    OrderPlacement,
     VouchersService,
     OrderFulfilment,
     OrderabilityService,

@@ -54,9 +54,16 @@ export interface OrderFilter {
 @Injectable()
 export class OrdersRepository {
   async insert(tx: EntityManager, order: NewOrder): Promise<void> {
+    await this.insertMany(tx, [order]);
+  }
+
+  /** Many placed orders in one statement (group commit). */
+  async insertMany(tx: EntityManager, orders: NewOrder[]): Promise<void> {
+    if (!orders.length) return;
+    const row = `(${PLACED_COLUMNS.map(() => '?').join(', ')})`;
     await tx.query(
-      `INSERT INTO orders (${PLACED_COLUMNS.map(([c]) => c).join(', ')}) VALUES (${PLACED_COLUMNS.map(() => '?').join(', ')})`,
-      PLACED_COLUMNS.map(([, field]) => order[field]),
+      `INSERT INTO orders (${PLACED_COLUMNS.map(([c]) => c).join(', ')}) VALUES ${orders.map(() => row).join(', ')}`,
+      orders.flatMap((order) => PLACED_COLUMNS.map(([, field]) => order[field])),
     );
   }
 
@@ -102,6 +109,18 @@ export class OrdersRepository {
         ? { mode: 'pessimistic_write', onLocked: 'skip_locked' }
         : { mode: 'pessimistic_write' },
     });
+  }
+
+  /** Locks these orders (`FOR UPDATE`, in id order: the lock order of a batch). */
+  lockByIds(tx: EntityManager, ids: string[]): Promise<OrderEntity[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return tx
+      .getRepository(OrderEntity)
+      .createQueryBuilder('o')
+      .where('o.id IN (:...ids)', { ids: [...new Set(ids)].sort() })
+      .orderBy('o.id')
+      .setLock('pessimistic_write')
+      .getMany();
   }
 
   /** Claims (locks, skipping locked rows) up to `limit` open orders past their deadline, oldest first. */

@@ -1,197 +1,44 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, hasRole } from '../common/actor';
 import { forbidden, invalidState, notFound, refuse } from '../common/errors';
-import { newId } from '../common/ids';
-import { IdempotencyService } from '../common/idempotency.service';
 import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { CatalogService } from '../catalog/catalog.service';
-import type { ListingEntity } from '../catalog/catalog.service';
-import { APP_CONFIG, AppConfig } from '../config/configuration';
 import { TransactionService } from '../database/transaction.service';
-import { CreditService } from '../earning/credit.service';
-import { UsersService } from '../identity/users.service';
-import { QUEUES } from '../jobs/queues';
-import { OutboxService } from '../jobs/outbox.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { OrdersQuery, OrderView, PlaceOrderDto } from './dto/orders.dto';
 import { OrderEntity } from './entities/order.entity';
-import { periodKey } from './order-limits';
 import { LimitKey, OrderLimitsRepository } from './order-limits.repository';
 import { OPEN_STATUSES, OrderStatus, transition } from './order-state-machine';
-import { NewOrder, OrdersRepository } from './orders.repository';
+import { OrderPlacement } from './order-placement.service';
+import { toOrderView } from './order-view';
+import { OrdersRepository } from './orders.repository';
 
-export const ORDER_PLACED_JOB = 'order.placed';
-
-/** The fields of an order that its view shows. */
-export type OrderViewSource = Pick<
-  OrderEntity,
-  | 'id'
-  | 'status'
-  | 'residentId'
-  | 'listingId'
-  | 'providerOrganizationId'
-  | 'quantity'
-  | 'unitPoints'
-  | 'totalPoints'
-  | 'expiresAt'
-  | 'createdAt'
-  | 'readyAt'
-  | 'redeemedAt'
-  | 'cancelledAt'
-  | 'cancelReason'
-  | 'expiredAt'
->;
-
-export function toOrderView(o: OrderViewSource, listingTitle?: string): OrderView {
-  return {
-    id: o.id,
-    status: o.status,
-    residentId: o.residentId,
-    listingId: o.listingId,
-    ...(listingTitle !== undefined ? { listingTitle } : {}),
-    providerOrganizationId: o.providerOrganizationId,
-    quantity: o.quantity,
-    unitPoints: o.unitPoints,
-    totalPoints: o.totalPoints,
-    expiresAt: o.expiresAt,
-    createdAt: o.createdAt,
-    readyAt: o.readyAt,
-    redeemedAt: o.redeemedAt,
-    cancelledAt: o.cancelledAt,
-    cancelReason: o.cancelReason,
-    expiredAt: o.expiredAt,
-  };
-}
+export { ORDER_PLACED_JOB, toOrderView } from './order-view';
+export type { OrderViewSource } from './order-view';
 
 /**
  * Placement, reading and cancellation of orders (the order path of architecture.md). Placement is
- * one transaction: idempotency key, listing checks, limit counter, points hold, stock (taken last),
- * order row, outbox row. Everything that gives value back (cancel, expiry) goes through `release`.
+ * group commit ({@link OrderPlacement}): the orders of one moment in one transaction. Everything that gives value back (cancel, expiry) goes through `release`.
  */
 @Injectable()
 export class OrdersService {
   constructor(
     private readonly tx: TransactionService,
-    private readonly idempotency: IdempotencyService,
+    private readonly placement: OrderPlacement,
     private readonly catalog: CatalogService,
     private readonly ledger: LedgerService,
-    private readonly outbox: OutboxService,
-    private readonly credit: CreditService,
-    private readonly users: UsersService,
     private readonly notifications: NotificationsService,
     private readonly orders: OrdersRepository,
     private readonly limits: OrderLimitsRepository,
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async place(actor: Actor, dto: PlaceOrderDto, key?: string): Promise<OrderView> {
-    if (!actor.regionId) throw notFound('resident', actor.id);
-    // Facts that do not change inside the transaction are read before it, and only when the
-    // listing has a rule that needs them (most listings have none): short transactions, few reads.
-    const rules = await this.catalog.getForOrder(this.db.manager, dto.listingId);
-    const needsCredit = !!rules?.minCreditLevel;
-    const needsAge = !!rules?.minAge;
-    const [user, standing] = await Promise.all([
-      needsAge ? this.users.findById(actor.id) : null,
-      needsCredit ? this.credit.levelOf(actor.id) : null,
-    ]);
-    const known = { user, standing };
-    return this.idempotency.run({ scope: `orders:${actor.id}`, key, request: dto }, async (em) => {
-      const now = new Date();
-      const listing = await this.catalog.getForOrder(em, dto.listingId);
-      if (!listing) throw refuse('LISTING_NOT_FOUND', { listingId: dto.listingId }, 'listing not found');
-      this.catalog.assertOrderable(listing, { regionPath: actor.regionPath }, now);
-      if (listing.minCreditLevel || listing.minAge) await this.assertEligible(listing, actor.id, known, now);
-      const id = newId();
-      let limitKey: string | null = null;
-      if (listing.limitCount && listing.limitPeriod) {
-        limitKey = periodKey(listing.limitPeriod, now);
-        const counter = { residentId: actor.id, listingId: listing.id, periodKey: limitKey };
-        if (!(await this.limits.take(em, counter, dto.quantity, listing.limitCount)))
-          throw refuse(
-            'LIMIT_REACHED',
-            { listingId: listing.id, limit: listing.limitCount, period: limitKey },
-            `at most ${listing.limitCount} per period for this listing`,
-          );
-      }
-      const total = listing.pointsPrice * dto.quantity;
-      // The hold: the wallet is debited (and checked) now; the provider's redemption account, which
-      // every order of that provider credits, is credited as the last statement (shortest lock).
-      const hold = await this.ledger.transferDeferringCredit(em, {
-        id: this.ledger.deriveId('order_hold', id),
-        debitAccountId: await this.ledger.walletOf(em, actor.id),
-        creditAccountId: await this.ledger.redemptionOf(em, listing.providerOrganizationId),
-        amount: total,
-        code: 'order_hold',
-        refType: 'order',
-        refId: id,
-        pending: true,
-      });
-      if (!(await this.catalog.takeStock(em, listing.id, dto.quantity))) {
-        throw refuse('OUT_OF_STOCK', { listingId: listing.id, requested: dto.quantity }, 'out of stock');
-      }
-      const order: NewOrder = {
-        id,
-        residentId: actor.id,
-        communityId: actor.regionId!,
-        listingId: listing.id,
-        providerOrganizationId: listing.providerOrganizationId,
-        quantity: dto.quantity,
-        unitPoints: listing.pointsPrice,
-        totalPoints: total,
-        status: 'pending',
-        holdTransferId: hold.transfer.id,
-        limitPeriodKey: limitKey,
-        expiresAt: this.deadline(listing, now),
-        createdAt: now,
-      };
-      await this.orders.insert(em, order);
-      await this.outbox.add(em, QUEUES.orders, ORDER_PLACED_JOB, { orderId: id });
-      await hold.creditLater();
-      const unset = {
-        readyAt: null,
-        redeemedAt: null,
-        cancelledAt: null,
-        cancelReason: null,
-        expiredAt: null,
-      };
-      return toOrderView({ ...order, ...unset }, listing.title);
-    });
-  }
-
-  /** 403 NOT_ELIGIBLE unless the resident meets the listing's credit level and age (facts read before, else now). */
-  private async assertEligible(
-    listing: ListingEntity,
-    residentId: string,
-    known: {
-      user: Awaited<ReturnType<UsersService['findById']>> | null;
-      standing: Awaited<ReturnType<CreditService['levelOf']>> | null;
-    },
-    now: Date,
-  ): Promise<void> {
-    const eligible = this.catalog.checkEligibility(
-      listing,
-      {
-        creditLevel: known.standing?.level ?? (await this.credit.levelOf(residentId)).level,
-        birthDate: (known.user ?? (await this.users.findById(residentId)))?.birthDate ?? null,
-      },
-      now,
-    );
-    if (!eligible.eligible)
-      throw refuse(
-        'NOT_ELIGIBLE',
-        { ...eligible, listingId: listing.id },
-        `not eligible for this listing (${eligible.reason.replace(/_/g, ' ')})`,
-      );
-  }
-
-  private deadline(listing: ListingEntity, now: Date): Date {
-    const seconds = this.config.orderRedeemWindowSeconds ?? listing.redeemWithinDays * 86_400;
-    return new Date(now.getTime() + seconds * 1000);
+  /** Placed by group commit with the orders of the same moment (order-placement.service.ts). */
+  place(actor: Actor, dto: PlaceOrderDto, key?: string): Promise<OrderView> {
+    return this.placement.place(actor, dto, key);
   }
 
   /** The resident who ordered, or staff of the providing organisation; anyone else: 404. */
