@@ -28,6 +28,29 @@ export class IdempotencyRepository {
     );
   }
 
+  /** Which of these keys are taken (committed, or by this transaction), as `scope\u001fkey`. */
+  async taken(tx: EntityManager, ks: IdempotencyKeyId[]): Promise<Set<string>> {
+    if (!ks.length) return new Set();
+    const rows: Array<{ scope: string; idem_key: string }> = await tx.query(
+      `SELECT scope, idem_key FROM idempotency_keys WHERE (scope, idem_key) IN (${ks.map(() => '(?, ?)').join(', ')})`,
+      ks.flatMap((k) => [k.scope, k.key]),
+    );
+    return new Set(rows.map((r) => `${r.scope}\u001f${r.idem_key}`));
+  }
+
+  /** Claims many keys with their answers in one statement (a duplicate-key error when one is taken). */
+  async claimAnswered(
+    tx: EntityManager,
+    ks: Array<IdempotencyKeyId & { requestHash: string; body: string }>,
+  ): Promise<void> {
+    if (!ks.length) return;
+    await tx.query(
+      `INSERT INTO idempotency_keys (scope, idem_key, request_hash, response_status, response_body, created_at)
+       VALUES ${ks.map(() => '(?, ?, ?, 200, ?, CURRENT_TIMESTAMP(3))').join(', ')}`,
+      ks.flatMap((k) => [k.scope, k.key, k.requestHash, k.body]),
+    );
+  }
+
   /** Stores the answer of the work the key ran. */
   async answer(tx: EntityManager, k: IdempotencyKeyId, body: string): Promise<void> {
     await tx.query(

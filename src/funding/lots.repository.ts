@@ -40,6 +40,24 @@ export class LotsRepository {
       .find({ where: { listingId, remaining: MoreThan(0) }, order: LOT_ORDER, take: limit });
   }
 
+  /** Which of these listings have a lot with units left. */
+  async listingsWithOpenLots(tx: EntityManager, listingIds: string[]): Promise<Set<string>> {
+    const rows: Array<{ listing_id: string }> = await tx.query(
+      'SELECT DISTINCT listing_id FROM donation_lots WHERE listing_id IN (?) AND remaining > 0',
+      [[...new Set(listingIds)]],
+    );
+    return new Set(rows.map((r) => r.listing_id));
+  }
+
+  /** Which of these orders have consumptions recorded. */
+  async ordersWithConsumptions(tx: EntityManager, orderIds: string[]): Promise<Set<string>> {
+    const rows: Array<{ order_id: string }> = await tx.query(
+      'SELECT DISTINCT order_id FROM lot_consumptions WHERE order_id IN (?)',
+      [[...new Set(orderIds)]],
+    );
+    return new Set(rows.map((r) => r.order_id));
+  }
+
   /** Takes units of a lot if it still has them (a conditional update): whether it did. */
   async take(tx: EntityManager, lotId: string, quantity: number): Promise<boolean> {
     const res: unknown = await tx.query(

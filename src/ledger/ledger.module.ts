@@ -11,6 +11,7 @@ import { RedemptionSettlementQueries } from './redemption-settlement.queries';
 import { WalletService } from './wallet.service';
 import { LedgerReportQueries } from './ledger-report.queries';
 import { EarningLedgerQueries } from './earning.queries';
+import { PendingBatchService } from './pending-batch.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, TransferEntity])],
@@ -24,6 +25,7 @@ import { EarningLedgerQueries } from './earning.queries';
     RedemptionSettlementQueries,
     LedgerReportQueries,
     EarningLedgerQueries,
+    PendingBatchService,
   ],
   exports: [
     LedgerService,
@@ -31,6 +33,7 @@ import { EarningLedgerQueries } from './earning.queries';
     RedemptionSettlementQueries,
     LedgerReportQueries,
     EarningLedgerQueries,
+    PendingBatchService,
   ],
 })
 export class LedgerModule {}

@@ -31,16 +31,24 @@ export interface NotificationView {
 export class NotificationsService {
   constructor(private readonly notifications: NotificationsRepository) {}
 
-  async notify(tx: EntityManager, n: NotificationInput): Promise<void> {
-    await this.notifications.insert(tx, {
-      id: newId(),
-      user_id: n.userId,
-      kind: n.kind,
-      title: n.title,
-      body: n.body,
-      ref_type: n.refType ?? null,
-      ref_id: n.refId ?? null,
-    });
+  notify(tx: EntityManager, n: NotificationInput): Promise<void> {
+    return this.notifyMany(tx, [n]);
+  }
+
+  /** Many notifications in one statement (a batch of captures). */
+  async notifyMany(tx: EntityManager, ns: NotificationInput[]): Promise<void> {
+    await this.notifications.insertMany(
+      tx,
+      ns.map((n) => ({
+        id: newId(),
+        user_id: n.userId,
+        kind: n.kind,
+        title: n.title,
+        body: n.body,
+        ref_type: n.refType ?? null,
+        ref_id: n.refId ?? null,
+      })),
+    );
   }
 
   async list(actor: Actor, q: PageQuery & { unread?: boolean }): Promise<Page<NotificationView>> {

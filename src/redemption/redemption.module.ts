@@ -9,6 +9,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { OrdersModule } from '../orders/orders.module';
 import { RegionsModule } from '../regions/regions.module';
 import { SigningModule } from '../signing/signing.module';
+import { CaptureBatcher } from './capture-batcher.service';
 import { CaptureService } from './capture.service';
 import { CounterFacts } from './counter-facts';
 import { DisputesRepository } from './disputes.repository';
@@ -54,6 +55,7 @@ import { ScannerAccess } from './scanner-access.service';
     ScanHistoryService,
     RedemptionService,
     CaptureService,
+    CaptureBatcher,
     OfflineSyncService,
     DisputesService,
     RedemptionReportsService,
