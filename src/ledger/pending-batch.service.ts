@@ -54,7 +54,8 @@ export class PendingBatchService {
     const held = new Map((await this.transfers.lockByIds(tx, pendingIds)).map((t) => [t.id, t]));
     for (const id of pendingIds) {
       const t = held.get(id);
-      if (!t || t.phase !== 'pending') throw refuse('NOT_FOUND', { pendingId: id }, 'no such pending transfer');
+      if (!t || t.phase !== 'pending')
+        throw refuse('NOT_FOUND', { pendingId: id }, 'no such pending transfer');
     }
     const prior = await this.transfers.byPendingIds(tx, pendingIds);
     if (prior.length)
@@ -70,11 +71,17 @@ export class PendingBatchService {
     // A post id taken already is a duplicate key here: the batch fails and is answered one by one.
     await this.transfers.insert(tx, rows);
     const debits = sums(rows.map((r) => [r.debitAccountId, r.amount]));
-    if ((await this.accounts.settleDebitMany(tx, debits.map(([id, n]) => [id, n, n]))) !== debits.length)
+    if (
+      (await this.accounts.settleDebitMany(
+        tx,
+        debits.map(([id, n]) => [id, n, n]),
+      )) !== debits.length
+    )
       throw conflict('a debit account of the batch is missing', {});
     const credits = sums(rows.map((r) => [r.creditAccountId, r.amount]));
     const creditLater = async () => {
-      for (const [accountId, amount] of credits) await this.accounts.settleCredit(tx, accountId, amount, amount);
+      for (const [accountId, amount] of credits)
+        await this.accounts.settleCredit(tx, accountId, amount, amount);
     };
     return { transfers: rows.map((r) => ({ ...r, createdAt: new Date() })), creditLater };
   }

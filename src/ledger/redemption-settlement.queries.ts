@@ -34,6 +34,11 @@ export class RedemptionSettlementQueries {
           GROUP BY t.ref_id, day`,
         [organizationId, period.from, period.to],
       );
-    return rows.map((r) => ({ orderId: r.ref_id, day: r.day, points: Number(r.points), transfers: Number(r.n) }));
+    return rows.map((r) => ({
+      orderId: r.ref_id,
+      day: r.day,
+      points: Number(r.points),
+      transfers: Number(r.n),
+    }));
   }
 }

@@ -30,7 +30,10 @@ export class NotificationsRepository {
   }
 
   /** Stores many notifications in one statement, each unless the user has it already (UNIQUE). */
-  async insertMany(tx: EntityManager, ns: Array<Omit<NotificationRow, 'read_at' | 'created_at'>>): Promise<void> {
+  async insertMany(
+    tx: EntityManager,
+    ns: Array<Omit<NotificationRow, 'read_at' | 'created_at'>>,
+  ): Promise<void> {
     if (!ns.length) return;
     await tx.query(
       `INSERT INTO notifications (${COLUMNS})

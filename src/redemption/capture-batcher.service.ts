@@ -128,7 +128,9 @@ export class CaptureBatcher implements BeforeApplicationShutdown {
     await this.batcher.drain();
   }
 
-  private async flush(items: Array<{ scan: OnlineScan; code: string }>): Promise<Outcome<RedemptionResult>[]> {
+  private async flush(
+    items: Array<{ scan: OnlineScan; code: string }>,
+  ): Promise<Outcome<RedemptionResult>[]> {
     let outcomes: Array<Outcome<RedemptionResult> | null>;
     try {
       outcomes = await this.tx.run((tx) => this.applyBatch(tx, items));
@@ -180,7 +182,11 @@ export class CaptureBatcher implements BeforeApplicationShutdown {
       orders,
     );
     const staff = [...locked.map((o) => o.redeemedBy), ...scans.map((s) => s.actor.id)];
-    const maps = await this.captures.factMaps(tx, locked, staff.filter((id): id is string => !!id));
+    const maps = await this.captures.factMaps(
+      tx,
+      locked,
+      staff.filter((id): id is string => !!id),
+    );
     const wins = plan.flatMap((p, i) => (p.kind === 'capture' ? [i] : []));
     const { captured, creditLater } = await this.captures.captureMany(
       tx,
@@ -197,7 +203,13 @@ export class CaptureBatcher implements BeforeApplicationShutdown {
       wins.flatMap((i) => {
         const o = outcomes[i];
         return scans[i].key && o?.ok
-          ? [{ ...keyOf(scans[i])!, request: { code: items[i].code, deviceId: scans[i].deviceId }, result: o.value }]
+          ? [
+              {
+                ...keyOf(scans[i])!,
+                request: { code: items[i].code, deviceId: scans[i].deviceId },
+                result: o.value,
+              },
+            ]
           : [];
       }),
     );

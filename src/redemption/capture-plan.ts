@@ -49,7 +49,10 @@ export type ScanPlan =
  * at a time in that order: the first scan of a ready order captures it, the later ones of the same
  * order in the batch are repeats of that capture. `orders` are the locked rows (missing: unknown).
  */
-export function planCaptures(scans: readonly PlannedScan[], orders: ReadonlyMap<string, PlannedOrder>): ScanPlan[] {
+export function planCaptures(
+  scans: readonly PlannedScan[],
+  orders: ReadonlyMap<string, PlannedOrder>,
+): ScanPlan[] {
   const capturedBy = new Map<string, number>();
   const keys = new Set<string>();
   return scans.map((s, i): ScanPlan => {

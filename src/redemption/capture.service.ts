@@ -52,7 +52,10 @@ export function voucherFacts(order: OrderEntity, m: FactMaps): VoucherFacts {
   return {
     order: view,
     listing: { id: order.listingId, title },
-    organization: { id: order.providerOrganizationId, name: m.orgNames.get(order.providerOrganizationId) ?? null },
+    organization: {
+      id: order.providerOrganizationId,
+      name: m.orgNames.get(order.providerOrganizationId) ?? null,
+    },
     resident: { displayName: maskName(m.names.get(order.residentId)) },
   };
 }
@@ -74,12 +77,14 @@ export const ownVoucher = (order: Pick<OrderEntity, 'id'>): DomainError =>
     'you may not redeem your own voucher; ask a colleague to serve you',
   );
 
-export function assertNotOwnVoucher(actor: { id: string }, order: Pick<OrderEntity, 'id' | 'residentId'>): void {
+export function assertNotOwnVoucher(
+  actor: { id: string },
+  order: Pick<OrderEntity, 'id' | 'residentId'>,
+): void {
   if (order.residentId === actor.id) throw ownVoucher(order);
 }
 
-export const invalidCode = (reason: string) =>
-  refuse('INVALID_CODE', { reason }, 'the code is not valid');
+export const invalidCode = (reason: string) => refuse('INVALID_CODE', { reason }, 'the code is not valid');
 
 /** Who and where, by name, for the counter's answers (never the resident's id). */
 export interface RedeemedNames {
@@ -216,9 +221,15 @@ export class CaptureService {
 
   /** The names and titles of many orders (and of the staff who redeemed them), three reads in all. */
   async factMaps(tx: EntityManager, orders: OrderEntity[], staffIds: string[]): Promise<FactMaps> {
-    const titles = await this.counter.titles(tx, orders.map((o) => o.listingId));
+    const titles = await this.counter.titles(
+      tx,
+      orders.map((o) => o.listingId),
+    );
     const names = await this.counter.names(tx, [...orders.map((o) => o.residentId), ...staffIds]);
-    const orgNames = await this.counter.organizationNames(tx, orders.map((o) => o.providerOrganizationId));
+    const orgNames = await this.counter.organizationNames(
+      tx,
+      orders.map((o) => o.providerOrganizationId),
+    );
     return { titles, names, orgNames };
   }
 
@@ -239,7 +250,10 @@ export class CaptureService {
       list.map((c) => ({ orderId: c.order.id, redeemedBy: c.by.actorId, deviceId: c.by.deviceId })),
     );
     if (moved !== list.length) throw conflict('an order of the batch changed meanwhile; scan again', {});
-    const ids = list.map((c) => ({ redemptionId: newId(), captureTransferId: this.ledger.deriveId('order_capture', c.order.id) }));
+    const ids = list.map((c) => ({
+      redemptionId: newId(),
+      captureTransferId: this.ledger.deriveId('order_capture', c.order.id),
+    }));
     await this.redemptions.insertMany(
       tx,
       list.map(({ order, by }, i) => ({
@@ -258,7 +272,10 @@ export class CaptureService {
         capture_transfer_id: ids[i].captureTransferId,
       })),
     );
-    await this.notifications.notifyMany(tx, list.map((c) => redeemedNote(c.order)));
+    await this.notifications.notifyMany(
+      tx,
+      list.map((c) => redeemedNote(c.order)),
+    );
     const { creditLater } = await this.pendingBatch.postManyDeferringCredit(
       tx,
       list.map(({ order }, i) => ({
@@ -278,7 +295,14 @@ export class CaptureService {
         communityId: order.communityId,
       })),
     );
-    const after = new Map((await this.orders.findMany(tx, list.map((c) => c.order.id))).map((o) => [o.id, o]));
+    const after = new Map(
+      (
+        await this.orders.findMany(
+          tx,
+          list.map((c) => c.order.id),
+        )
+      ).map((o) => [o.id, o]),
+    );
     const byOrder = new Map(list.map((c, i) => [c.order.id, { ...ids[i], order: after.get(c.order.id)! }]));
     return { captured: captures.map((c) => byOrder.get(c.order.id)!), creditLater };
   }

@@ -72,7 +72,10 @@ function visible(v: DisputeVisibility): { sql: string; params: unknown[] } {
 export class DisputesRepository {
   async insert(
     tx: EntityManager,
-    d: Pick<DisputeRow, 'id' | 'organization_id' | 'order_id' | 'community_id' | 'offline_scan_id' | 'device_id' | 'kind'>,
+    d: Pick<
+      DisputeRow,
+      'id' | 'organization_id' | 'order_id' | 'community_id' | 'offline_scan_id' | 'device_id' | 'kind'
+    >,
   ): Promise<void> {
     await tx.query(
       `INSERT INTO redemption_disputes (${COLUMNS.join(', ')})
@@ -105,7 +108,11 @@ export class DisputesRepository {
     );
   }
 
-  async findVisible(tx: EntityManager, v: DisputeVisibility, id: string): Promise<DisputeScanRow | undefined> {
+  async findVisible(
+    tx: EntityManager,
+    v: DisputeVisibility,
+    id: string,
+  ): Promise<DisputeScanRow | undefined> {
     const scope = visible(v);
     const rows: DisputeScanRow[] = await tx.query(`${SELECT_WITH_SCAN} WHERE d.id = ? AND ${scope.sql}`, [
       id,

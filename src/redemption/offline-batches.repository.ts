@@ -35,7 +35,13 @@ export interface ScanOutcome {
 }
 
 /** The one column list of each table (`updated_at` and `received_at` are set by the database). */
-const ALLOWANCE_COLUMNS = ['organization_id', 'max_scans', 'max_points', 'bundle_ttl_seconds', 'updated_by'] as const;
+const ALLOWANCE_COLUMNS = [
+  'organization_id',
+  'max_scans',
+  'max_points',
+  'bundle_ttl_seconds',
+  'updated_by',
+] as const;
 const SCAN_COLUMNS = [
   'id',
   'organization_id',
@@ -79,7 +85,10 @@ export class OfflineBatchesRepository {
    */
   async insertScan(
     tx: EntityManager,
-    s: Pick<OfflineScanRow, 'id' | 'organization_id' | 'device_id' | 'scan_id' | 'scanned_at' | 'uploaded_by'>,
+    s: Pick<
+      OfflineScanRow,
+      'id' | 'organization_id' | 'device_id' | 'scan_id' | 'scanned_at' | 'uploaded_by'
+    >,
   ): Promise<void> {
     await tx.query(
       `INSERT INTO offline_scans (${SCAN_COLUMNS.join(', ')})

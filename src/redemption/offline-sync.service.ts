@@ -174,7 +174,11 @@ export class OfflineSyncService {
       };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const prior = await this.repo.findScan(this.db.manager, { organizationId, deviceId, scanId: scan.scanId });
+      const prior = await this.repo.findScan(this.db.manager, {
+        organizationId,
+        deviceId,
+        scanId: scan.scanId,
+      });
       if (!prior) throw err;
       return {
         scanId: scan.scanId,

@@ -109,8 +109,7 @@ export class RedemptionService {
 
   /** Revokes a retired key: a city administrator only their own city's (others are 404). */
   async revokeKey(actor: Actor, kid: string): Promise<PublicKeyView> {
-    if (!/^[0-9a-f]{8}$/.test(kid))
-      throw invalid('kid', 'must be 8 lowercase hex characters');
+    if (!/^[0-9a-f]{8}$/.test(kid)) throw invalid('kid', 'must be 8 lowercase hex characters');
     const key = await this.signer.revoke(
       kid,
       actor.regionPath === null ? null : cityIdOfPath(actor.regionPath),

@@ -14,7 +14,15 @@ export interface ScanAuditRow {
 }
 
 /** The one column list of `scan_audit` (`created_at` last: the database sets it). */
-const COLUMNS = ['id', 'actor_id', 'organization_id', 'device_id', 'outcome', 'order_id', 'created_at'] as const;
+const COLUMNS = [
+  'id',
+  'actor_id',
+  'organization_id',
+  'device_id',
+  'outcome',
+  'order_id',
+  'created_at',
+] as const;
 
 @Injectable()
 export class ScanAuditRepository {
