@@ -393,7 +393,7 @@ export class FundingService {
     return this.redemptionCost.recognize(tx, o);
   }
 
-  /** The same for a batch of captures: two reads when none of their listings has lots. */
+  /** The same for a batch of captures: one read when none of their listings has lots. */
   recognizeRedemptionCosts(tx: EntityManager, os: RedeemedOrder[]): Promise<void> {
     return this.redemptionCost.recognizeMany(tx, os);
   }

@@ -91,17 +91,14 @@ export class RedemptionCostService {
 
   /**
    * {@link recognize} for a batch of captures: one read finds the orders with consumptions already
-   * and one the listings with units left in lots; only the orders that have either go through
+   * and the listings with units left in lots; only the orders that have either go through
    * `recognize`, in (listing, order) order. A listing without lots recognises no cost.
    */
   async recognizeMany(tx: EntityManager, os: RedeemedOrder[]): Promise<void> {
     if (!os.length) return;
-    const recorded = await this.lots.ordersWithConsumptions(
+    const { orders: recorded, listings: stocked } = await this.lots.costCandidates(
       tx,
       os.map((o) => o.orderId),
-    );
-    const stocked = await this.lots.listingsWithOpenLots(
-      tx,
       os.map((o) => o.listingId),
     );
     const due = os

@@ -37,8 +37,8 @@ export class PendingBatchService {
   ) {}
 
   /**
-   * Posts each hold in full: the holds are locked in id order, checked unresolved, the posts
-   * recorded in one insert and the debit accounts (wallets) settled in one update. The credit side
+   * Posts each hold in full: the holds are locked in id order, the posts recorded in one insert
+   * (the unique `pending_id` refuses a hold resolved already) and the debit accounts (wallets) settled in one update. The credit side
    * (a provider's redemption account, a row every capture at its counter touches) is left to
    * `creditLater()`, one update per credit account with the batch's sum, in account id order: the
    * caller runs it as the last statements before the commit.
@@ -57,18 +57,12 @@ export class PendingBatchService {
       if (!t || t.phase !== 'pending')
         throw refuse('NOT_FOUND', { pendingId: id }, 'no such pending transfer');
     }
-    const prior = await this.transfers.byPendingIds(tx, pendingIds);
-    if (prior.length)
-      throw refuse(
-        'PENDING_TRANSFER_ALREADY_RESOLVED',
-        { pendingId: prior[0].pendingId, resolvedBy: prior[0].id, phase: prior[0].phase },
-        'a hold of the batch was already resolved',
-      );
     const rows: NewTransfer[] = posts.map((p) => {
       const pending = held.get(p.pendingId)!;
       return { ...pending, ...p, amount: pending.amount, phase: 'post', exempt: false };
     });
-    // A post id taken already is a duplicate key here: the batch fails and is answered one by one.
+    // A hold resolved already (UNIQUE pending_id) or a post id taken is a duplicate key here: the
+    // caller's batch fails and is answered one capture at a time.
     await this.transfers.insert(tx, rows);
     const debits = sums(rows.map((r) => [r.debitAccountId, r.amount]));
     if (

@@ -85,15 +85,6 @@ export class TransfersRepository {
     return rows.map(toTransfer);
   }
 
-  /** The posts or voids that resolved any of these pending transfers. */
-  async byPendingIds(tx: EntityManager, pendingIds: string[]): Promise<Transfer[]> {
-    const rows: TransferRow[] = await tx.query(
-      `SELECT ${TRANSFER_COLUMNS} FROM transfers WHERE pending_id IN (?)`,
-      [pendingIds],
-    );
-    return rows.map(toTransfer);
-  }
-
   /** The post or void that resolved a pending transfer. */
   async byPendingId(tx: EntityManager, pendingId: string): Promise<Transfer | null> {
     return first(

@@ -40,27 +40,23 @@ export class RedemptionCaptureQueries {
     });
   }
 
-  /** Orders by id, as they are now (inside the caller's transaction). */
-  findMany(tx: EntityManager, orderIds: string[]): Promise<OrderEntity[]> {
-    if (!orderIds.length) return Promise.resolve([]);
-    return tx.getRepository(OrderEntity).find({ where: { id: In([...new Set(orderIds)]) } });
-  }
-
   /**
-   * Moves many orders `ready` → `redeemed` in one conditional update, each with who and on which
-   * device; how many moved (the caller holds their locks, so all of them unless one changed).
+   * Moves many orders `ready` → `redeemed` at `at` in one conditional update, each with who and on
+   * which device; how many moved (the caller holds their locks, so all of them unless one changed).
    */
   async redeemMany(
     tx: EntityManager,
+    at: Date,
     captures: Array<{ orderId: string; redeemedBy: string; deviceId: string | null }>,
   ): Promise<number> {
     if (!captures.length || !canTransition('ready', 'redeemed')) return 0;
     const cases = captures.map(() => 'WHEN ? THEN ?').join(' ');
     const res: unknown = await tx.query(
-      `UPDATE orders SET status = 'redeemed', redeemed_at = CURRENT_TIMESTAMP(3),
+      `UPDATE orders SET status = 'redeemed', redeemed_at = ?,
           redeemed_by = CASE id ${cases} END, redeemed_device = CASE id ${cases} END
         WHERE id IN (?) AND status = 'ready'`,
       [
+        at,
         ...captures.flatMap((c) => [c.orderId, c.redeemedBy]),
         ...captures.flatMap((c) => [c.orderId, c.deviceId]),
         captures.map((c) => c.orderId),

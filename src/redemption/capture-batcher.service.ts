@@ -44,9 +44,14 @@ export interface OnlineScan {
   line: AuditLine;
 }
 
-/** The largest batch, and the longest a first scan waits for others (ms). */
+/**
+ * The largest batch, the longest a first scan waits for others (ms), and the batches of one process
+ * in the database at once: two, so that one gathers its locks and writes while the other commits
+ * (they meet only on the provider's account row, which each takes last).
+ */
 const MAX_BATCH = 256;
 const MAX_WAIT_MS = 2;
+const MAX_IN_FLIGHT = 2;
 
 const scopeOf = (s: OnlineScan) => `redemptions:${s.actor.id}`;
 
@@ -103,6 +108,7 @@ export class CaptureBatcher implements BeforeApplicationShutdown {
     flush: (items) => this.flush(items),
     maxBatch: MAX_BATCH,
     maxWaitMs: MAX_WAIT_MS,
+    maxInFlight: MAX_IN_FLIGHT,
   });
 
   constructor(
@@ -160,13 +166,16 @@ export class CaptureBatcher implements BeforeApplicationShutdown {
   ): Promise<Array<Outcome<RedemptionResult> | null>> {
     const scans = items.map((i) => i.scan);
     const keyOf = (s: OnlineScan) => (s.key ? { scope: scopeOf(s), key: s.key } : undefined);
-    const taken = await this.idempotency.taken(
-      tx,
-      scans.flatMap((s) => keyOf(s) ?? []),
-    );
     const locked = await this.orders.lockMany(
       tx,
       scans.map((s) => s.orderId),
+    );
+    // Which keys are taken, read once the orders are ours: a batch (of this process or another)
+    // that captured one of them with the same key has committed its key by now, and that scan
+    // replays it (answered alone) instead of hearing ALREADY_REDEEMED.
+    const taken = await this.idempotency.taken(
+      tx,
+      scans.flatMap((s) => keyOf(s) ?? []),
     );
     const orders = new Map(locked.map((o) => [o.id, o]));
     const now = new Date();
@@ -181,18 +190,21 @@ export class CaptureBatcher implements BeforeApplicationShutdown {
       })),
       orders,
     );
+    // Names and titles (data a capture does not change) on the pool, while the batch writes.
     const staff = [...locked.map((o) => o.redeemedBy), ...scans.map((s) => s.actor.id)];
-    const maps = await this.captures.factMaps(
-      tx,
+    const mapsRead = this.captures.factMaps(
+      this.db.manager,
       locked,
       staff.filter((id): id is string => !!id),
     );
+    mapsRead.catch(() => undefined); // awaited below; the batch may fail first
     const wins = plan.flatMap((p, i) => (p.kind === 'capture' ? [i] : []));
     const { captured, creditLater } = await this.captures.captureMany(
       tx,
       wins.map((i) => ({ order: orders.get(scans[i].orderId)!, by: this.by(scans[i], now) })),
     );
     const captureOf = new Map(wins.map((i, n) => [i, captured[n]]));
+    const maps = await mapsRead;
     const outcomes = plan.map((p, i) => this.answer(i, p, scans[i], orders, maps, captureOf));
     await this.scans.insertMany(
       tx,

@@ -219,17 +219,22 @@ export class CaptureService {
     return voucherFacts(order, { titles, names, orgNames });
   }
 
-  /** The names and titles of many orders (and of the staff who redeemed them), three reads in all. */
-  async factMaps(tx: EntityManager, orders: OrderEntity[], staffIds: string[]): Promise<FactMaps> {
-    const titles = await this.counter.titles(
-      tx,
-      orders.map((o) => o.listingId),
-    );
-    const names = await this.counter.names(tx, [...orders.map((o) => o.residentId), ...staffIds]);
-    const orgNames = await this.counter.organizationNames(
-      tx,
-      orders.map((o) => o.providerOrganizationId),
-    );
+  /**
+   * The names and titles of many orders (and of the staff who redeemed them): three reads in
+   * parallel, so `em` is the pool (data a capture does not change), not a transaction.
+   */
+  async factMaps(em: EntityManager, orders: OrderEntity[], staffIds: string[]): Promise<FactMaps> {
+    const [titles, names, orgNames] = await Promise.all([
+      this.counter.titles(
+        em,
+        orders.map((o) => o.listingId),
+      ),
+      this.counter.names(em, [...orders.map((o) => o.residentId), ...staffIds]),
+      this.counter.organizationNames(
+        em,
+        orders.map((o) => o.providerOrganizationId),
+      ),
+    ]);
     return { titles, names, orgNames };
   }
 
@@ -237,7 +242,7 @@ export class CaptureService {
    * {@link capture} for a batch (group commit): every order `ready` → `redeemed` in one conditional
    * update, the redemption rows and notifications in one insert each, the holds posted together
    * (PendingBatchService: the holds in id order, the wallets in one update), the cost of
-   * redemptions, the orders read back. The provider's redemption account is credited by
+   * redemptions. The provider's redemption account is credited by
    * `creditLater()`, once per account with the batch's sum: the caller runs it last.
    */
   async captureMany(
@@ -245,8 +250,10 @@ export class CaptureService {
     captures: BatchCapture[],
   ): Promise<{ captured: Captured[]; creditLater: () => Promise<void> }> {
     const list = [...captures].sort((a, b) => (a.order.id < b.order.id ? -1 : 1));
+    const at = new Date();
     const moved = await this.orders.redeemMany(
       tx,
+      at,
       list.map((c) => ({ orderId: c.order.id, redeemedBy: c.by.actorId, deviceId: c.by.deviceId })),
     );
     if (moved !== list.length) throw conflict('an order of the batch changed meanwhile; scan again', {});
@@ -295,15 +302,22 @@ export class CaptureService {
         communityId: order.communityId,
       })),
     );
-    const after = new Map(
-      (
-        await this.orders.findMany(
-          tx,
-          list.map((c) => c.order.id),
-        )
-      ).map((o) => [o.id, o]),
+    // The orders as the update left them (no read back: the batch set every changed column).
+    const byOrder = new Map(
+      list.map(({ order, by }, i) => [
+        order.id,
+        {
+          ...ids[i],
+          order: {
+            ...order,
+            status: 'redeemed' as const,
+            redeemedAt: at,
+            redeemedBy: by.actorId,
+            redeemedDevice: by.deviceId,
+          },
+        },
+      ]),
     );
-    const byOrder = new Map(list.map((c, i) => [c.order.id, { ...ids[i], order: after.get(c.order.id)! }]));
     return { captured: captures.map((c) => byOrder.get(c.order.id)!), creditLater };
   }
 
