@@ -22,6 +22,7 @@ import { ScanAuditEntity } from './entities/scan-audit.entity';
 import { OfflineRedemptionController } from './offline.controller';
 import { OfflineBatchesRepository } from './offline-batches.repository';
 import { OfflineSyncService } from './offline-sync.service';
+import { OfflineUploadBatch } from './offline-upload.service';
 import { RedemptionReportsService } from './redemption-reports.service';
 import { RedemptionController } from './redemption.controller';
 import { RedemptionService } from './redemption.service';
@@ -57,6 +58,7 @@ import { ScannerAccess } from './scanner-access.service';
     CaptureService,
     CaptureBatcher,
     OfflineSyncService,
+    OfflineUploadBatch,
     DisputesService,
     RedemptionReportsService,
     ScannerAccess,
