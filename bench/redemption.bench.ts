@@ -34,6 +34,7 @@ import {
   createAndMigrate,
   databaseUrlOn,
   deleteRedisKeys,
+  findPid,
   freePort,
   intEnv,
   machineCpuMs,
@@ -84,7 +85,7 @@ interface Till {
 interface World {
   organizationId: string;
   redemptionAccount: string;
-  /** One set per phase: warm-up HTTP, warm-up raw, HTTP, raw. */
+  /** One set per phase: warm-up HTTP, warm-up raw, HTTP, raw, hot codes (50 scans of each). */
   sets: Voucher[][];
   tills: Till[];
 }
@@ -358,6 +359,8 @@ interface PhaseResult {
   /** CPU ms per scan of the API process (null for the raw path) and of this process. */
   apiCpuMs: number | null;
   clientCpuMs: number;
+  /** CPU ms per scan of mariadbd (which includes whatever else the server did meanwhile). */
+  dbCpuMs: number | null;
   /** Share of the whole machine's CPU that was busy during the phase (all processes), and the load. */
   machineBusyPct: number | null;
   loadAvg: number;
@@ -372,6 +375,8 @@ async function drive(
   apiPid?: number,
 ): Promise<PhaseResult> {
   const api0 = procCpuMs(apiPid);
+  const dbPid = findPid(['mariadbd', 'mysqld']);
+  const db0 = procCpuMs(dbPid);
   const machine0 = machineCpuMs();
   const client0 = process.cpuUsage();
   const { requests, ok, statuses, samples, latencies, elapsedMs } = await runLoad({
@@ -384,6 +389,7 @@ async function drive(
   });
   const done = latencies.length;
   const api1 = procCpuMs(apiPid);
+  const db1 = procCpuMs(dbPid);
   const machine1 = machineCpuMs();
   const client = process.cpuUsage(client0);
   return {
@@ -396,6 +402,7 @@ async function drive(
     elapsedMs,
     apiCpuMs: api0 !== null && api1 !== null && done ? (api1 - api0) / done : null,
     clientCpuMs: done ? (client.user + client.system) / 1000 / done : 0,
+    dbCpuMs: db0 !== null && db1 !== null && done ? (db1 - db0) / done : null,
     machineBusyPct:
       machine0 && machine1
         ? (100 * (machine1.busy - machine0.busy)) / (machine1.total - machine0.total)
@@ -597,6 +604,45 @@ function verifyRate(
   return { verify, parseAndVerify };
 }
 
+/** Scans of one code at once: 50 tills scan each hot voucher together. */
+const HOT_SCANS = 50;
+
+/**
+ * 50 scans of one code sent at once (from the 32 tills, round robin), voucher after voucher:
+ * exactly one 200 and 49 × 409 ALREADY_REDEEMED each, one post transfer per voucher.
+ */
+async function hotCodes(
+  agent: http.Agent,
+  port: number,
+  pool: Pool,
+  vouchers: Voucher[],
+  tills: Till[],
+): Promise<{ line: string; problems: string[]; captures: number }> {
+  const problems: string[] = [];
+  let captures = 0;
+  for (const v of vouchers) {
+    const res = await Promise.all(
+      Array.from({ length: HOT_SCANS }, (_, i) => httpRedeem(agent, port, v, tills[i % tills.length])),
+    );
+    const ok = res.filter((r) => r.outcome === '200').length;
+    const repeats = res.filter((r) => r.outcome === '409' && r.body?.includes('"ALREADY_REDEEMED"')).length;
+    const [rows] = await pool.query<RowDataPacket[]>(
+      `SELECT COUNT(*) n FROM transfers WHERE pending_id = ? AND phase = 'post'`,
+      [v.holdId],
+    );
+    captures += Number(rows[0].n);
+    if (ok !== 1 || repeats !== HOT_SCANS - 1 || Number(rows[0].n) !== 1)
+      problems.push(
+        `hot code ${v.orderId}: ${ok} × 200, ${repeats} × ALREADY_REDEEMED, ${rows[0].n} posts: ` +
+          JSON.stringify(res.filter((r) => r.outcome !== '200' && r.outcome !== '409').slice(0, 2)),
+      );
+  }
+  const line =
+    `${HOT_SCANS} scans of one code at once, ${vouchers.length} codes: ${captures} captures ` +
+    `(expected ${vouchers.length}), ${problems.length ? 'FAILED' : 'ok: 1 capture and 49 ALREADY_REDEEMED per code'}`;
+  return { line, problems, captures };
+}
+
 // ---- checks and report ---------------------------------------------------------------------------
 
 async function checkPhase(pool: Pool, r: PhaseResult, vouchers: Voucher[]): Promise<string[]> {
@@ -643,6 +689,7 @@ function table(results: PhaseResult[]): string {
       'max ms',
       'API CPU ms/scan',
       'client CPU ms/scan',
+      'mariadbd CPU ms/scan',
       'machine busy',
       'load (1 min)',
       'statuses',
@@ -658,6 +705,7 @@ function table(results: PhaseResult[]): string {
       percentile(r.latencies, 1).toFixed(1),
       r.apiCpuMs === null ? '-' : r.apiCpuMs.toFixed(2),
       r.clientCpuMs.toFixed(2),
+      r.dbCpuMs === null ? '-' : r.dbCpuMs.toFixed(2),
       r.machineBusyPct === null ? '-' : `${r.machineBusyPct.toFixed(0)} %`,
       r.loadAvg.toFixed(1),
       [...r.statuses].map(([s, n]) => `${s}×${n}`).join(' '),
@@ -696,7 +744,7 @@ async function main(): Promise<void> {
   try {
     let t = performance.now();
     await createAndMigrate(databaseUrl);
-    const world = await seed(env, [P.warmup, P.warmup, P.vouchers, P.vouchers]);
+    const world = await seed(env, [P.warmup, P.warmup, P.vouchers, P.vouchers, 5]);
     console.log(
       `  setup (migrations, ${world.sets.flat().length} vouchers): ${seconds(performance.now() - t)}`,
     );
@@ -713,7 +761,7 @@ async function main(): Promise<void> {
     const apiPid = api.pid;
     const viaSql = (v: Voucher, till: Till) => rawRedeem(pool!, keys, v, till);
 
-    const [warmHttp, warmSql, setHttp, setSql] = world.sets;
+    const [warmHttp, warmSql, setHttp, setSql, hotSet] = world.sets;
     console.log('  warm-up (not reported)');
     const warm = [
       await drive('warm-up HTTP', warmHttp, world.tills, viaHttp, apiPid),
@@ -728,6 +776,7 @@ async function main(): Promise<void> {
       apiPid,
     );
     const raw1 = await drive('raw mysql2, same work', setSql, world.tills, viaSql);
+    const hot = await hotCodes(agent, port, pool, hotSet, world.tills);
     agent.destroy();
     const rate = verifyRate(
       world.sets.flat().map((v) => v.code),
@@ -740,7 +789,8 @@ async function main(): Promise<void> {
       ...(await checkPhase(pool, http1, setHttp)),
       ...(await checkPhase(pool, raw1, setSql)),
     ];
-    const captured = warm[0].ok + warm[1].ok + http1.ok + raw1.ok;
+    problems.push(...hot.problems);
+    const captured = warm[0].ok + warm[1].ok + http1.ok + raw1.ok + hot.captures;
     const [acc] = await pool.query<RowDataPacket[]>('SELECT credits_posted FROM accounts WHERE id = ?', [
       world.redemptionAccount,
     ]);
@@ -753,6 +803,14 @@ async function main(): Promise<void> {
       `\nredemptions at ${P.concurrency} connections over ready vouchers, ${new Date().toISOString()}`,
     );
     console.log(table([http1, raw1]));
+    const perS = (r: PhaseResult) => r.ok / (r.elapsedMs / 1000);
+    console.log(
+      `\nHTTP / raw: ${(perS(http1) / perS(raw1)).toFixed(2)}× (load average now ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')})`,
+    );
+    console.log(hot.line);
     console.log(
       `\nEd25519 signature checks per core: ${rate.verify.cpu.toFixed(0)}/s of CPU time ` +
         `(${rate.verify.wall.toFixed(0)}/s of wall time on this shared machine); with parsing the code ` +

@@ -28,6 +28,16 @@ export class IdempotencyRepository {
     );
   }
 
+  /** Which of these keys are taken (committed, or by this transaction), as `scope\u001fkey`. */
+  async taken(tx: EntityManager, ks: IdempotencyKeyId[]): Promise<Set<string>> {
+    if (!ks.length) return new Set();
+    const rows: Array<{ scope: string; idem_key: string }> = await tx.query(
+      `SELECT scope, idem_key FROM idempotency_keys WHERE (scope, idem_key) IN (${ks.map(() => '(?, ?)').join(', ')})`,
+      ks.flatMap((k) => [k.scope, k.key]),
+    );
+    return new Set(rows.map((r) => `${r.scope}\u001f${r.idem_key}`));
+  }
+
   /** Stores the answer of the work the key ran. */
   async answer(tx: EntityManager, k: IdempotencyKeyId, body: string): Promise<void> {
     await tx.query(

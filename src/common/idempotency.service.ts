@@ -19,6 +19,9 @@ export interface IdempotentRequest {
   windowSeconds?: number;
 }
 
+/** A key as one string (scope and key joined), for sets of keys. */
+export const idempotencyKeyOf = (k: { scope: string; key: string }): string => `${k.scope}\u001f${k.key}`;
+
 export function hashRequest(request: unknown): string {
   return createHash('sha256').update(stableStringify(request)).digest('hex');
 }
@@ -91,6 +94,35 @@ export class IdempotencyService {
     rows: Array<IdempotencyKeyId & { requestHash: string; body: string }>,
   ): Promise<void> {
     return this.keys.claimAnswered(tx, rows);
+  }
+
+  /**
+   * For a batch of writes in one transaction (group commit): which of these keys are taken
+   * already, as {@link idempotencyKeyOf}. A write whose key is taken is answered through
+   * {@link run} instead (it replays, or refuses another body).
+   */
+  taken(tx: EntityManager, ks: Array<{ scope: string; key: string }>): Promise<Set<string>> {
+    return this.keys.taken(tx, ks);
+  }
+
+  /**
+   * Records the keys of a batch's successful writes with their answers, in the batch's transaction
+   * (one statement). A key taken meanwhile by another process is a duplicate-key error: the caller's
+   * batch fails and its writes are answered one at a time through {@link run}.
+   */
+  recordAnswered(
+    tx: EntityManager,
+    done: Array<{ scope: string; key: string; request: unknown; result: unknown }>,
+  ): Promise<void> {
+    return this.keys.claimAnswered(
+      tx,
+      done.map((d) => ({
+        scope: d.scope,
+        key: d.key,
+        requestHash: hashRequest(d.request),
+        body: JSON.stringify(d.result ?? null),
+      })),
+    );
   }
 
   private async replay<T>(

@@ -392,4 +392,9 @@ export class FundingService {
   recognizeRedemptionCost(tx: EntityManager, o: RedeemedOrder): Promise<RedemptionCost> {
     return this.redemptionCost.recognize(tx, o);
   }
+
+  /** The same for a batch of captures: one read when none of their listings has lots. */
+  recognizeRedemptionCosts(tx: EntityManager, os: RedeemedOrder[]): Promise<void> {
+    return this.redemptionCost.recognizeMany(tx, os);
+  }
 }

@@ -40,6 +40,25 @@ export class LotsRepository {
       .find({ where: { listingId, remaining: MoreThan(0) }, order: LOT_ORDER, take: limit });
   }
 
+  /**
+   * For a batch of redeemed orders, in one statement: which of the orders have consumptions
+   * recorded, and which of the listings have a lot with units left.
+   */
+  async costCandidates(
+    tx: EntityManager,
+    orderIds: string[],
+    listingIds: string[],
+  ): Promise<{ orders: Set<string>; listings: Set<string> }> {
+    const rows: Array<{ what: 'order' | 'listing'; id: string }> = await tx.query(
+      `SELECT DISTINCT 'order' what, order_id id FROM lot_consumptions WHERE order_id IN (?)
+       UNION ALL
+       SELECT DISTINCT 'listing' what, listing_id id FROM donation_lots WHERE listing_id IN (?) AND remaining > 0`,
+      [[...new Set(orderIds)], [...new Set(listingIds)]],
+    );
+    const of = (what: string) => new Set(rows.filter((r) => r.what === what).map((r) => r.id));
+    return { orders: of('order'), listings: of('listing') };
+  }
+
   /** Takes units of a lot if it still has them (a conditional update): whether it did. */
   async take(tx: EntityManager, lotId: string, quantity: number): Promise<boolean> {
     const res: unknown = await tx.query(

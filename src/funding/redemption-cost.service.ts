@@ -89,6 +89,24 @@ export class RedemptionCostService {
     return costOf(o, consumed, need);
   }
 
+  /**
+   * {@link recognize} for a batch of captures: one read finds the orders with consumptions already
+   * and the listings with units left in lots; only the orders that have either go through
+   * `recognize`, in (listing, order) order. A listing without lots recognises no cost.
+   */
+  async recognizeMany(tx: EntityManager, os: RedeemedOrder[]): Promise<void> {
+    if (!os.length) return;
+    const { orders: recorded, listings: stocked } = await this.lots.costCandidates(
+      tx,
+      os.map((o) => o.orderId),
+      os.map((o) => o.listingId),
+    );
+    const due = os
+      .filter((o) => recorded.has(o.orderId) || stocked.has(o.listingId))
+      .sort((a, b) => `${a.listingId}/${a.orderId}`.localeCompare(`${b.listingId}/${b.orderId}`));
+    for (const o of due) await this.recognize(tx, o);
+  }
+
   /** Books `take` units of a lot taken for an order: the transfer at its value and the consumption. */
   private async consume(
     tx: EntityManager,

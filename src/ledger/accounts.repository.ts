@@ -198,6 +198,26 @@ export class AccountsRepository {
     );
   }
 
+  /**
+   * Resolves holds on the debit side of many accounts in one statement: per account the pending sum
+   * leaves and the posted sum is posted (`[accountId, pending, posted]`); returns the rows changed.
+   */
+  async settleDebitMany(tx: EntityManager, settles: Array<[string, number, number]>): Promise<number> {
+    const cases = settles.map(() => 'WHEN ? THEN ?').join(' ');
+    return affectedRows(
+      await tx.query(
+        `UPDATE accounts SET debits_pending = debits_pending - CASE id ${cases} END,
+            debits_posted = debits_posted + CASE id ${cases} END
+          WHERE id IN (?)`,
+        [
+          ...settles.flatMap(([id, pending]) => [id, pending]),
+          ...settles.flatMap(([id, , posted]) => [id, posted]),
+          settles.map(([id]) => id),
+        ],
+      ),
+    );
+  }
+
   /** Resolves a hold on the credit side: the pending amount leaves, `posted` of it is posted. */
   async settleCredit(tx: EntityManager, id: string, pending: number, posted: number): Promise<void> {
     await tx.query(

@@ -14,6 +14,7 @@ import { LedgerReportQueries } from './ledger-report.queries';
 import { EarningLedgerQueries } from './earning.queries';
 import { PointsExpiryLedgerQueries } from './points-expiry.queries';
 import { SettlementLedgerQueries } from './settlement.queries';
+import { PendingBatchService } from './pending-batch.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEntity, TransferEntity])],
@@ -30,6 +31,7 @@ import { SettlementLedgerQueries } from './settlement.queries';
     EarningLedgerQueries,
     SettlementLedgerQueries,
     PointsExpiryLedgerQueries,
+    PendingBatchService,
   ],
   exports: [
     LedgerService,
@@ -40,6 +42,7 @@ import { SettlementLedgerQueries } from './settlement.queries';
     EarningLedgerQueries,
     SettlementLedgerQueries,
     PointsExpiryLedgerQueries,
+    PendingBatchService,
   ],
 })
 export class LedgerModule {}

@@ -77,6 +77,15 @@ export class TransfersRepository {
     return first(await tx.query(`SELECT ${TRANSFER_COLUMNS} FROM transfers WHERE id = ? FOR UPDATE`, [id]));
   }
 
+  /** Locks transfer rows in id order (the lock order of a batch): resolutions of many holds at once. */
+  async lockByIds(tx: EntityManager, ids: string[]): Promise<Transfer[]> {
+    const rows: TransferRow[] = await tx.query(
+      `SELECT ${TRANSFER_COLUMNS} FROM transfers WHERE id IN (?) ORDER BY id FOR UPDATE`,
+      [ids],
+    );
+    return rows.map(toTransfer);
+  }
+
   /** The post or void that resolved a pending transfer. */
   async byPendingId(tx: EntityManager, pendingId: string): Promise<Transfer | null> {
     return first(

@@ -25,15 +25,11 @@ export class NotificationsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Stores a notification unless the user has one of this kind for this subject (UNIQUE). */
-  async insert(tx: EntityManager, n: Omit<NotificationRow, 'read_at' | 'created_at'>): Promise<void> {
-    await tx.query(
-      `INSERT INTO notifications (${COLUMNS})
-       VALUES (?, ?, ?, ?, ?, ?, ?, NULL, CURRENT_TIMESTAMP(3)) ON DUPLICATE KEY UPDATE id = id`,
-      [n.id, n.user_id, n.kind, n.title, n.body, n.ref_type, n.ref_id],
-    );
+  insert(tx: EntityManager, n: Omit<NotificationRow, 'read_at' | 'created_at'>): Promise<void> {
+    return this.insertMany(tx, [n]);
   }
 
-  /** {@link insert} for many notifications in one statement (group commit). */
+  /** Stores many notifications in one statement, each unless the user has it already (UNIQUE). */
   async insertMany(
     tx: EntityManager,
     ns: Array<Omit<NotificationRow, 'read_at' | 'created_at'>>,
@@ -41,7 +37,8 @@ export class NotificationsRepository {
     if (!ns.length) return;
     await tx.query(
       `INSERT INTO notifications (${COLUMNS})
-       VALUES ${ns.map(() => '(?, ?, ?, ?, ?, ?, ?, NULL, CURRENT_TIMESTAMP(3))').join(', ')} ON DUPLICATE KEY UPDATE id = id`,
+       VALUES ${ns.map(() => '(?, ?, ?, ?, ?, ?, ?, NULL, CURRENT_TIMESTAMP(3))').join(', ')}
+       ON DUPLICATE KEY UPDATE id = id`,
       ns.flatMap((n) => [n.id, n.user_id, n.kind, n.title, n.body, n.ref_type, n.ref_id]),
     );
   }

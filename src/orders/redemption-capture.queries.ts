@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
+import { affectedRows } from '../database/transaction.service';
 import { OrderEntity } from './entities/order.entity';
+import { canTransition } from './order-state-machine';
 
 export type { OrderEntity } from './entities/order.entity';
 
@@ -23,6 +25,44 @@ export class RedemptionCaptureQueries {
     return tx
       .getRepository(OrderEntity)
       .findOne({ where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /**
+   * `SELECT ... FOR UPDATE` on many orders, in id order (the lock order of every batch, so two
+   * batches never wait on each other in a circle); the orders that exist.
+   */
+  lockMany(tx: EntityManager, orderIds: string[]): Promise<OrderEntity[]> {
+    if (!orderIds.length) return Promise.resolve([]);
+    return tx.getRepository(OrderEntity).find({
+      where: { id: In([...new Set(orderIds)]) },
+      order: { id: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  /**
+   * Moves many orders `ready` → `redeemed` at `at` in one conditional update, each with who and on
+   * which device; how many moved (the caller holds their locks, so all of them unless one changed).
+   */
+  async redeemMany(
+    tx: EntityManager,
+    at: Date,
+    captures: Array<{ orderId: string; redeemedBy: string; deviceId: string | null }>,
+  ): Promise<number> {
+    if (!captures.length || !canTransition('ready', 'redeemed')) return 0;
+    const cases = captures.map(() => 'WHEN ? THEN ?').join(' ');
+    const res: unknown = await tx.query(
+      `UPDATE orders SET status = 'redeemed', redeemed_at = ?,
+          redeemed_by = CASE id ${cases} END, redeemed_device = CASE id ${cases} END
+        WHERE id IN (?) AND status = 'ready'`,
+      [
+        at,
+        ...captures.flatMap((c) => [c.orderId, c.redeemedBy]),
+        ...captures.flatMap((c) => [c.orderId, c.deviceId]),
+        captures.map((c) => c.orderId),
+      ],
+    );
+    return affectedRows(res);
   }
 
   find(tx: EntityManager, orderId: string): Promise<OrderEntity | null> {

@@ -6,6 +6,7 @@ import { newId } from '../common/ids';
 import { maskName } from '../earning/masking';
 import { FundingService } from '../funding/funding.service';
 import { LedgerService } from '../ledger/ledger.service';
+import { PendingBatchService } from '../ledger/pending-batch.service';
 import { NotificationsService } from '../notifications/notifications.service';
 import { transition } from '../orders/order-state-machine';
 import { OrderEntity, RedemptionCaptureQueries } from '../orders/redemption-capture.queries';
@@ -31,8 +32,59 @@ export interface Captured {
   order: OrderEntity;
 }
 
-export const invalidCode = (reason: string) =>
-  refuse('INVALID_CODE', { reason }, 'the code is not valid');
+/** A capture of a batch: the locked order (ready) and who scans it. */
+export interface BatchCapture {
+  order: OrderEntity;
+  by: CaptureBy;
+}
+
+/** The names and titles {@link voucherFacts} reads, by id. */
+export interface FactMaps {
+  titles: Map<string, string>;
+  names: Map<string, string>;
+  orgNames: Map<string, string>;
+}
+
+/** What the counter is shown of an order: listing, organisation, the resident's masked name. */
+export function voucherFacts(order: OrderEntity, m: FactMaps): VoucherFacts {
+  const title = m.titles.get(order.listingId) ?? null;
+  const { residentId: _residentId, ...view } = toOrderView(order, title ?? undefined);
+  return {
+    order: view,
+    listing: { id: order.listingId, title },
+    organization: {
+      id: order.providerOrganizationId,
+      name: m.orgNames.get(order.providerOrganizationId) ?? null,
+    },
+    resident: { displayName: maskName(m.names.get(order.residentId)) },
+  };
+}
+
+const redeemedNote = (order: OrderEntity) => ({
+  userId: order.residentId,
+  kind: 'order_redeemed',
+  title: '兑换成功',
+  body: `您的兑换券已核销，${order.totalPoints} 积分已扣除。`,
+  refType: 'order',
+  refId: order.id,
+});
+
+/** Staff never redeem their own vouchers: someone else serves them at the counter. */
+export const ownVoucher = (order: Pick<OrderEntity, 'id'>): DomainError =>
+  refuse(
+    'SELF_SERVICE_FORBIDDEN',
+    { orderId: order.id },
+    'you may not redeem your own voucher; ask a colleague to serve you',
+  );
+
+export function assertNotOwnVoucher(
+  actor: { id: string },
+  order: Pick<OrderEntity, 'id' | 'residentId'>,
+): void {
+  if (order.residentId === actor.id) throw ownVoucher(order);
+}
+
+export const invalidCode = (reason: string) => refuse('INVALID_CODE', { reason }, 'the code is not valid');
 
 /** Who and where, by name, for the counter's answers (never the resident's id). */
 export interface RedeemedNames {
@@ -93,6 +145,7 @@ export function voucherError(
 export class CaptureService {
   constructor(
     private readonly ledger: LedgerService,
+    private readonly pendingBatch: PendingBatchService,
     private readonly notifications: NotificationsService,
     private readonly funding: FundingService,
     private readonly orders: RedemptionCaptureQueries,
@@ -131,14 +184,7 @@ export class CaptureService {
       scanned_at: by.scannedAt,
       capture_transfer_id: captureTransferId,
     });
-    await this.notifications.notify(tx, {
-      userId: order.residentId,
-      kind: 'order_redeemed',
-      title: '兑换成功',
-      body: `您的兑换券已核销，${order.totalPoints} 积分已扣除。`,
-      refType: 'order',
-      refId: order.id,
-    });
+    await this.notifications.notify(tx, redeemedNote(order));
     // The hold is posted in the lock order of the order path (orders.service.ts `release`): the
     // wallet now, the provider's redemption account (every capture at that counter) last.
     const { creditLater } = await this.ledger.postDeferringCredit(tx, {
@@ -170,14 +216,109 @@ export class CaptureService {
     const titles = await this.counter.titles(tx, [order.listingId]);
     const names = await this.counter.names(tx, [order.residentId]);
     const orgNames = await this.counter.organizationNames(tx, [order.providerOrganizationId]);
-    const title = titles.get(order.listingId) ?? null;
-    const { residentId: _residentId, ...view } = toOrderView(order, title ?? undefined);
-    return {
-      order: view,
-      listing: { id: order.listingId, title },
-      organization: { id: order.providerOrganizationId, name: orgNames.get(order.providerOrganizationId) ?? null },
-      resident: { displayName: maskName(names.get(order.residentId)) },
-    };
+    return voucherFacts(order, { titles, names, orgNames });
+  }
+
+  /**
+   * The names and titles of many orders (and of the staff who redeemed them): three reads in
+   * parallel, so `em` is the pool (data a capture does not change), not a transaction.
+   */
+  async factMaps(em: EntityManager, orders: OrderEntity[], staffIds: string[]): Promise<FactMaps> {
+    const [titles, names, orgNames] = await Promise.all([
+      this.counter.titles(
+        em,
+        orders.map((o) => o.listingId),
+      ),
+      this.counter.names(em, [...orders.map((o) => o.residentId), ...staffIds]),
+      this.counter.organizationNames(
+        em,
+        orders.map((o) => o.providerOrganizationId),
+      ),
+    ]);
+    return { titles, names, orgNames };
+  }
+
+  /**
+   * {@link capture} for a batch (group commit): every order `ready` → `redeemed` in one conditional
+   * update, the redemption rows and notifications in one insert each, the holds posted together
+   * (PendingBatchService: the holds in id order, the wallets in one update), the cost of
+   * redemptions. The provider's redemption account is credited by
+   * `creditLater()`, once per account with the batch's sum: the caller runs it last.
+   */
+  async captureMany(
+    tx: EntityManager,
+    captures: BatchCapture[],
+  ): Promise<{ captured: Captured[]; creditLater: () => Promise<void> }> {
+    const list = [...captures].sort((a, b) => (a.order.id < b.order.id ? -1 : 1));
+    const at = new Date();
+    const moved = await this.orders.redeemMany(
+      tx,
+      at,
+      list.map((c) => ({ orderId: c.order.id, redeemedBy: c.by.actorId, deviceId: c.by.deviceId })),
+    );
+    if (moved !== list.length) throw conflict('an order of the batch changed meanwhile; scan again', {});
+    const ids = list.map((c) => ({
+      redemptionId: newId(),
+      captureTransferId: this.ledger.deriveId('order_capture', c.order.id),
+    }));
+    await this.redemptions.insertMany(
+      tx,
+      list.map(({ order, by }, i) => ({
+        id: ids[i].redemptionId,
+        order_id: order.id,
+        organization_id: order.providerOrganizationId,
+        listing_id: order.listingId,
+        resident_id: order.residentId,
+        community_id: order.communityId,
+        points: order.totalPoints,
+        redeemed_by: by.actorId,
+        device_id: by.deviceId,
+        channel: by.channel,
+        scan_id: by.scanId,
+        scanned_at: by.scannedAt,
+        capture_transfer_id: ids[i].captureTransferId,
+      })),
+    );
+    await this.notifications.notifyMany(
+      tx,
+      list.map((c) => redeemedNote(c.order)),
+    );
+    const { creditLater } = await this.pendingBatch.postManyDeferringCredit(
+      tx,
+      list.map(({ order }, i) => ({
+        id: ids[i].captureTransferId,
+        pendingId: order.holdTransferId,
+        code: 'redeem',
+        refType: 'order',
+        refId: order.id,
+      })),
+    );
+    await this.funding.recognizeRedemptionCosts(
+      tx,
+      list.map(({ order }) => ({
+        orderId: order.id,
+        listingId: order.listingId,
+        quantity: order.quantity,
+        communityId: order.communityId,
+      })),
+    );
+    // The orders as the update left them (no read back: the batch set every changed column).
+    const byOrder = new Map(
+      list.map(({ order, by }, i) => [
+        order.id,
+        {
+          ...ids[i],
+          order: {
+            ...order,
+            status: 'redeemed' as const,
+            redeemedAt: at,
+            redeemedBy: by.actorId,
+            redeemedDevice: by.deviceId,
+          },
+        },
+      ]),
+    );
+    return { captured: captures.map((c) => byOrder.get(c.order.id)!), creditLater };
   }
 
   /** The organisation's and the redeeming staff member's names, for ALREADY_REDEEMED. */

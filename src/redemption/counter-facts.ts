@@ -28,9 +28,18 @@ export class CounterFacts {
   ) {}
 
   async ofOrders(tx: EntityManager, orderIds: Array<string | null>): Promise<Map<string, OrderFacts>> {
-    const orders = await this.orders.facts(tx, orderIds.filter((id): id is string => !!id));
-    const titles = await this.titles(tx, [...orders.values()].map((o) => o.listingId));
-    const names = await this.names(tx, [...orders.values()].map((o) => o.residentId));
+    const orders = await this.orders.facts(
+      tx,
+      orderIds.filter((id): id is string => !!id),
+    );
+    const titles = await this.titles(
+      tx,
+      [...orders.values()].map((o) => o.listingId),
+    );
+    const names = await this.names(
+      tx,
+      [...orders.values()].map((o) => o.residentId),
+    );
     return new Map(
       [...orders.values()].map((o) => [
         o.id,

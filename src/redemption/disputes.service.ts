@@ -116,7 +116,9 @@ export class DisputesService {
     if (scope.regionPath === null) return 'all';
     return {
       organizationIds: scope.organizationIds,
-      communityIds: scope.regionPath ? await this.counter.regionIdsUnder(this.db.manager, scope.regionPath) : [],
+      communityIds: scope.regionPath
+        ? await this.counter.regionIdsUnder(this.db.manager, scope.regionPath)
+        : [],
     };
   }
 }

@@ -35,7 +35,13 @@ export interface ScanOutcome {
 }
 
 /** The one column list of each table (`updated_at` and `received_at` are set by the database). */
-const ALLOWANCE_COLUMNS = ['organization_id', 'max_scans', 'max_points', 'bundle_ttl_seconds', 'updated_by'] as const;
+const ALLOWANCE_COLUMNS = [
+  'organization_id',
+  'max_scans',
+  'max_points',
+  'bundle_ttl_seconds',
+  'updated_by',
+] as const;
 const SCAN_COLUMNS = [
   'id',
   'organization_id',
@@ -79,12 +85,52 @@ export class OfflineBatchesRepository {
    */
   async insertScan(
     tx: EntityManager,
-    s: Pick<OfflineScanRow, 'id' | 'organization_id' | 'device_id' | 'scan_id' | 'scanned_at' | 'uploaded_by'>,
+    s: Pick<
+      OfflineScanRow,
+      'id' | 'organization_id' | 'device_id' | 'scan_id' | 'scanned_at' | 'uploaded_by'
+    >,
   ): Promise<void> {
     await tx.query(
       `INSERT INTO offline_scans (${SCAN_COLUMNS.join(', ')})
        VALUES (?, ?, ?, ?, NULL, 'invalid', NULL, ?, CURRENT_TIMESTAMP(3), 0, ?)`,
       [s.id, s.organization_id, s.device_id, s.scan_id, s.scanned_at, s.uploaded_by],
+    );
+  }
+
+  /**
+   * Many scans' rows in one statement (an upload applied as one batch), each `invalid` until
+   * judged; a scan uploaded before is a duplicate key that fails the statement.
+   */
+  async insertScans(
+    tx: EntityManager,
+    ss: Array<
+      Pick<OfflineScanRow, 'id' | 'organization_id' | 'device_id' | 'scan_id' | 'scanned_at' | 'uploaded_by'>
+    >,
+  ): Promise<void> {
+    if (!ss.length) return;
+    await tx.query(
+      `INSERT INTO offline_scans (${SCAN_COLUMNS.join(', ')})
+       VALUES ${ss.map(() => "(?, ?, ?, ?, NULL, 'invalid', NULL, ?, CURRENT_TIMESTAMP(3), 0, ?)").join(', ')}`,
+      ss.flatMap((s) => [s.id, s.organization_id, s.device_id, s.scan_id, s.scanned_at, s.uploaded_by]),
+    );
+  }
+
+  /** The outcomes of many scans' rows in one statement. */
+  async recordOutcomes(tx: EntityManager, os: Array<{ id: string; outcome: ScanOutcome }>): Promise<void> {
+    if (!os.length) return;
+    const cases = os.map(() => 'WHEN ? THEN ?').join(' ');
+    const col = (f: (o: ScanOutcome) => unknown) => os.flatMap((o) => [o.id, f(o.outcome)]);
+    await tx.query(
+      `UPDATE offline_scans SET status = CASE id ${cases} END, reason = CASE id ${cases} END,
+          order_id = CASE id ${cases} END, over_allowance = CASE id ${cases} END
+        WHERE id IN (?)`,
+      [
+        ...col((o) => o.status),
+        ...col((o) => o.reason),
+        ...col((o) => o.orderId),
+        ...col((o) => (o.overAllowance ? 1 : 0)),
+        os.map((o) => o.id),
+      ],
     );
   }
 

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, hasRole } from '../common/actor';
@@ -31,8 +31,7 @@ import {
 } from './redemption-rules';
 import { OfflineBatchesRepository } from './offline-batches.repository';
 import { ScannerAccess } from './scanner-access.service';
-
-type Checked = { claims: CodeClaims } | { invalid: string };
+import { Checked, OfflineUploadBatch } from './offline-upload.service';
 
 interface Outcome {
   status: OfflineScanStatus;
@@ -45,13 +44,17 @@ interface Outcome {
 /**
  * Scanning without a network. The bundle gives a device what it needs to check codes alone (public
  * keys, the organisation's vouchers that no longer redeem, its allowance); the batch brings the scans
- * back. Each scan is its own transaction whose first statement inserts the scan's row: the unique
- * (organisation, device, scan id) makes a replayed or concurrent upload of the same scan a
- * `duplicate` that changes nothing. A scan of a voucher that was meanwhile redeemed, cancelled or
+ * back. An upload is applied as one group commit ({@link OfflineUploadBatch}: one transaction, a few
+ * multi-row statements, the captures by `CaptureService.captureMany`). When that fails as a whole
+ * (a scan uploaded before: a replayed or concurrent upload), each scan is its own transaction whose
+ * first statement inserts the scan's row: the unique (organisation, device, scan id) makes a scan
+ * uploaded before a `duplicate` that changes nothing. A scan of a voucher that was meanwhile redeemed, cancelled or
  * expired is never captured a second time: it becomes a `conflict` and a dispute.
  */
 @Injectable()
 export class OfflineSyncService {
+  private readonly log = new Logger('OfflineSync');
+
   constructor(
     private readonly tx: TransactionService,
     private readonly signer: CodeSigner,
@@ -61,6 +64,7 @@ export class OfflineSyncService {
     private readonly regions: RegionsService,
     private readonly orders: RedemptionCaptureQueries,
     private readonly repo: OfflineBatchesRepository,
+    private readonly upload: OfflineUploadBatch,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -90,12 +94,33 @@ export class OfflineSyncService {
     const problems = scanTimeProblems(dto.scans, new Date());
     if (problems.length) throw invalidFields(problems);
     const org = await this.access.scannerOrganization(actor, dto.organizationId);
-    const meter = new AllowanceMeter(await this.allowanceOf(org.id));
-    const results: ScanResult[] = new Array(dto.scans.length);
+    const allowance = await this.allowanceOf(org.id);
     // In the order the scans were made, so that the allowance flags the last ones.
-    for (const i of processingOrder(dto.scans)) {
-      results[i] = await this.process(actor, org.id, dto.deviceId, dto.scans[i], meter);
+    const order = processingOrder(dto.scans);
+    const results: ScanResult[] = new Array(dto.scans.length);
+    // The signature checks read nothing that the transaction changes: done before it.
+    const checked: Checked[] = [];
+    for (const i of order) checked.push(await this.check(dto.scans[i].code, org.id));
+    try {
+      const upload = {
+        actor,
+        organizationId: org.id,
+        deviceId: dto.deviceId,
+        scans: order.map((i, n) => ({ scan: dto.scans[i], checked: checked[n] })),
+        allowance,
+      };
+      const done = await this.tx.run((tx) => this.upload.apply(tx, upload));
+      order.forEach((i, n) => (results[i] = done[n]));
+      return { results };
+    } catch (err) {
+      // A scan uploaded before (a replay, or the same batch uploaded twice at once), or any other
+      // failure of the whole: one scan, one transaction, as the scans were made.
+      if (!isDuplicateKey(err))
+        this.log.warn(`an offline upload failed as a whole (${(err as Error).message}); one scan at a time`);
     }
+    const meter = new AllowanceMeter(allowance);
+    for (const [n, i] of order.entries())
+      results[i] = await this.process(actor, org.id, dto.deviceId, dto.scans[i], checked[n], meter);
     return { results };
   }
 
@@ -146,10 +171,9 @@ export class OfflineSyncService {
     organizationId: string,
     deviceId: string,
     scan: OfflineScanDto,
+    checked: Checked,
     meter: AllowanceMeter,
   ): Promise<ScanResult> {
-    // The signature check reads nothing that the scan's transaction changes: done before it.
-    const checked = await this.check(scan.code, organizationId);
     const scannedAt = new Date(scan.scannedAt);
     try {
       const outcome = await this.tx.run(async (tx) => {
@@ -174,7 +198,11 @@ export class OfflineSyncService {
       };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const prior = await this.repo.findScan(this.db.manager, { organizationId, deviceId, scanId: scan.scanId });
+      const prior = await this.repo.findScan(this.db.manager, {
+        organizationId,
+        deviceId,
+        scanId: scan.scanId,
+      });
       if (!prior) throw err;
       return {
         scanId: scan.scanId,

@@ -41,14 +41,21 @@ export class RedemptionReportsService {
     const cursor = decodeCursor(q.cursor, TIME_ID);
     const rows = await this.redemptions.list(this.db.manager, {
       organizationIds: orgIds,
-      period: q.from !== undefined || q.to !== undefined ? this.period(q, { defaultDays: 36_500 }) : undefined,
+      period:
+        q.from !== undefined || q.to !== undefined ? this.period(q, { defaultDays: 36_500 }) : undefined,
       listingId: q.listingId,
       deviceId: q.deviceId,
       cursor,
       limit,
     });
-    const titles = await this.counter.titles(this.db.manager, rows.map((r) => r.listing_id));
-    const names = await this.counter.names(this.db.manager, rows.map((r) => r.resident_id));
+    const titles = await this.counter.titles(
+      this.db.manager,
+      rows.map((r) => r.listing_id),
+    );
+    const names = await this.counter.names(
+      this.db.manager,
+      rows.map((r) => r.resident_id),
+    );
     const items: RedemptionView[] = rows.map((r) => ({
       id: r.id,
       orderId: r.order_id,
@@ -90,7 +97,10 @@ export class RedemptionReportsService {
   /** The settlement's lines, by day and listing. */
   private async settlementDays(organizationId: string, p: Period): Promise<SettlementLine[]> {
     const captured = await this.settlements.capturedPoints(this.db.manager, organizationId, p);
-    const orders = await this.counter.ofOrders(this.db.manager, captured.map((c) => c.orderId));
+    const orders = await this.counter.ofOrders(
+      this.db.manager,
+      captured.map((c) => c.orderId),
+    );
     const lines: SettlementLine[] = [];
     for (const c of captured) {
       const order = orders.get(c.orderId);

@@ -9,6 +9,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { OrdersModule } from '../orders/orders.module';
 import { RegionsModule } from '../regions/regions.module';
 import { SigningModule } from '../signing/signing.module';
+import { CaptureBatcher } from './capture-batcher.service';
 import { CaptureService } from './capture.service';
 import { CounterFacts } from './counter-facts';
 import { DisputesRepository } from './disputes.repository';
@@ -21,6 +22,7 @@ import { ScanAuditEntity } from './entities/scan-audit.entity';
 import { OfflineRedemptionController } from './offline.controller';
 import { OfflineBatchesRepository } from './offline-batches.repository';
 import { OfflineSyncService } from './offline-sync.service';
+import { OfflineUploadBatch } from './offline-upload.service';
 import { RedemptionReportsService } from './redemption-reports.service';
 import { RedemptionController } from './redemption.controller';
 import { RedemptionService } from './redemption.service';
@@ -54,7 +56,9 @@ import { ScannerAccess } from './scanner-access.service';
     ScanHistoryService,
     RedemptionService,
     CaptureService,
+    CaptureBatcher,
     OfflineSyncService,
+    OfflineUploadBatch,
     DisputesService,
     RedemptionReportsService,
     ScannerAccess,

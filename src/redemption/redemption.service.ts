@@ -1,45 +1,36 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
 import { DomainError } from '../common/domain-error';
 import { invalid, notFound, refuse } from '../common/errors';
-import { IdempotencyService } from '../common/idempotency.service';
-import { toOrderView } from '../orders/orders.service';
-import { OrderEntity, RedemptionCaptureQueries } from '../orders/redemption-capture.queries';
+import { RedemptionCaptureQueries } from '../orders/redemption-capture.queries';
 import type { CodeClaims } from '../signing/code-format';
 import { RegionsService } from '../regions/regions.service';
 import { cityIdOfPath, CodeSigner, PLATFORM_CHAIN, PublicKeyView } from '../signing/code-signer.service';
-import { CaptureService, invalidCode, voucherError } from './capture.service';
+import { AuditLine, CaptureBatcher } from './capture-batcher.service';
+import { assertNotOwnVoucher, CaptureService, invalidCode } from './capture.service';
 import { RedeemDto, RedemptionResult, RotateKeyDto, VerifyView } from './dto/redemption.dto';
 import { judgeVoucher } from './redemption-rules';
 import { ScanAuditRepository } from './scan-audit.repository';
 import { ScannerAccess } from './scanner-access.service';
 
-interface AuditLine {
-  actorId: string;
-  organizationId: string | null;
-  deviceId: string | null;
-  outcome: string;
-  orderId: string | null;
-}
-
 /**
- * Online scanning at the counter. A scan checks the code (signature, key, type), that the caller
- * works for the voucher's organisation, then captures in one transaction: the order row is locked,
- * its state judged, and {@link CaptureService.capture} moves it to `redeemed` and posts the hold.
- * Every scan leaves one line in `scan_audit`; a failed scan leaves nothing else (its transaction,
- * idempotency key included, rolls back and the line is written after).
+ * Online scanning at the counter. A scan checks the code (signature, key, type) and that the caller
+ * works for the voucher's organisation, then hands the capture to the {@link CaptureBatcher}: the
+ * scans arriving together are captured in one transaction (orders locked in id order, each judged,
+ * moved to `redeemed`, holds posted), each with its own answer. Every scan leaves one line in
+ * `scan_audit`; a failed scan leaves nothing else (no key, no capture).
  */
 @Injectable()
 export class RedemptionService {
   private readonly log = new Logger('Redemption');
 
   constructor(
-    private readonly idempotency: IdempotencyService,
     private readonly signer: CodeSigner,
     private readonly access: ScannerAccess,
     private readonly captures: CaptureService,
+    private readonly batcher: CaptureBatcher,
     private readonly regions: RegionsService,
     private readonly orders: RedemptionCaptureQueries,
     private readonly scans: ScanAuditRepository,
@@ -61,6 +52,11 @@ export class RedemptionService {
     };
   }
 
+  /**
+   * A scan at the counter: the code is checked here (signature, voucher, the caller's organisation),
+   * then the capture goes to the process's {@link CaptureBatcher} and is applied together with the
+   * scans that arrive with it, in one transaction, with its own answer.
+   */
   async redeem(actor: Actor, dto: RedeemDto, key?: string): Promise<RedemptionResult> {
     const deviceId = dto.deviceId ?? null;
     const line: AuditLine = {
@@ -70,51 +66,26 @@ export class RedemptionService {
       outcome: 'REDEEMED',
       orderId: null,
     };
+    let claims: CodeClaims;
     try {
-      const claims = await this.authenticate(actor, dto.code, line);
-      const request = { code: dto.code, deviceId };
-      return await this.idempotency.run({ scope: `redemptions:${actor.id}`, key, request }, async (em) => {
-        const order = await this.captures.lockOrder(em, claims.subject);
-        if (!order || order.providerOrganizationId !== claims.aux) throw invalidCode('unknown order');
-        assertNotOwnVoucher(actor, order);
-        const verdict = judgeVoucher(order, new Date());
-        if (!verdict.ok)
-          throw voucherError(
-            verdict,
-            order,
-            verdict.code === 'ALREADY_REDEEMED' ? await this.captures.names(em, order) : undefined,
-          );
-        // Reads and the audit line first: the capture ends with the ledger post, whose lock on the
-        // organisation's account row is then held only until the commit.
-        const facts = await this.captures.facts(em, order);
-        await this.audit(em, line);
-        const done = await this.captures.capture(em, order, {
-          actorId: actor.id,
-          deviceId,
-          channel: 'online',
-          scanId: null,
-          scannedAt: new Date(),
-        });
-        const after = done.order;
-        const { residentId: _residentId, ...view } = toOrderView(after, facts.listing.title ?? undefined);
-        return {
-          redemptionId: done.redemptionId,
-          ...facts,
-          order: view,
-          redeemedAt: after.redeemedAt,
-          redeemedBy: actor.id,
-          redeemedByName: actor.displayName,
-          deviceId,
-          captureTransferId: done.captureTransferId,
-        };
-      });
+      claims = await this.authenticate(actor, dto.code, line);
     } catch (err) {
       const outcome = err instanceof DomainError ? err.code : 'INTERNAL_ERROR';
-      await this.audit(this.db.manager, { ...line, outcome }).catch((e: Error) =>
-        this.log.error(`could not write the scan audit line: ${e.message}`),
-      );
+      await this.scans
+        .insert(this.db.manager, {
+          actor_id: line.actorId,
+          organization_id: line.organizationId,
+          device_id: line.deviceId,
+          outcome,
+          order_id: line.orderId,
+        })
+        .catch((e: Error) => this.log.error(`could not write the scan audit line: ${e.message}`));
       throw err;
     }
+    return this.batcher.submit(
+      { actor, orderId: claims.subject, organizationId: claims.aux!, deviceId, key, line },
+      dto.code,
+    );
   }
 
   /**
@@ -138,8 +109,7 @@ export class RedemptionService {
 
   /** Revokes a retired key: a city administrator only their own city's (others are 404). */
   async revokeKey(actor: Actor, kid: string): Promise<PublicKeyView> {
-    if (!/^[0-9a-f]{8}$/.test(kid))
-      throw invalid('kid', 'must be 8 lowercase hex characters');
+    if (!/^[0-9a-f]{8}$/.test(kid)) throw invalid('kid', 'must be 8 lowercase hex characters');
     const key = await this.signer.revoke(
       kid,
       actor.regionPath === null ? null : cityIdOfPath(actor.regionPath),
@@ -182,24 +152,6 @@ export class RedemptionService {
     }
     return claims;
   }
-
-  private audit(tx: EntityManager, l: AuditLine): Promise<void> {
-    return this.scans.insert(tx, {
-      actor_id: l.actorId,
-      organization_id: l.organizationId,
-      device_id: l.deviceId,
-      outcome: l.outcome,
-      order_id: l.orderId,
-    });
-  }
 }
 
-/** Staff never redeem their own vouchers: someone else serves them at the counter. */
-export function assertNotOwnVoucher(actor: Actor, order: Pick<OrderEntity, 'id' | 'residentId'>): void {
-  if (order.residentId === actor.id)
-    throw refuse(
-      'SELF_SERVICE_FORBIDDEN',
-      { orderId: order.id },
-      'you may not redeem your own voucher; ask a colleague to serve you',
-    );
-}
+export { assertNotOwnVoucher } from './capture.service';

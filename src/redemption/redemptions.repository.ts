@@ -53,11 +53,18 @@ const SELECT = `SELECT ${COLUMNS.map((c) => `r.${c}`).join(', ')} FROM redemptio
 
 @Injectable()
 export class RedemptionsRepository {
-  async insert(tx: EntityManager, r: Omit<RedemptionRow, 'created_at'>): Promise<void> {
-    const values = COLUMNS.slice(0, -1).map((c) => r[c as keyof typeof r]);
+  insert(tx: EntityManager, r: Omit<RedemptionRow, 'created_at'>): Promise<void> {
+    return this.insertMany(tx, [r]);
+  }
+
+  /** Many redemption rows in one statement. */
+  async insertMany(tx: EntityManager, rs: Array<Omit<RedemptionRow, 'created_at'>>): Promise<void> {
+    if (!rs.length) return;
+    const given = COLUMNS.slice(0, -1);
+    const row = `(${given.map(() => '?').join(', ')}, CURRENT_TIMESTAMP(3))`;
     await tx.query(
-      `INSERT INTO redemptions (${COLUMNS.join(', ')}) VALUES (${values.map(() => '?').join(', ')}, CURRENT_TIMESTAMP(3))`,
-      values,
+      `INSERT INTO redemptions (${COLUMNS.join(', ')}) VALUES ${rs.map(() => row).join(', ')}`,
+      rs.flatMap((r) => given.map((c) => r[c as keyof typeof r])),
     );
   }
 

@@ -14,14 +14,28 @@ export interface ScanAuditRow {
 }
 
 /** The one column list of `scan_audit` (`created_at` last: the database sets it). */
-const COLUMNS = ['id', 'actor_id', 'organization_id', 'device_id', 'outcome', 'order_id', 'created_at'] as const;
+const COLUMNS = [
+  'id',
+  'actor_id',
+  'organization_id',
+  'device_id',
+  'outcome',
+  'order_id',
+  'created_at',
+] as const;
 
 @Injectable()
 export class ScanAuditRepository {
-  async insert(tx: EntityManager, l: Omit<ScanAuditRow, 'id' | 'created_at'>): Promise<void> {
+  insert(tx: EntityManager, l: Omit<ScanAuditRow, 'id' | 'created_at'>): Promise<void> {
+    return this.insertMany(tx, [l]);
+  }
+
+  /** Many audit lines in one statement (a batch of scans). */
+  async insertMany(tx: EntityManager, ls: Array<Omit<ScanAuditRow, 'id' | 'created_at'>>): Promise<void> {
+    if (!ls.length) return;
     await tx.query(
-      `INSERT INTO scan_audit (${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))`,
-      [newId(), l.actor_id, l.organization_id, l.device_id, l.outcome, l.order_id],
+      `INSERT INTO scan_audit (${COLUMNS.join(', ')}) VALUES ${ls.map(() => '(?, ?, ?, ?, ?, ?, CURRENT_TIMESTAMP(3))').join(', ')}`,
+      ls.flatMap((l) => [newId(), l.actor_id, l.organization_id, l.device_id, l.outcome, l.order_id]),
     );
   }
 

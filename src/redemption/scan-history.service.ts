@@ -77,8 +77,14 @@ export class ScanHistoryService {
       staff_id: x.uploaded_by,
     }));
     const all = [...online, ...offline];
-    const orders = await this.counter.ofOrders(tx, all.map((r) => r.order_id));
-    const staff = await this.counter.names(tx, all.map((r) => r.staff_id));
+    const orders = await this.counter.ofOrders(
+      tx,
+      all.map((r) => r.order_id),
+    );
+    const staff = await this.counter.names(
+      tx,
+      all.map((r) => r.staff_id),
+    );
     const facts = (r: Row): Facts => ({
       order: r.order_id ? orders.get(r.order_id) : undefined,
       staffName: staff.get(r.staff_id) ?? null,

@@ -64,8 +64,7 @@ export class ScannerAccess {
       return org;
     }
     if (orgs.length === 1) return orgs[0];
-    if (!orgs.length)
-      throw forbidden('you scan for no organisation (partner or community staff only)');
+    if (!orgs.length) throw forbidden('you scan for no organisation (partner or community staff only)');
     throw invalid('organizationId', 'you work for several organisations: name one');
   }
 
