@@ -5,7 +5,14 @@ import { callOperation, Operation, openApiOperations } from './support/operation
 import { User, World } from './support/world';
 
 /** Any well-formed value for each path parameter: a stale token must be refused before anything else. */
-const PARAMS = { id: randomUUID(), year: 2026, kind: 'canteen_meal', kid: 'deadbeef', seq: 1, householdNo: 'H-0101' };
+const PARAMS = {
+  id: randomUUID(),
+  year: 2026,
+  kind: 'canteen_meal',
+  kid: 'deadbeef',
+  seq: 1,
+  householdNo: 'H-0101',
+};
 
 /**
  * Tokens die with their user: once a user is disabled, deleted, has their password reset or their

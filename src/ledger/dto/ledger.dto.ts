@@ -8,7 +8,16 @@ export class TransactionsQuery extends PageQuery {
     description: 'only lines of this code (award, deduction, base_grant, order_hold, ...)',
   })
   @IsOptional()
-  @IsIn(['award', 'deduction', 'deduction_reversal', 'base_grant', 'order_hold', 'redeem', 'release', 'expiry'])
+  @IsIn([
+    'award',
+    'deduction',
+    'deduction_reversal',
+    'base_grant',
+    'order_hold',
+    'redeem',
+    'release',
+    'expiry',
+  ])
   code?: string;
 }
 
