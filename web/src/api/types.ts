@@ -323,6 +323,8 @@ export interface Household {
   members: HouseholdMember[];
   earnedPoints: number;
   creditLevel: CreditLevel;
+}
+
 /** GET /settlements: a month's city-wide settlement (通兑) lines. */
 export interface SettlementLine {
   payerCommunityId: string;

@@ -21,10 +21,8 @@ const en: typeof zh = {
   roles: { city_admin: 'City admin', street_officer: 'Street officer', community_admin: 'Community admin', community_staff: 'Community staff', grid_worker: 'Grid worker', merchant_staff: 'Merchant staff', hospital_staff: 'Hospital staff', canteen_staff: 'Canteen staff', resident: 'Resident' },
   nav: { home: 'Home', mall: 'Mall', orders: 'My orders', me: 'Me', scan: 'Scan', history: 'Today', console: 'Console', counter: 'Counter' },
   wallet: { heldN: '{n} held', available: 'Available', held: 'Held', total: 'Total', recent: 'Recent points', all: 'All lines', heldHint: 'Points of orders not yet redeemed are held' },
-  ledger: { award: 'Award', deduction: 'Deduction', base_grant: 'Base points', order_hold: 'Held for order', redeem: 'Redeemed', release: 'Returned', expiry: 'Expired', gift: 'Household gift', appeal: 'Appeal upheld', deduction_reversal: 'Appeal upheld' },
+  ledger: { award: 'Award', deduction: 'Deduction', base_grant: 'Base points', order_hold: 'Held for order', redeem: 'Redeemed', release: 'Returned', expiry: 'Expired', gift: 'Household gift', appeal: 'Appeal upheld', deduction_reversal: 'Appeal upheld', household_gift: 'Household gift' },
   home: { hello: 'Hello, {name}', community: '{name}', pass: 'Show my pass', declare: 'Declare points', rankings: 'Rankings', boards: 'Red/yellow board', notifications: 'Notifications', mall: 'Go shopping', credit: 'Credit level {level}', creditNone: 'No credit level yet', earnedThisYear: '{n} points earned this year', notices: 'Notices', appeals: 'Appeals' },
-  ledger: { award: 'Award', deduction: 'Deduction', base_grant: 'Base points', order_hold: 'Held for order', redeem: 'Redeemed', release: 'Returned', expiry: 'Expired', gift: 'Household gift', appeal: 'Appeal upheld', household_gift: 'Household gift' },
-  home: { hello: 'Hello, {name}', community: '{name}', pass: 'Show my pass', declare: 'Declare points', rankings: 'Rankings', boards: 'Red/yellow board', notifications: 'Notifications', mall: 'Go shopping', credit: 'Credit level {level}', creditNone: 'No credit level yet', earnedThisYear: '{n} points earned this year' },
   kinds: { all: 'All', goods: 'Goods', service: 'Services', perk: 'Perks', honor: 'Honours' },
   mall: {
     title: 'Points mall',
@@ -178,8 +176,7 @@ const en: typeof zh = {
   },
   console: {
     title: 'Jifen Market console',
-    menu: { rules: 'Rule book', award: 'Award / deduct', declarations: 'Declarations', import: 'Import residents', listings: 'Listings & stock', funds: 'Donations & expenses', reports: 'Funding reports', counter: 'Counter', appeals: 'Appeals', notices: 'Notices' },
-    menu: { rules: 'Rule book', award: 'Award / deduct', declarations: 'Declarations', import: 'Import residents', listings: 'Listings & stock', funds: 'Donations & expenses', reports: 'Funding reports', counter: 'Counter', settlements: 'Settlement' },
+    menu: { rules: 'Rule book', award: 'Award / deduct', declarations: 'Declarations', import: 'Import residents', listings: 'Listings & stock', funds: 'Donations & expenses', reports: 'Funding reports', counter: 'Counter', appeals: 'Appeals', notices: 'Notices', settlements: 'Settlement' },
     scope: 'Scope: {name}',
   },
   rules: { title: 'Rule book', indicator: 'Indicator', item: 'Item', points: 'Points', category: 'Category', retired: 'Retired', empty: 'No rules yet', expandAll: 'Expand all', collapseAll: 'Collapse all', itemsN: '{n} items' },
@@ -400,6 +397,7 @@ const en: typeof zh = {
     send: 'Give',
     confirm: 'Give {n} {unit} to {name}?',
     sent: 'Given',
+  },
   settlements: {
     title: 'City-wide settlement',
     period: 'Month',

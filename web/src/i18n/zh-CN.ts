@@ -20,10 +20,8 @@ export default {
   roles: { city_admin: '市级管理员', street_officer: '街道工作人员', community_admin: '社区管理员', community_staff: '社区工作人员', grid_worker: '网格员', merchant_staff: '商户店员', hospital_staff: '医院工作人员', canteen_staff: '食堂工作人员', resident: '居民' },
   nav: { home: '首页', mall: '积分商城', orders: '我的兑换', me: '我的', scan: '扫码核销', history: '今日记录', console: '管理后台', counter: '柜台核销' },
   wallet: { heldN: '冻结 {n}', available: '可用积分', held: '冻结中', total: '积分总额', recent: '最近积分明细', all: '全部明细', heldHint: '已下单未核销的积分暂时冻结' },
-  ledger: { award: '奖励加分', deduction: '扣分', base_grant: '基础积分', order_hold: '兑换冻结', redeem: '兑换核销', release: '退回积分', expiry: '积分过期', gift: '家庭赠送', appeal: '申诉退回', deduction_reversal: '申诉退回' },
+  ledger: { award: '奖励加分', deduction: '扣分', base_grant: '基础积分', order_hold: '兑换冻结', redeem: '兑换核销', release: '退回积分', expiry: '积分过期', gift: '家庭赠送', appeal: '申诉退回', deduction_reversal: '申诉退回', household_gift: '家庭赠送' },
   home: { hello: '您好，{name}', community: '{name}', pass: '出示通行码', declare: '申报积分', rankings: '积分排行', boards: '红黄榜', notifications: '消息通知', mall: '去兑换', credit: '信用等级 {level}', creditNone: '暂无信用等级', earnedThisYear: '今年已获 {n} 积分', notices: '社区公示', appeals: '扣分申诉' },
-  ledger: { award: '奖励加分', deduction: '扣分', base_grant: '基础积分', order_hold: '兑换冻结', redeem: '兑换核销', release: '退回积分', expiry: '积分过期', gift: '家庭赠送', appeal: '申诉退回', household_gift: '家庭赠送' },
-  home: { hello: '您好，{name}', community: '{name}', pass: '出示通行码', declare: '申报积分', rankings: '积分排行', boards: '红黄榜', notifications: '消息通知', mall: '去兑换', credit: '信用等级 {level}', creditNone: '暂无信用等级', earnedThisYear: '今年已获 {n} 积分' },
   kinds: { all: '全部', goods: '生活物品', service: '便民服务', perk: '优待权益', honor: '荣誉兑换' },
   mall: {
     title: '积分商城',
@@ -177,8 +175,7 @@ export default {
   },
   console: {
     title: '积分超市管理后台',
-    menu: { rules: '积分规则', award: '加分扣分', declarations: '申报审核', import: '居民导入', listings: '商品与库存', funds: '捐赠与支出', reports: '资金报表', counter: '柜台核销', appeals: '扣分申诉', notices: '社区公示' },
-    menu: { rules: '积分规则', award: '加分扣分', declarations: '申报审核', import: '居民导入', listings: '商品与库存', funds: '捐赠与支出', reports: '资金报表', counter: '柜台核销', settlements: '通兑结算' },
+    menu: { rules: '积分规则', award: '加分扣分', declarations: '申报审核', import: '居民导入', listings: '商品与库存', funds: '捐赠与支出', reports: '资金报表', counter: '柜台核销', appeals: '扣分申诉', notices: '社区公示', settlements: '通兑结算' },
     scope: '管理范围：{name}',
   },
   rules: { title: '积分规则', indicator: '指标', item: '事项', points: '分值', category: '类别', retired: '已停用', empty: '还没有积分规则', expandAll: '全部展开', collapseAll: '全部收起', itemsN: '{n} 个事项' },
@@ -399,6 +396,7 @@ export default {
     send: '确认赠送',
     confirm: '确定把 {n} {unit} 送给 {name} 吗？',
     sent: '赠送成功',
+  },
   settlements: {
     title: '通兑结算',
     period: '结算月份',
