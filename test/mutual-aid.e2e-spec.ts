@@ -68,6 +68,24 @@ describe('mutual aid and stored time (时间储蓄)', () => {
       expect(await rowsOf()).toBe(before);
     });
 
+    it('shows names in full to the people of a request and to staff, masked to other residents', async () => {
+      const r = await aid.ask(grandma, { kind: 'companionship' });
+      await aid.claim(volunteer, r.id);
+      const neighbour = await world.resident(a.id, { displayName: '陈邻居', birthDate: ADULT });
+      const seenBy = async (u: User) => {
+        const list = await aid.api(u).get('/mutual-aid/requests?status=claimed&limit=100');
+        expect(list.status).toBe(200);
+        const row = list.body.items.find((x: any) => x.id === r.id);
+        return [row.residentName, row.volunteerName];
+      };
+      expect(await seenBy(grandma)).toEqual(['王奶奶', '李志愿']);
+      expect(await seenBy(volunteer)).toEqual(['王奶奶', '李志愿']);
+      expect(await seenBy(adminA)).toEqual(['王奶奶', '李志愿']);
+      expect(await seenBy(gridA)).toEqual(['王奶奶', '李志愿']);
+      expect(await seenBy(neighbour)).toEqual(['王*奶', '李*愿']);
+      await aid.cancel(grandma, r.id);
+    });
+
     it('refuses bad input with the field named and writes nothing', async () => {
       const before = await rowsOf();
       const cases: Array<[Record<string, unknown>, string]> = [

@@ -5,7 +5,7 @@ import { newId } from '../common/ids';
 import { decodeCursor, Page, pageLimit, TIME_ID, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
 import { AwardsService } from '../earning/awards.service';
-import { maskName } from '../earning/masking';
+import { maskName } from '../common/masking';
 import { ResidentDirectory } from '../identity/resident-directory.queries';
 import { LedgerService } from '../ledger/ledger.service';
 import { NoticesService } from '../notices/notices.service';

@@ -1,5 +1,5 @@
 import type { NoticeInput } from '../notices/notices.service';
-import { maskName } from './masking';
+import { maskName } from '../common/masking';
 
 /** What earning publishes to a community's notice log (公示), as residents read it: names masked. */
 

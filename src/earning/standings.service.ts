@@ -11,7 +11,7 @@ import { BoardsQuery, EarningSettingsDto, RankingsQuery } from './dto/earning.dt
 import { DEFAULT_YELLOW_CLEAR_DAYS, EarningSettingsEntity } from './entities/earning-settings.entity';
 import { earningYearOf, monthRange, yearRange } from './earning-period';
 import { isEarningStaff } from './earning-roles';
-import { maskName } from './masking';
+import { maskName } from '../common/masking';
 import { RankedRow, StandingsRepository } from './standings.repository';
 
 export interface RankingEntry {

@@ -4,7 +4,7 @@ import { ListingReportQueries } from '../catalog/listing-report.queries';
 import { ResidentReportQueries } from '../identity/resident-report.queries';
 import { LedgerReportQueries } from '../ledger/ledger-report.queries';
 import { OrderReportQueries } from '../orders/order-report.queries';
-import { maskName } from '../earning/masking';
+import { maskName } from '../common/masking';
 import type { DonationView } from './funding-views';
 import { LotsRepository } from './lots.repository';
 

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor, hasRole, isStaff } from '../common/actor';
 import { DomainError } from '../common/domain-error';
 import { forbidden, invalid, notFound, refuse } from '../common/errors';
+import { maskName } from '../common/masking';
 import { IdempotencyService } from '../common/idempotency.service';
 import { newId } from '../common/ids';
 import { decodeCursor, Page, pageLimit, TIME_ID, toPage } from '../common/pagination';
@@ -84,7 +85,7 @@ export class MutualAidService {
         minutes: dto.minutes,
         payWithStoredTime,
       });
-      return this.view(em, (await this.requests.byId(em, id))!);
+      return this.view(em, actor, (await this.requests.byId(em, id))!);
     });
   }
 
@@ -101,7 +102,7 @@ export class MutualAidService {
       cursor: decodeCursor(q.cursor, TIME_ID),
       limit: limit + 1,
     });
-    const views = await this.views(this.db.manager, rows);
+    const views = await this.views(this.db.manager, actor, rows);
     return toPage(views, limit, (v) => [new Date(v.createdAt).toISOString(), v.id]);
   }
 
@@ -124,7 +125,7 @@ export class MutualAidService {
         const holdId = await this.times.hold(em, r, actor.id);
         await this.requests.setHold(em, r.id, holdId, r.minutes);
       }
-      return this.view(em, (await this.requests.byId(em, id))!);
+      return this.view(em, actor, (await this.requests.byId(em, id))!);
     });
   }
 
@@ -135,7 +136,7 @@ export class MutualAidService {
       if (r.volunteerId !== actor.id)
         throw forbidden('only the volunteer who claimed the request completes it');
       await this.move(em, r, 'complete', { volunteerId: actor.id, completedMinutes: dto.minutes });
-      return this.view(em, (await this.requests.byId(em, id))!);
+      return this.view(em, actor, (await this.requests.byId(em, id))!);
     });
   }
 
@@ -150,7 +151,7 @@ export class MutualAidService {
       // Only a completed request moves (the others are refused by their state), so a credit follows.
       await this.move(em, r, 'confirm', { confirmedBy: actor.id, creditedMinutes: r.completedMinutes ?? 0 });
       await this.times.creditVolunteer(em, r);
-      return this.view(em, (await this.requests.byId(em, id))!);
+      return this.view(em, actor, (await this.requests.byId(em, id))!);
     });
   }
 
@@ -162,7 +163,7 @@ export class MutualAidService {
         throw forbidden('only the asker cancels a request');
       await this.move(em, r, 'cancel', { cancelledBy: actor.id });
       await this.times.release(em, r);
-      return this.view(em, (await this.requests.byId(em, id))!);
+      return this.view(em, actor, (await this.requests.byId(em, id))!);
     });
   }
 
@@ -194,15 +195,27 @@ export class MutualAidService {
     throw refuse(code, details, `a ${r.status} request cannot be ${t === 'cancel' ? 'cancelled' : `${t}ed`}`);
   }
 
-  private async view(tx: EntityManager, r: MutualAidRequest): Promise<RequestView> {
-    return (await this.views(tx, [r]))[0];
+  private async view(tx: EntityManager, actor: Actor, r: MutualAidRequest): Promise<RequestView> {
+    return (await this.views(tx, actor, [r]))[0];
   }
 
-  private async views(tx: EntityManager, rows: MutualAidRequest[]): Promise<RequestView[]> {
+  /**
+   * Names as the caller may see them: in full for staff and for the people of the request (the
+   * person helped, the asker, the volunteer); masked (王*奶) for the other residents browsing the
+   * community's board, as on the public boards.
+   */
+  private async views(tx: EntityManager, actor: Actor, rows: MutualAidRequest[]): Promise<RequestView[]> {
     const names = await this.names.of(
       tx,
       rows.flatMap((r) => [r.residentId, r.volunteerId]),
     );
+    const staff = isStaff(actor);
+    const party = (r: MutualAidRequest) =>
+      staff || actor.id === r.residentId || actor.id === r.requestedBy || actor.id === r.volunteerId;
+    const shown = (r: MutualAidRequest, id: string) => {
+      const name = names.get(id) ?? '';
+      return party(r) ? name : maskName(name);
+    };
     const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
     return rows.map((r) => ({
       id: r.id,
@@ -212,13 +225,13 @@ export class MutualAidService {
       wantedAt: iso(r.wantedAt)!,
       minutes: r.minutes,
       residentId: r.residentId,
-      residentName: names.get(r.residentId) ?? '',
+      residentName: shown(r, r.residentId),
       requestedBy: r.requestedBy,
       proxy: r.requestedBy !== r.residentId,
       payWithStoredTime: r.payWithStoredTime,
       status: r.status,
       volunteerId: r.volunteerId,
-      volunteerName: r.volunteerId ? (names.get(r.volunteerId) ?? null) : null,
+      volunteerName: r.volunteerId ? shown(r, r.volunteerId) : null,
       heldMinutes: r.heldMinutes,
       completedMinutes: r.completedMinutes,
       creditedMinutes: r.creditedMinutes,

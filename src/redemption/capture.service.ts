@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { conflict, refuse } from '../common/errors';
 import { newId } from '../common/ids';
-import { maskName } from '../earning/masking';
+import { maskName } from '../common/masking';
 import { FundingService } from '../funding/funding.service';
 import { LedgerService } from '../ledger/ledger.service';
 import { PendingBatchService } from '../ledger/pending-batch.service';

@@ -6,7 +6,7 @@ import { notFound, refuse } from '../common/errors';
 import { newId } from '../common/ids';
 import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
 import { TransactionService } from '../database/transaction.service';
-import { maskName } from '../earning/masking';
+import { maskName } from '../common/masking';
 import type { OrderEntity } from '../orders/redemption-capture.queries';
 import { CounterFacts, OrderFacts } from './counter-facts';
 import { DisputeScanRow, DisputesRepository, DisputeVisibility } from './disputes.repository';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
 import { forbidden, invalidFields } from '../common/errors';
 import { decodeCursor, TIME_ID, Page, pageLimit, toPage } from '../common/pagination';
-import { maskName } from '../earning/masking';
+import { maskName } from '../common/masking';
 import { RedemptionSettlementQueries } from '../ledger/redemption-settlement.queries';
 import { CounterFacts } from './counter-facts';
 import {

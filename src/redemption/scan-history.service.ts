@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Actor } from '../common/actor';
-import { maskName } from '../earning/masking';
+import { maskName } from '../common/masking';
 import { ScanHistoryItem, ScanHistoryQuery, ScanHistoryView, ScanResultKind } from './dto/scan-history.dto';
 import { localDay, localDayStart } from './redemption-rules';
 import { CounterFacts, OrderFacts } from './counter-facts';

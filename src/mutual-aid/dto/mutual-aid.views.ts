@@ -15,14 +15,19 @@ export class MutualAidRequest {
   @ApiProperty(time) wantedAt: string;
   @ApiProperty({ type: 'integer', description: 'the minutes asked for' }) minutes: number;
   @ApiProperty({ ...uuid, description: 'the person helped' }) residentId: string;
-  @ApiProperty({ type: 'string' }) residentName: string;
+  @ApiProperty({
+    type: 'string',
+    description: 'in full for staff and the people of the request; masked (王*奶) for other residents',
+  })
+  residentName: string;
   @ApiProperty({ ...uuid, description: 'the resident, or the grid worker who asked for them' })
   requestedBy: string;
   @ApiProperty({ type: 'boolean', description: 'asked by a grid worker for the resident' }) proxy: boolean;
   @ApiProperty({ type: 'boolean' }) payWithStoredTime: boolean;
   @ApiProperty({ enum: MUTUAL_AID_STATUSES }) status: string;
   @ApiProperty(nullableUuid) volunteerId: string | null;
-  @ApiProperty({ type: 'string', nullable: true }) volunteerName: string | null;
+  @ApiProperty({ type: 'string', nullable: true, description: 'shown as residentName is' })
+  volunteerName: string | null;
   @ApiProperty({ ...nullableInt, description: "the asker's minutes held for the volunteer" })
   heldMinutes: number | null;
   @ApiProperty({ ...nullableInt, description: 'the minutes the volunteer recorded' })

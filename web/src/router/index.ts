@@ -64,6 +64,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'settlements', component: () => import('@/console/SettlementsPage.vue'), meta: { roles: ['street_officer', 'city_admin', 'community_admin', 'merchant_staff', 'hospital_staff', 'canteen_staff'] } },
       { path: 'reports/:id', component: () => import('@/console/ReportPage.vue'), meta: { roles: ['community_admin', 'community_staff', 'street_officer', 'city_admin'] } },
       { path: 'appeals', component: () => import('@/console/AppealsPage.vue'), meta: { roles: ['community_admin', 'community_staff'] } },
+      { path: 'mutual-aid', component: () => import('@/console/MutualAidPage.vue'), meta: { roles: ['community_admin', 'community_staff', 'grid_worker'] } },
       { path: 'notices', component: () => import('@/console/NoticesPage.vue'), meta: { roles: ['community_admin', 'community_staff', 'grid_worker'] } },
     ],
   },
