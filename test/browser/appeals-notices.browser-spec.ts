@@ -146,4 +146,49 @@ describe('appeals and public notices', () => {
     await screenshot(page, 'console-notices-broken');
     watch.expectClean();
   });
+
+  it('a street officer reads their community’s log; a city admin picks a community, and each chain is verified on its own', async () => {
+    const officer = await open('demo.street_officer', DESKTOP);
+    await officer.page.getByTestId('menu-notices').click();
+    await officer.page.getByTestId('notice-row').first().waitFor();
+    // 小蚌埠镇 has one community: no choice to make.
+    expect(await officer.page.getByTestId('notices-community').count()).toBe(0);
+    const api = await s.as('demo.street_officer');
+    const newest = (await api.get(`/communities/${TAOHUAYUAN}/notices`, { limit: '1' })).body.items[0];
+    expect(Number(await officer.page.getByTestId('notice-row').first().getAttribute('data-seq'))).toBe(
+      newest.seq,
+    );
+    officer.watch.expectClean();
+
+    const { page, watch } = await open('demo.city_admin', DESKTOP);
+    await page.getByTestId('menu-notices').click();
+    const picker = page.locator('.el-select[data-testid=notices-community]');
+    await picker.click();
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '桃花园社区' }).click();
+    await page.getByTestId('notice-row').first().waitFor();
+    // The previous test changed notice 5 of 桃花园社区 in the database.
+    await page.getByTestId('notices-verify').click();
+    await page
+      .locator('[data-testid="notices-verdict"][data-ok="false"]')
+      .filter({ hasText: '第 5 条' })
+      .waitFor();
+    await picker.click();
+    await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '东升社区' }).click();
+    await page.getByTestId('notices-verdict').waitFor({ state: 'hidden' });
+    const city = await s.as('demo.city_admin');
+    const dongsheng = (await city.get('/regions/tree')).body;
+    const find = (nodes: any[]): any =>
+      nodes.find((n) => n.name === '东升社区') ?? nodes.map((n) => find(n.children ?? [])).find(Boolean);
+    const theirs = (await city.get(`/communities/${find(dongsheng).id}/notices`, { limit: '100' })).body
+      .items;
+    await waitFor(
+      () => page.getByTestId('notice-row').count(),
+      (n) => n === theirs.length,
+      { what: '东升社区’s notices' },
+    );
+    await page.getByTestId('notices-verify').click();
+    await page.locator('[data-testid="notices-verdict"][data-ok="true"]').waitFor();
+    await screenshot(page, 'console-notices-city');
+    watch.expectClean();
+  });
 });

@@ -19,7 +19,7 @@ export const MENU: MenuItem[] = [
   { path: '/console/reports', key: 'reports', icon: 'DataAnalysis', roles: ['community_admin', 'community_staff', 'street_officer', 'city_admin'] },
   { path: '/console/appeals', key: 'appeals', icon: 'Stamp', roles: ['community_admin', 'community_staff'] },
   { path: '/console/mutual-aid', key: 'mutualAid', icon: 'Timer', roles: ['community_admin', 'community_staff', 'grid_worker'] },
-  { path: '/console/notices', key: 'notices', icon: 'Tickets', roles: ['community_admin', 'community_staff', 'grid_worker'] },
+  { path: '/console/notices', key: 'notices', icon: 'Tickets', roles: ['community_admin', 'community_staff', 'grid_worker', 'street_officer', 'city_admin'] },
   { path: '/console/settlements', key: 'settlements', icon: 'Coin', roles: ['street_officer', 'city_admin', 'community_admin', 'merchant_staff', 'hospital_staff', 'canteen_staff'] },
   { path: '/counter', key: 'counter', icon: 'Camera', roles: ['merchant_staff', 'hospital_staff', 'canteen_staff', 'community_admin', 'community_staff'] },
 ];

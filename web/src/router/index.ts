@@ -65,7 +65,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'reports/:id', component: () => import('@/console/ReportPage.vue'), meta: { roles: ['community_admin', 'community_staff', 'street_officer', 'city_admin'] } },
       { path: 'appeals', component: () => import('@/console/AppealsPage.vue'), meta: { roles: ['community_admin', 'community_staff'] } },
       { path: 'mutual-aid', component: () => import('@/console/MutualAidPage.vue'), meta: { roles: ['community_admin', 'community_staff', 'grid_worker'] } },
-      { path: 'notices', component: () => import('@/console/NoticesPage.vue'), meta: { roles: ['community_admin', 'community_staff', 'grid_worker'] } },
+      { path: 'notices', component: () => import('@/console/NoticesPage.vue'), meta: { roles: ['community_admin', 'community_staff', 'grid_worker', 'street_officer', 'city_admin'] } },
     ],
   },
   { path: '/:pathMatch(.*)*', component: () => import('@/pages/NotFoundPage.vue'), meta: { public: true } },
