@@ -26,6 +26,12 @@ export interface PoolBounds {
 /** How long the liveness ping (its own connection) may take. */
 export const PING_TIMEOUT_MS = 1000;
 
+/**
+ * How long a ping's verdict stands for other waiters: long enough for a ping started ahead of a
+ * check ({@link Liveness.warm}) to be the one the check reads.
+ */
+const PROBE_REUSE_MS = PING_TIMEOUT_MS + 500;
+
 const scope = new AsyncLocalStorage<{ queryTimeoutMs: number }>();
 
 /** Runs `fn` with its statements failing after `ms` without an answer from the server (HTTP requests). */
@@ -76,10 +82,23 @@ class Liveness {
   alive(withinMs: number): Promise<boolean> {
     const now = Date.now();
     if (now - this.lastAnswerAt < withinMs) return Promise.resolve(true);
-    if (this.probe && now - this.probe.at < 500) return this.probe.alive;
+    if (this.probe && now - this.probe.at < PROBE_REUSE_MS) return this.probe.alive;
     const alive = this.ping();
     this.probe = { at: now, alive };
     return alive;
+  }
+
+  /**
+   * Starts a ping when the server has answered nothing for `quietMs` (and none began in the last
+   * 500 ms): called one ping-timeout before a check, so that the check reads a verdict that is
+   * ready and a hung server costs a waiter the check's delay, not the delay plus a ping. A server
+   * that answered meanwhile costs nothing.
+   */
+  warm(quietMs: number): void {
+    const now = Date.now();
+    if (now - this.lastAnswerAt < quietMs) return;
+    if (this.probe && now - this.probe.at < 500) return;
+    this.probe = { at: now, alive: this.ping() };
   }
 
   private ping(): Promise<boolean> {
@@ -109,6 +128,26 @@ class Liveness {
   }
 }
 
+/**
+ * Runs `check` after `waitMs`, warming the liveness ping one ping-timeout before it (one timer at a
+ * time); `cancel` stops either.
+ */
+function checkAfter(liveness: Liveness, waitMs: number, check: () => void): { cancel: () => void } {
+  const leadMs = waitMs - PING_TIMEOUT_MS;
+  let timer: NodeJS.Timeout;
+  const at = (ms: number, fn: () => void) => {
+    timer = setTimeout(fn, ms);
+    timer.unref();
+  };
+  if (leadMs > 0)
+    at(leadMs, () => {
+      liveness.warm(leadMs);
+      at(waitMs - leadMs, check);
+    });
+  else at(waitMs, check);
+  return { cancel: () => clearTimeout(timer) };
+}
+
 /** Adds the bounds to the mysql2 pool behind a TypeORM DataSource (once, after initialize). */
 export function boundPool(dataSource: DataSource, bounds: PoolBounds): void {
   const pool = (dataSource.driver as unknown as { pool?: RawPool }).pool;
@@ -119,7 +158,7 @@ export function boundPool(dataSource: DataSource, bounds: PoolBounds): void {
   pool.getConnection = (cb) => {
     const started = Date.now();
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    let pending: { cancel: () => void } | undefined;
     const giveUp = (why: string) => {
       settled = true;
       cb(Object.assign(new Error(`no database connection: ${why}`), { code: ACQUIRE_TIMEOUT_CODE }));
@@ -129,15 +168,11 @@ export function boundPool(dataSource: DataSource, bounds: PoolBounds): void {
       if (Date.now() - started >= bounds.hardQueryTimeoutMs) return giveUp('the pool stayed busy');
       if (!(await liveness.alive(bounds.acquireTimeoutMs)) && !settled)
         return giveUp(`the server answered nothing for ${bounds.acquireTimeoutMs} ms`);
-      if (!settled) arm(500);
+      if (!settled) pending = checkAfter(liveness, 500, () => void check());
     };
-    const arm = (ms: number) => {
-      timer = setTimeout(() => void check(), ms);
-      timer.unref();
-    };
-    arm(bounds.acquireTimeoutMs);
+    pending = checkAfter(liveness, bounds.acquireTimeoutMs, () => void check());
     getConnection((err, conn) => {
-      clearTimeout(timer);
+      pending?.cancel();
       if (!err) liveness.answered();
       if (settled) {
         // The caller gave up meanwhile: hand the connection back to the pool.
@@ -165,11 +200,11 @@ function boundConnection(conn: RawConnection, liveness: Liveness, hardTimeoutMs:
     const stallMs = scope.getStore()?.queryTimeoutMs;
     const sent: { command?: { queryTimeout?: NodeJS.Timeout | null } } = {};
     let settled = false;
-    let watchdog: NodeJS.Timeout | undefined;
+    let watchdog: { cancel: () => void } | undefined;
     const finish = (err: unknown, rest: unknown[]) => {
       if (settled) return;
       settled = true;
-      clearTimeout(watchdog);
+      watchdog?.cancel();
       // mysql2 leaves the statement's timer running when the connection fails under it (the
       // timer would fire later, and keep a process alive that should exit): clear it.
       const command = sent.command;
@@ -188,7 +223,7 @@ function boundConnection(conn: RawConnection, liveness: Liveness, hardTimeoutMs:
         if (settled) return;
         if (await liveness.alive(stallMs)) {
           if (!settled && Date.now() - started < hardTimeoutMs)
-            watchdog = setTimeout(() => void check(), 500);
+            watchdog = checkAfter(liveness, 500, () => void check());
           return;
         }
         if (settled) return;
@@ -200,7 +235,7 @@ function boundConnection(conn: RawConnection, liveness: Liveness, hardTimeoutMs:
           [],
         );
       };
-      watchdog = setTimeout(() => void check(), stallMs);
+      watchdog = checkAfter(liveness, stallMs, () => void check());
     }
     sent.command = query(...args) as typeof sent.command;
     return sent.command;
