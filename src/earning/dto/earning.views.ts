@@ -246,7 +246,22 @@ export class DeclarationPage {
   nextCursor: string | null;
 }
 
-export class BaseGrantRun {
+/** What every job run shows of its progress: why it failed, and when it began and ended. */
+export abstract class JobRunTimes {
+  @ApiProperty({ type: 'string', nullable: true })
+  error: string | null;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  startedAt: string | null;
+
+  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
+  finishedAt: string | null;
+
+  @ApiProperty({ type: 'string', format: 'date-time' })
+  createdAt: string;
+}
+
+export class BaseGrantRun extends JobRunTimes {
   @ApiProperty({ type: 'string', format: 'uuid' })
   id: string;
 
@@ -267,18 +282,6 @@ export class BaseGrantRun {
 
   @ApiProperty({ type: 'integer' })
   total: number;
-
-  @ApiProperty({ type: 'string', nullable: true })
-  error: string | null;
-
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
-  startedAt: string | null;
-
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
-  finishedAt: string | null;
-
-  @ApiProperty({ type: 'string', format: 'date-time' })
-  createdAt: string;
 }
 
 export class RankingPage {
@@ -418,7 +421,7 @@ export class CreditEntitlement {
   yearlyQuota?: number;
 }
 
-export class PointsExpiryRun {
+export class PointsExpiryRun extends JobRunTimes {
   @ApiProperty({ type: 'string', format: 'uuid' })
   id: string;
 
@@ -442,16 +445,4 @@ export class PointsExpiryRun {
 
   @ApiProperty({ type: 'integer' })
   pointsExpired: number;
-
-  @ApiProperty({ type: 'string', nullable: true })
-  error: string | null;
-
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
-  startedAt: string | null;
-
-  @ApiProperty({ type: 'string', format: 'date-time', nullable: true })
-  finishedAt: string | null;
-
-  @ApiProperty({ type: 'string', format: 'date-time' })
-  createdAt: string;
 }

@@ -11,6 +11,7 @@ import { RedemptionService } from '../../redemption/redemption.service';
 import { DEMO_LISTINGS } from './catalog.step';
 import type { DemoContext, SeedStep } from './context';
 import { DEMO } from './world';
+import { ensurePoints } from './points';
 
 type Outcome = 'redeemed' | 'offline' | 'expired' | 'disputed' | 'cancelled_disputed' | 'ready';
 
@@ -113,34 +114,6 @@ const ALLOWANCES = [
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
-/**
- * Gives the resident the points the order needs (an award from the community's issuance account,
- * once: the transfer id is stable) unless their wallet already has enough.
- */
-async function ensurePoints(
-  ctx: DemoContext,
-  residentId: string,
-  communityId: string,
-  need: number,
-): Promise<void> {
-  const ledger = ctx.get(LedgerService);
-  const id = ledger.deriveId('demo_redemption_points', residentId);
-  if (await ledger.getTransfer(id)) return;
-  const { available } = await ledger.walletBalance(residentId);
-  if (available >= need) return;
-  await ctx.tx.run(async (em) =>
-    ledger.transfer(em, {
-      id,
-      debitAccountId: await ledger.issuanceOf(em, communityId),
-      creditAccountId: await ledger.walletOf(em, residentId),
-      amount: need - available,
-      code: 'award',
-      refType: 'demo',
-      refId: residentId,
-    }),
-  );
-}
-
 async function orderOf(ctx: DemoContext, id: string): Promise<OrderEntity> {
   return ctx.db.getRepository(OrderEntity).findOneByOrFail({ id });
 }
@@ -169,7 +142,8 @@ async function placeOrder(ctx: DemoContext, r: DemoRedemption): Promise<Placed> 
     ).length > 0;
   if (!placedBefore) {
     const [listing] = await ctx.db.query('SELECT points_price FROM listings WHERE id = ?', [listingId]);
-    await ensurePoints(ctx, resident.id, resident.regionId!, Number(listing.points_price));
+    const transferId = ctx.get(LedgerService).deriveId('demo_redemption_points', resident.id);
+    await ensurePoints(ctx, transferId, resident.id, resident.regionId!, Number(listing.points_price));
   }
   const placed = await ctx.get(OrdersService).place(resident, { listingId, quantity: 1 }, key);
   await ctx.get(OrderFulfilmentProcessor).fulfil(placed.id);

@@ -11,6 +11,7 @@ import { DEMO_LISTINGS } from './catalog.step';
 import { upsertRow, type DemoContext, type SeedStep } from './context';
 import { demoId } from './demo-ids';
 import { DEMO, DEMO_PASSWORD } from './world';
+import { ensurePoints } from './points';
 
 /** A resident of 东升社区 (whose community fund is empty), who redeemed a pillow at 惠民超市 (桃花园社区). */
 const DONGSHENG_RESIDENT = {
@@ -68,32 +69,6 @@ async function ensureDongshengResident(ctx: DemoContext): Promise<string> {
   return id;
 }
 
-/** The points a redemption needs, awarded once (a stable transfer id) unless the wallet has them. */
-async function ensurePoints(
-  ctx: DemoContext,
-  residentId: string,
-  communityId: string,
-  need: number,
-  key: string,
-) {
-  const ledger = ctx.get(LedgerService);
-  const id = ledger.deriveId('demo_settlement_points', key);
-  if (await ledger.getTransfer(id)) return;
-  const { available } = await ledger.walletBalance(residentId);
-  if (available >= need) return;
-  await ctx.tx.run(async (em) =>
-    ledger.transfer(em, {
-      id,
-      debitAccountId: await ledger.issuanceOf(em, communityId),
-      creditAccountId: await ledger.walletOf(em, residentId),
-      amount: need - available,
-      code: 'award',
-      refType: 'demo',
-      refId: residentId,
-    }),
-  );
-}
-
 /** One redemption of last month: placed, fulfilled and scanned through the services, then dated mid-month. */
 async function redeemLastMonth(
   ctx: DemoContext,
@@ -106,7 +81,8 @@ async function redeemLastMonth(
   const listingId = DEMO_LISTINGS[r.listing];
   const key = `demo-settlement-${period}-${r.key}`;
   const [listing] = await ctx.db.query('SELECT points_price FROM listings WHERE id = ?', [listingId]);
-  await ensurePoints(ctx, resident.id, resident.regionId!, Number(listing.points_price), key);
+  const transferId = ctx.get(LedgerService).deriveId('demo_settlement_points', key);
+  await ensurePoints(ctx, transferId, resident.id, resident.regionId!, Number(listing.points_price));
   const placed = await ctx.get(OrdersService).place(resident, { listingId, quantity: 1 }, key);
   await ctx.get(OrderFulfilmentProcessor).fulfil(placed.id);
   const code = (await ctx.get(VouchersService).get(resident, placed.id)).code;

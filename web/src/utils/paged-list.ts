@@ -1,4 +1,3 @@
-import { ElMessage } from 'element-plus';
 import { type Ref, ref } from 'vue';
 import type { Page } from '@/api/types';
 import { errorText } from '@/utils/errors';
@@ -8,12 +7,13 @@ export interface PagedList<T> {
   /** The API's `nextCursor`: null once the last page is shown. */
   cursor: Ref<string | null>;
   loading: Ref<boolean>;
+  /** True while the next page loads (also Vant's `van-list` `v-model:loading`). */
   loadingMore: Ref<boolean>;
-  /** What went wrong with the first page, in plain words (shown in place of the table). */
+  /** What went wrong, in plain words (the page shows it in place of the list). */
   error: Ref<string>;
-  /** The first page again (a filter changed, the refresh button). */
+  /** The first page again (a filter changed, the refresh button, retry). */
   load: () => Promise<void>;
-  /** The next page, appended; a failure is a toast, the rows already shown stay. */
+  /** The next page, appended; the rows already shown stay. */
   loadMore: () => Promise<void>;
   /** Takes a row off the list (decided, withdrawn) without reloading. */
   drop: (key: string | number) => void;
@@ -21,15 +21,23 @@ export interface PagedList<T> {
   replace: (item: T) => void;
 }
 
+export interface PagedListOptions<T> {
+  /** Runs with the first page (what the page shows beside the list). */
+  alsoLoad?: () => Promise<void>;
+  /** A row's key: its `id` unless told. */
+  key?: (item: T) => string | number;
+  /** How a failed next page is told: in `error` unless told (the console shows a toast). */
+  onMoreError?: (message: string) => void;
+}
+
 /**
- * A console table over one of the API's keyset-paged lists (`{items, nextCursor}`): the first page,
- * "load more", and the loading and error states, the same on every page.
- * `alsoLoad` runs with the first page (what the page shows beside the list); `key` names a row
- * (its `id` unless told).
+ * A list over one of the API's keyset-paged routes (`{items, nextCursor}`): the first page, the
+ * next ones, and the loading and error states, the same on every page of the console and the
+ * mall. No UI library here: the mobile pages must not load the console's.
  */
 export function usePagedList<T>(
   fetchPage: (cursor: string | null) => Promise<Page<T>>,
-  opts: { alsoLoad?: () => Promise<void>; key?: (item: T) => string | number } = {},
+  opts: PagedListOptions<T> = {},
 ): PagedList<T> {
   const keyOf = opts.key ?? ((item: T) => (item as { id: string }).id);
   const items = ref([]) as Ref<T[]>;
@@ -37,6 +45,7 @@ export function usePagedList<T>(
   const loading = ref(true);
   const loadingMore = ref(false);
   const error = ref('');
+  let fetchingMore = false;
 
   async function fetchInto(after: string | null): Promise<void> {
     const p = await fetchPage(after);
@@ -57,13 +66,19 @@ export function usePagedList<T>(
   }
 
   async function loadMore(): Promise<void> {
-    if (!cursor.value || loadingMore.value) return;
+    if (!cursor.value || loading.value || fetchingMore) {
+      loadingMore.value = false;
+      return;
+    }
+    fetchingMore = true;
     loadingMore.value = true;
     try {
       await fetchInto(cursor.value);
     } catch (e) {
-      ElMessage.error(errorText(e));
+      if (opts.onMoreError) opts.onMoreError(errorText(e));
+      else error.value = errorText(e);
     } finally {
+      fetchingMore = false;
       loadingMore.value = false;
     }
   }
